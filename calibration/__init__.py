@@ -1,0 +1,37 @@
+"""How much reviewers agree, and who drifts: pandas in, numbers out.
+
+Pure package: never imports Flask, SQLAlchemy or qa_app. Statistics return a
+`Stat` whose value is None (with a reason) when undefined for the data.
+"""
+
+from calibration.agreement import krippendorff_alpha, percent_agreement
+from calibration.drift import Drift, drift
+from calibration.icc import icc
+from calibration.kappa import cohen_kappa, fleiss_kappa
+from calibration.qa import (
+    benchmark_agreement,
+    deviations,
+    outliers,
+    per_unit_agreement,
+    score_deviation,
+    spread,
+)
+from calibration.result import Stat, interpret_alpha
+
+__all__ = [
+    "Drift",
+    "Stat",
+    "benchmark_agreement",
+    "cohen_kappa",
+    "deviations",
+    "drift",
+    "fleiss_kappa",
+    "icc",
+    "interpret_alpha",
+    "krippendorff_alpha",
+    "outliers",
+    "per_unit_agreement",
+    "percent_agreement",
+    "score_deviation",
+    "spread",
+]

@@ -1,0 +1,63 @@
+"""The Flask application: persistence, workflow, pages and API around the
+pure cores (``scorecards``, ``calibration``, ``flagging``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from qa_app import access, config, errors, nav, security
+from qa_app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an application; ``test_config`` overrides every other layer."""
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir(app)))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from qa_app import models  # noqa: F401  (register tables before use)
+    from qa_app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    _register_blueprints(app)
+    app.before_request(access.enforce)
+    app.after_request(security.headers)
+    errors.register(app)
+    app.context_processor(lambda: {"nav_entries": nav.entries_for_current_user()})
+
+    from qa_app.cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from qa_app.admin.routes import bp as admin_bp
+    from qa_app.auth.routes import bp as auth_bp
+    from qa_app.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    nav.register(app, "Home", "main.home", ("admin", "executive", "reviewer", "agent"), 0)
+    nav.register(app, "Users", "admin.users", ("admin",), 90)
+    nav.register(app, "Teams", "admin.teams", ("admin",), 91)
+
+
+def _migrations_dir(app: Flask):
+    from pathlib import Path
+
+    return Path(app.root_path).parent / "migrations"

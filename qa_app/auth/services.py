@@ -1,0 +1,51 @@
+"""Sign-in checks kept away from the routes so they are easy to test."""
+
+from __future__ import annotations
+
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from qa_app.extensions import db
+from qa_app.models import User
+
+GENERIC_FAILURE = "E-mail or password is incorrect, or the account is not active."
+
+# Checked against when the e-mail is unknown, so a wrong e-mail costs the same
+# time as a wrong password and response times do not reveal who has an account.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _dummy_hash(method: str) -> str:
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+    return _DUMMY_HASH[method]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None for any failure."""
+    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def password_problem(password: str) -> str | None:
+    """Plain-language reason a new password is refused, or None."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return f"Use at least {minimum} characters."
+    if len(password) > 200:
+        return "Use at most 200 characters."
+    return None
+
+
+def change_password(user: User, new_password: str) -> None:
+    user.set_password(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    db.session.commit()

@@ -1,0 +1,82 @@
+"""Configuration layers: defaults here, then ``instance/config.py``, then the
+environment, then the mapping passed to ``create_app`` (tests).
+
+Only non-secret defaults live in this file. The session secret comes from the
+environment or from a key generated once into the instance folder, so no secret
+is ever committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = "sqlite:///qa.sqlite"  # resolved inside instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: 20 MiB unless configured
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a reviewer's working day
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # production config turns this on
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+    USERS_PER_PAGE = 50
+
+
+# Environment variables read directly (besides any ``QA_*`` variable, which
+# Flask's ``from_prefixed_env`` maps onto the key after the prefix).
+_ENV_KEYS = ("SECRET_KEY",)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URL forms hosting platforms hand out and pin psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def load(app: Any, override: Mapping[str, Any] | None) -> None:
+    """Apply every configuration layer to ``app.config`` in order."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in _ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env("QA")
+    if override:
+        app.config.update(override)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def instance_secret(instance: Path) -> str:
+    """Return the deployment's generated secret, creating it on first use.
+
+    The file is created with mode 0600 and ``O_EXCL`` so two workers starting
+    together cannot write different keys.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,53 @@
+"""Customer interactions: the calls, chats and e-mails that get reviewed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qa_app.extensions import db
+from qa_app.models.types import CHANNELS, JSONType, UTCDateTime, check_in, utcnow
+
+if TYPE_CHECKING:
+    from qa_app.models.org import Team, User
+
+
+class Interaction(db.Model):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        CheckConstraint(check_in("channel", CHANNELS), name="channel"),
+        CheckConstraint("csat IS NULL OR (csat BETWEEN 1 AND 5)", name="csat_range"),
+        CheckConstraint("duration_seconds >= 0", name="duration_non_negative"),
+        # The list pages filter by agent or team and sort by time, newest first;
+        # the id breaks ties so keyset pagination is stable.
+        Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
+        Index("ix_interactions_team_started", "team_id", "started_at", "id"),
+        Index("ix_interactions_started", "started_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(60), default="manual")
+    external_id: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(10))
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_seconds: Mapped[int] = mapped_column(default=0)
+    customer_ref: Mapped[str | None] = mapped_column(String(120))
+    # [{"speaker": "agent"|"customer", "text": str, "start_s": float|None}, ...]
+    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    csat: Mapped[int | None]
+    escalated: Mapped[bool | None]
+    # "metadata" is reserved by declarative classes, hence the attribute name.
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType, default=dict)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    agent: Mapped[User] = relationship(foreign_keys=[agent_id])
+    team: Mapped[Team | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Interaction {self.source}:{self.external_id}>"

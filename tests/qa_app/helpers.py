@@ -1,0 +1,104 @@
+"""Helpers shared by the application tests (imported, not fixtures)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from qa_app.extensions import db
+from qa_app.models import Interaction, Team, User
+
+PASSWORD = "correct horse battery"
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-only-secret",
+    # Fast hashing: the real method (scrypt) costs ~50 ms per sign-in.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+}
+
+
+def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
+    """The session's CSRF token, read from the meta tag every page carries."""
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    token = csrf_token(client)
+    return client.post(
+        "/auth/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, Any], **kwargs):
+    """POST a form the way a browser would, with the session's CSRF token."""
+    token = csrf_token(client, "/")
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+class Factory:
+    """Small builders for test data; each commits so the data is visible to
+    a live server thread as well."""
+
+    def __init__(self) -> None:
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def team(self, name: str | None = None) -> Team:
+        team = Team(name=name or f"Team {self._next()}")
+        db.session.add(team)
+        db.session.commit()
+        return team
+
+    def user(
+        self,
+        role: str = "reviewer",
+        *,
+        team: Team | None = None,
+        email: str | None = None,
+        password: str | None = PASSWORD,
+        active: bool = True,
+        name: str | None = None,
+    ) -> User:
+        n = self._next()
+        user = User(
+            email=email or f"{role}{n}@example.test",
+            name=name or f"{role.title()} {n}",
+            role=role,
+            team_id=team.id if team else None,
+            active=active,
+        )
+        if password:
+            user.set_password(password, method=TEST_CONFIG["PASSWORD_HASH_METHOD"])
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def interaction(self, agent: User, **fields: Any) -> Interaction:
+        n = self._next()
+        values: dict[str, Any] = {
+            "source": "test",
+            "external_id": f"ext-{n}",
+            "channel": "call",
+            "agent_id": agent.id,
+            "team_id": agent.team_id,
+            "started_at": datetime(2026, 11, 2, 9, 30, tzinfo=UTC),
+            "duration_seconds": 300,
+            "transcript": [
+                {"speaker": "agent", "text": "Hello, how can I help?", "start_s": 0},
+                {"speaker": "customer", "text": "My parcel is late.", "start_s": 4},
+            ],
+        }
+        values.update(fields)
+        item = Interaction(**values)
+        db.session.add(item)
+        db.session.commit()
+        return item
