@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -86,6 +86,17 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     application = create_app(
         TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": _fresh_url(database, tmp_path)}
     )
+
+    # The test holds one app context for its whole body (so it can use
+    # db.session directly); requests then share its ``g``. Flask-WTF caches
+    # the CSRF token and Flask-Login the user in ``g``: drop both per request,
+    # or two clients in one test would see each other's token and user.
+    def _fresh_request_caches() -> None:
+        g.pop("csrf_token", None)
+        g.pop("_login_user", None)
+
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_caches)
+
     with application.app_context():
         yield application
         db.session.remove()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
+from qa_app.demo import generator
 from qa_app.demo.generator import (
     DEMO_PASSWORD,
     DemoInteraction,
@@ -204,7 +208,7 @@ def test_repeat_customers_exist_and_prior_contacts_are_real(org):
     for item in org.interactions:
         earlier = seen.setdefault(item.customer_id, [])
         recent = [t for t in earlier if item.started_at - t <= timedelta(days=30)]
-        assert item.metadata["prior_contacts_30d"] <= len(recent)
+        assert item.metadata["prior_contacts_30d"] == len(recent)
         earlier.append(item.started_at)
     assert any(i.metadata["prior_contacts_30d"] >= 2 for i in org.interactions)
 
@@ -230,3 +234,32 @@ def test_now_defaults_to_today_midnight_utc():
     after = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     times = [i.started_at for i in org.interactions]
     assert before - timedelta(weeks=1) <= min(times) and max(times) < after
+
+
+def test_small_windows_other_zones_and_zero_rows():
+    _, people = generate_people()
+    plus_two = timezone(timedelta(hours=2))
+    start = datetime(2026, 3, 2, 12, 0, tzinfo=plus_two)
+    items = list(generate_interactions(people, 50, start=start, end=start + timedelta(hours=3)))
+    assert all(start <= i.started_at < start + timedelta(hours=3) for i in items)
+    assert all(i.started_at.tzinfo == UTC for i in items)
+    assert list(generate_interactions(people, 0, start=start, end=start + timedelta(days=1))) == []
+
+
+def test_demo_modules_are_pure():
+    """Benchmarks import these modules for a million rows: stdlib and numpy only."""
+    folder = Path(generator.__file__).parent
+    allowed = set(sys.stdlib_module_names) | {"numpy", "qa_app"}
+    for module in ("__init__", "generator", "transcripts", "phrases"):
+        tree = ast.parse((folder / f"{module}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert name.split(".")[0] in allowed, (module, name)
+                if name.startswith("qa_app"):
+                    assert name.startswith("qa_app.demo"), (module, name)

@@ -1,0 +1,1 @@
+"""Demo data: a reproducible organisation with teams, people and scored interactions."""
