@@ -48,11 +48,14 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.admin.routes import bp as admin_bp
     from qa_app.auth.routes import bp as auth_bp
     from qa_app.main.routes import bp as main_bp
+    from qa_app.scorecards.routes import bp as scorecards_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(scorecards_bp)
     nav.register(app, "Home", "main.home", ("admin", "executive", "reviewer", "agent"), 0)
+    nav.register(app, "Scorecards", "scorecards.index", ("admin", "executive", "reviewer"), 40)
     nav.register(app, "Users", "admin.users", ("admin",), 90)
     nav.register(app, "Teams", "admin.teams", ("admin",), 91)
 

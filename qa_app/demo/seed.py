@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, insert
 
+import scorecards
 from qa_app.demo import generator
 from qa_app.extensions import db
-from qa_app.models import Interaction, Team, User
+from qa_app.models import Interaction, Scorecard, ScorecardVersion, Team, User
 
 FEATURED = (
     ("admin", "admin@demo.example"),
@@ -70,11 +71,35 @@ def seed(seed: int = 7, n_interactions: int = 3000, now: datetime | None = None)
     ]
     for start in range(0, len(rows), 1000):
         db.session.execute(insert(Interaction), rows[start : start + 1000])
+    publisher = users[FEATURED[1][1]]
+    cards = _publish_library(publisher)
     db.session.commit()
     return (
         f"Demo organisation seeded (seed {seed}): {len(teams)} teams, "
-        f"{len(users)} people, {len(rows)} interactions."
+        f"{len(users)} people, {len(rows)} interactions, {cards} published scorecards."
     )
+
+
+def _publish_library(publisher: User) -> int:
+    """Every library scorecard, published as version 1, ready for reviews."""
+    library = scorecards.list_library()
+    for slug, _name, _channel in library:
+        definition = scorecards.to_dict(scorecards.load_library(slug))
+        card = Scorecard(
+            name=definition["name"],
+            channel=definition["channel"],
+            description=definition.get("description", ""),
+            status="published",
+            created_by_id=publisher.id,
+        )
+        db.session.add(card)
+        db.session.flush()
+        db.session.add(
+            ScorecardVersion(
+                scorecard_id=card.id, number=1, definition=definition, published_by_id=publisher.id
+            )
+        )
+    return len(library)
 
 
 def _hired_on(today: date, tenure_months: int | None) -> date | None:

@@ -1,9 +1,18 @@
 """The persistent data model. Importing this package registers every table."""
 
 from qa_app.models.audit import AuditEvent
+from qa_app.models.calibration import (
+    CalibrationItem,
+    CalibrationNote,
+    CalibrationParticipant,
+    CalibrationSession,
+)
 from qa_app.models.evaluation import Answer, Evaluation
+from qa_app.models.feedback import CoachingItem, CoachingSession, Dispute, DisputeItem
+from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
 from qa_app.models.org import Team, User
+from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.types import (
     CHANNELS,
@@ -21,9 +30,22 @@ __all__ = [
     "ROLES",
     "SCORECARD_STATUSES",
     "Answer",
+    "Assignment",
     "AuditEvent",
+    "CalibrationItem",
+    "CalibrationNote",
+    "CalibrationParticipant",
+    "CalibrationSession",
+    "CoachingItem",
+    "CoachingSession",
+    "Dispute",
+    "DisputeItem",
     "Evaluation",
+    "Flag",
+    "FlagModel",
     "Interaction",
+    "Notification",
+    "SamplingRule",
     "Scorecard",
     "ScorecardVersion",
     "Team",

@@ -34,6 +34,29 @@ class Evaluation(db.Model):
         Index("ix_evaluations_agent_submitted", "agent_id", "submitted_at"),
         Index("ix_evaluations_status_submitted", "status", "submitted_at"),
         Index("ix_evaluations_interaction", "interaction_id"),
+        # A reviewer has at most one draft per interaction (outside calibration),
+        # so a double click on "start" cannot open two evaluations.
+        Index(
+            "uq_evaluations_one_draft",
+            "interaction_id",
+            "reviewer_id",
+            "kind",
+            unique=True,
+            sqlite_where=db.text("status = 'draft' AND calibration_session_id IS NULL"),
+            postgresql_where=db.text("status = 'draft' AND calibration_session_id IS NULL"),
+        ),
+        # In a calibration session each reviewer scores each interaction once
+        # (the facilitator also once as benchmark and once as consensus).
+        Index(
+            "uq_evaluations_calibration",
+            "calibration_session_id",
+            "interaction_id",
+            "reviewer_id",
+            "kind",
+            unique=True,
+            sqlite_where=db.text("calibration_session_id IS NOT NULL"),
+            postgresql_where=db.text("calibration_session_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +75,12 @@ class Evaluation(db.Model):
     critical_families: Mapped[list[str]] = mapped_column(JSONType, default=list)
     comment: Mapped[str] = mapped_column(Text, default="")
     time_spent_seconds: Mapped[int] = mapped_column(default=0)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
+    calibration_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calibration_sessions.id"), index=True
+    )
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledgement_comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,8 +8,9 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+import scorecards
 from qa_app.extensions import db
-from qa_app.models import Interaction, Team, User
+from qa_app.models import Interaction, Scorecard, ScorecardVersion, Team, User
 
 PASSWORD = "correct horse battery"
 TEST_CONFIG: dict[str, Any] = {
@@ -102,3 +103,30 @@ class Factory:
         db.session.add(item)
         db.session.commit()
         return item
+
+    def scorecard(
+        self,
+        definition: dict[str, Any] | None = None,
+        *,
+        versions: int = 1,
+        draft: dict[str, Any] | None = None,
+        status: str | None = None,
+    ) -> Scorecard:
+        """A scorecard with ``versions`` published versions (default: a library card)."""
+        definition = definition or scorecards.to_dict(
+            scorecards.load_library("inbound_support_call")
+        )
+        card = Scorecard(
+            name=definition["name"],
+            channel=definition.get("channel", "any"),
+            status=status or ("published" if versions else "draft"),
+            draft_definition=draft if versions else (draft or definition),
+        )
+        db.session.add(card)
+        db.session.flush()
+        for number in range(1, versions + 1):
+            db.session.add(
+                ScorecardVersion(scorecard_id=card.id, number=number, definition=definition)
+            )
+        db.session.commit()
+        return card

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func
 
+import scorecards
 from qa_app.extensions import db
-from qa_app.models import Interaction, Team, User
+from qa_app.models import Interaction, Scorecard, Team, User
 
 
 def test_users_create_makes_the_first_admin_with_a_team(runner):
@@ -73,6 +74,8 @@ def test_demo_seed_builds_the_organisation_and_prints_sign_ins(runner):
     assert db.session.scalar(db.select(func.count()).select_from(Interaction)) == 300
     agent = db.session.scalar(db.select(User).where(User.email == "agent@demo.example"))
     assert agent.check_password("demo-password-2026") and agent.team is not None
+    published = db.session.scalars(db.select(Scorecard).where(Scorecard.status == "published"))
+    assert len(published.all()) == len(scorecards.list_library()) >= 4
 
 
 def test_demo_seed_is_reproducible(runner, app):

@@ -22,14 +22,49 @@ EXPECTED = {
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.teams": {"admin"},
+    "scorecards.index": {"admin", "executive", "reviewer"},
+    "scorecards.detail": {"admin", "executive", "reviewer"},
+    "scorecards.version": {"admin", "executive", "reviewer"},
+    "scorecards.export": {"admin", "executive", "reviewer"},
+    "scorecards.diff": {"admin", "executive", "reviewer"},
+    "scorecards.new": {"admin", "executive"},
+    "scorecards.edit": {"admin", "executive"},
+    "scorecards.update_card": {"admin", "executive"},
+    "scorecards.add_section": {"admin", "executive"},
+    "scorecards.edit_section": {"admin", "executive"},
+    "scorecards.section_action": {"admin", "executive"},
+    "scorecards.question": {"admin", "executive"},
+    "scorecards.new_question": {"admin", "executive"},
+    "scorecards.preview_question": {"admin", "executive"},
+    "scorecards.question_action": {"admin", "executive"},
+    "scorecards.import_draft": {"admin", "executive"},
+    "scorecards.publish": {"admin", "executive"},
+    "scorecards.lifecycle": {"admin", "executive"},
 }
+
+QUERY_ARGS = {"old", "new"}
 
 # Routes whose purpose would be undone by calling them in the matrix.
 SKIP_POST = {"auth.logout", "auth.login"}
 
 
-def _sample_ids(users):
-    return {"user_id": users["agent"].id}
+def _samples(users, make):
+    """Real ids for every URL parameter, per endpoint where they differ."""
+    card = make.scorecard()
+    defaults = {
+        "user_id": users["agent"].id,
+        "scorecard_id": card.id,
+        "number": 1,
+        "key": "greeting",
+        "action": "up",
+    }
+    overrides = {
+        "scorecards.edit_section": {"key": "opening"},
+        "scorecards.section_action": {"key": "opening"},
+        "scorecards.lifecycle": {"action": "discard"},
+        "scorecards.diff": {"old": 1, "new": 1},
+    }
+    return lambda endpoint: defaults | overrides.get(endpoint, {})
 
 
 def _rules(app):
@@ -56,20 +91,24 @@ def test_undeclared_view_is_refused_by_default(app, client_as):
     assert client_as("admin").get("/forgotten").status_code == 403
 
 
-def _url(rule, samples):
-    missing = [arg for arg in rule.arguments if arg not in samples]
+def _url(app, rule, samples):
+    """The rule's URL with real ids; extra sample values become the query string."""
+    values = samples(rule.endpoint)
+    missing = [arg for arg in rule.arguments if arg not in values]
     assert not missing, f"add a sample id for {missing} of {rule.rule} to the role matrix"
-    return rule.build({arg: samples[arg] for arg in rule.arguments})[1]
+    extra = {k: v for k, v in values.items() if k not in rule.arguments and k in QUERY_ARGS}
+    path = rule.build({arg: values[arg] for arg in rule.arguments})[1]
+    return path + ("?" + "&".join(f"{k}={v}" for k, v in extra.items()) if extra else "")
 
 
 @pytest.mark.parametrize("role", [*ROLES, None])
-def test_each_role_gets_exactly_the_declared_access(app, users, client_as, client, role):
+def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as, client, role):
     visitor = client_as(role) if role else client
-    samples = _sample_ids(users)
+    samples = _samples(users, make)
     checked = 0
     for rule in _rules(app):
         allowed = view_access(app, rule.endpoint)
-        url = _url(rule, samples)
+        url = _url(app, rule, samples)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if method != "GET" and rule.endpoint in SKIP_POST:
                 continue

@@ -8,9 +8,9 @@ from tests.qa_app.helpers import PASSWORD
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    "admin": ["Home", "Users", "Teams"],
-    "executive": ["Home"],
-    "reviewer": ["Home"],
+    "admin": ["Home", "Scorecards", "Users", "Teams"],
+    "executive": ["Home", "Scorecards"],
+    "reviewer": ["Home", "Scorecards"],
     "agent": ["Home"],
 }
 

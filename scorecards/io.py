@@ -1,0 +1,178 @@
+"""Reading and writing scorecards: YAML/JSON text or files, and plain dicts.
+
+``to_dict`` is the storage format (the application keeps it as JSON in the
+database): canonical and compact. Fields equal to their defaults are left out,
+numbers that are whole are written as ints, scale ``answer_points`` keys are
+strings (JSON object keys must be). ``from_dict(to_dict(card)) == card`` always.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scorecards._kinds import normalize_answer
+from scorecards.errors import Problem, ScorecardError
+from scorecards.model import DEFAULT_SCALE, Critical, Option, Question, Scorecard, Section
+from scorecards.validate import validate
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def load(source: str | Path | dict) -> Scorecard:
+    """Load and validate a scorecard from a file path, YAML/JSON text or a dict.
+
+    A ``str`` that is a single line ending in .yaml/.yml/.json is a path.
+    Raises ``ScorecardError`` listing every problem (unparsable text included)
+    and ``OSError`` when a path cannot be read.
+    """
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and source.lower().endswith(_SUFFIXES)
+    ):
+        path = Path(source)
+        text = path.read_text(encoding="utf-8")
+        return from_dict(_parse(text, json_first=path.suffix.lower() == ".json"))
+    if isinstance(source, str):
+        return from_dict(_parse(source, json_first=source.lstrip().startswith("{")))
+    return from_dict(source)
+
+
+def _parse(text: str, json_first: bool) -> Any:
+    if json_first:
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass  # YAML is a superset in practice; let it report the error.
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScorecardError([Problem("", f"not valid YAML or JSON: {exc}")]) from exc
+
+
+def from_dict(data: Any) -> Scorecard:
+    """Build a Scorecard from its dict form; ``ScorecardError`` if it is invalid."""
+    problems = validate(data)
+    if problems:
+        raise ScorecardError(problems)
+    return Scorecard(
+        name=data["name"],
+        channel=data.get("channel") or "any",
+        description=data.get("description") or "",
+        sections=tuple(_section(s) for s in data["sections"]),
+    )
+
+
+def _section(data: dict) -> Section:
+    weight = data.get("weight")
+    return Section(
+        key=data["key"],
+        title=data["title"],
+        weight=None if weight is None else float(weight),
+        questions=tuple(_question(q) for q in data["questions"]),
+    )
+
+
+def _question(data: dict) -> Question:
+    kind = data["kind"]
+    options = tuple(
+        Option(o["key"], o["label"], float(o["points"])) for o in data.get("options") or ()
+    )
+    if kind == "choice":
+        points = max(o.points for o in options)
+    else:
+        points = float(data.get("points") or 0.0)
+    lo, hi = (data.get("min"), data.get("max")) if kind == "scale" else (None, None)
+    critical = data.get("critical")
+    required = data.get("required")
+    return Question(
+        key=data["key"],
+        text=data["text"],
+        kind=kind,
+        points=points,
+        guidance=data.get("guidance") or "",
+        allow_na=bool(data.get("allow_na")),
+        required=kind != "text" if required is None else required,
+        min=DEFAULT_SCALE[0] if kind == "scale" and lo is None else lo,
+        max=DEFAULT_SCALE[1] if kind == "scale" and hi is None else hi,
+        options=options,
+        answer_points=tuple(
+            sorted(
+                (normalize_answer(kind, k), float(v))
+                for k, v in (data.get("answer_points") or {}).items()
+            )
+        ),
+        critical=None
+        if critical is None
+        else Critical(
+            scope=critical["scope"],
+            fail_on=tuple(normalize_answer(kind, a) for a in critical["fail_on"]),
+        ),
+        error_family=data.get("error_family"),
+    )
+
+
+def _n(x: float) -> float | int:
+    """Whole numbers as ints: ``points: 5`` reads better than ``points: 5.0``."""
+    return int(x) if x.is_integer() else x
+
+
+def to_dict(card: Scorecard) -> dict:
+    """The canonical, JSON-safe dict form of a card (see the module docstring)."""
+    out: dict[str, Any] = {"name": card.name, "channel": card.channel}
+    if card.description:
+        out["description"] = card.description
+    out["sections"] = [_section_dict(s) for s in card.sections]
+    return out
+
+
+def _section_dict(section: Section) -> dict:
+    out: dict[str, Any] = {"key": section.key, "title": section.title}
+    if section.weight is not None:
+        out["weight"] = _n(section.weight)
+    out["questions"] = [question_dict(q) for q in section.questions]
+    return out
+
+
+def question_dict(q: Question) -> dict:
+    out: dict[str, Any] = {"key": q.key, "text": q.text, "kind": q.kind}
+    if q.kind != "text":
+        out["points"] = _n(q.points)
+    if q.guidance:
+        out["guidance"] = q.guidance
+    if q.allow_na:
+        out["allow_na"] = True
+    if q.required != (q.kind != "text"):
+        out["required"] = q.required
+    if q.kind == "scale":
+        out["min"], out["max"] = q.scale_range
+    if q.options:
+        out["options"] = [
+            {"key": o.key, "label": o.label, "points": _n(o.points)} for o in q.options
+        ]
+    if q.answer_points:
+        out["answer_points"] = {str(a): _n(p) for a, p in q.answer_points}
+    if q.critical is not None:
+        out["critical"] = {"scope": q.critical.scope, "fail_on": list(q.critical.fail_on)}
+    if q.error_family is not None:
+        out["error_family"] = q.error_family
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes multi-line text (guidance) as readable ``|`` blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(card: Scorecard) -> str:
+    """The card as YAML text, in canonical field order; ``load(dump(c)) == c``."""
+    return yaml.dump(to_dict(card), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
