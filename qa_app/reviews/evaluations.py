@@ -1,0 +1,268 @@
+"""Evaluations: the one place where answers are saved and scores computed.
+
+Every page, report, export and API gets its numbers through ``apply_answers``,
+which calls ``scorecards.score`` on the pinned scorecard version. Nothing a
+reviewer submitted is lost: concurrent saves are refused (optimistic lock),
+double submits are idempotent, and changes after submission are audited with
+the previous answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+import scorecards
+from qa_app import audit
+from qa_app.extensions import db
+from qa_app.models import (
+    Answer,
+    Assignment,
+    CalibrationSession,
+    Evaluation,
+    Interaction,
+    ScorecardVersion,
+    User,
+    utcnow,
+)
+from qa_app.notifications import notify
+
+COUNTED_KINDS = ("standard", "consensus")  # what agents see and reports count
+
+
+class StaleEvaluationError(RuntimeError):
+    """Someone saved this evaluation since the page was loaded."""
+
+
+class ClosedError(RuntimeError):
+    """The calibration session of this evaluation no longer takes answers."""
+
+
+class IncompleteError(ValueError):
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        super().__init__(f"{len(missing)} required question(s) unanswered")
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Saved:
+    evaluation: Evaluation
+    result: scorecards.Result
+
+
+def card_for(version: ScorecardVersion) -> scorecards.Scorecard:
+    """The parsed scorecard of a version. Versions never change, so the parse
+    is cached by id for the life of the process."""
+    return _parsed(version.id, version)
+
+
+_CACHE: dict[int, scorecards.Scorecard] = {}
+
+
+def _parsed(version_id: int, version: ScorecardVersion) -> scorecards.Scorecard:
+    card = _CACHE.get(version_id)
+    if card is None:
+        card = scorecards.from_dict(version.definition)
+        if len(_CACHE) > 512:
+            _CACHE.clear()
+        _CACHE[version_id] = card
+    return card
+
+
+def start(
+    reviewer: User,
+    interaction: Interaction,
+    version: ScorecardVersion,
+    *,
+    kind: str = "standard",
+    assignment: Assignment | None = None,
+    calibration_session_id: int | None = None,
+) -> Evaluation:
+    """The reviewer's draft for this interaction, created if there is none.
+
+    Two clicks racing on "start" both land on the same draft: the database's
+    partial unique index refuses the second insert and we return the first.
+    """
+    existing = _existing(reviewer.id, interaction.id, kind, calibration_session_id)
+    if existing is not None:
+        return existing
+    evaluation = Evaluation(
+        interaction_id=interaction.id,
+        scorecard_version_id=version.id,
+        reviewer_id=reviewer.id,
+        agent_id=interaction.agent_id,
+        kind=kind,
+        assignment_id=assignment.id if assignment else None,
+        calibration_session_id=calibration_session_id,
+    )
+    db.session.add(evaluation)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _existing(reviewer.id, interaction.id, kind, calibration_session_id)
+        if existing is None:
+            raise
+        return existing
+    return evaluation
+
+
+def _existing(
+    reviewer_id: int, interaction_id: int, kind: str, calibration_session_id: int | None
+) -> Evaluation | None:
+    query = db.select(Evaluation).where(
+        Evaluation.reviewer_id == reviewer_id,
+        Evaluation.interaction_id == interaction_id,
+        Evaluation.kind == kind,
+    )
+    if calibration_session_id is None:
+        query = query.where(
+            Evaluation.calibration_session_id.is_(None), Evaluation.status == "draft"
+        )
+    else:
+        query = query.where(Evaluation.calibration_session_id == calibration_session_id)
+    return db.session.scalars(query.order_by(Evaluation.id).limit(1)).first()
+
+
+def snapshot(evaluation: Evaluation) -> dict[str, Any]:
+    """Answers, comments and score of an evaluation, for the audit trail."""
+    return {
+        "answers": {a.question_key: a.value for a in evaluation.answers},
+        "comments": {a.question_key: a.comment for a in evaluation.answers if a.comment},
+        "comment": evaluation.comment,
+        "total": evaluation.total,
+        "status": evaluation.status,
+    }
+
+
+def apply_answers(
+    evaluation: Evaluation, answers: Mapping[str, Any], comments: Mapping[str, str] | None = None
+) -> scorecards.Result:
+    """Score ``answers`` on the pinned version and store answers and score.
+
+    Raises ``scorecards.AnswerError`` (nothing changed) when an answer is not
+    one the question can take.
+    """
+    card = card_for(evaluation.scorecard_version)
+    result = scorecards.score(card, answers)  # raises before anything changes
+    clean = normalise(card, answers)
+    comments = comments or {}
+    by_key = {a.question_key: a for a in evaluation.answers}
+    for question in card.questions():
+        value, note = clean.get(question.key), (comments.get(question.key) or "").strip()
+        answer = by_key.get(question.key)
+        if value is None and not note:
+            if answer is not None:
+                evaluation.answers.remove(answer)
+            continue
+        if answer is None:
+            answer = Answer(question_key=question.key)
+            evaluation.answers.append(answer)
+        answer.value, answer.comment = value, note
+        if value is None or value == "na" or question.kind == "text":
+            answer.earned = answer.possible = None
+        else:
+            answer.earned, answer.possible = question.points_for(value), question.points
+    evaluation.total = result.total
+    evaluation.total_before_autofail = result.total_before_autofail
+    evaluation.auto_failed = result.auto_failed
+    evaluation.critical_families = sorted(result.critical_families)
+    return result
+
+
+def save(
+    actor: User,
+    evaluation: Evaluation,
+    answers: Mapping[str, Any],
+    *,
+    comments: Mapping[str, str] | None = None,
+    comment: str | None = None,
+    lock_version: int | str | None,
+    seconds: int = 0,
+    submit: bool = False,
+) -> Saved:
+    """Save a draft, or submit, or edit a submitted evaluation (audited)."""
+    if evaluation.calibration_session_id is not None:
+        session = db.session.get(CalibrationSession, evaluation.calibration_session_id)
+        if session is None or session.status != "open":
+            raise ClosedError("This calibration session has been revealed; answers are closed.")
+    if lock_version is not None and str(evaluation.lock_version) != str(lock_version):
+        if submit and evaluation.status == "submitted" and _same(evaluation, answers):
+            # A double click on submit: the first one already did the work.
+            return Saved(evaluation, card_result(evaluation))
+        raise StaleEvaluationError
+    was_submitted = evaluation.status == "submitted"
+    before = snapshot(evaluation) if was_submitted else None
+    result = apply_answers(evaluation, answers, comments)
+    if comment is not None:
+        evaluation.comment = comment.strip()
+    evaluation.time_spent_seconds += max(0, min(int(seconds), 4 * 3600))
+    if not result.complete and was_submitted:
+        db.session.rollback()  # a submitted evaluation never becomes incomplete
+        raise IncompleteError(result.missing_required)
+    if not result.complete and submit:
+        _commit()  # keep the reviewer's work as a draft, then say what is missing
+        raise IncompleteError(result.missing_required)
+    if submit and not was_submitted:
+        _mark_submitted(evaluation)
+    if was_submitted:
+        audit.record(
+            actor, "evaluation.edited", "evaluation", evaluation.id, before, snapshot(evaluation)
+        )
+    _commit()
+    return Saved(evaluation, result)
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as exc:  # lost a race with another save
+        db.session.rollback()
+        raise StaleEvaluationError from exc
+
+
+def normalise(card: scorecards.Scorecard, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers as stored: unanswered dropped, scale values as integers
+    (forms send "3"), everything else as given."""
+    clean: dict[str, Any] = {}
+    for key, value in answers.items():
+        if value is None or value == "":
+            continue
+        if value != "na" and card.question(key).kind == "scale":
+            value = int(value)
+        clean[key] = value
+    return clean
+
+
+def _same(evaluation: Evaluation, answers: Mapping[str, Any]) -> bool:
+    stored = {a.question_key: a.value for a in evaluation.answers if a.value is not None}
+    return stored == normalise(card_for(evaluation.scorecard_version), answers)
+
+
+def _mark_submitted(evaluation: Evaluation) -> None:
+    evaluation.status = "submitted"
+    evaluation.submitted_at = utcnow()
+    if evaluation.assignment_id is not None:
+        assignment = db.session.get(Assignment, evaluation.assignment_id)
+        if assignment is not None and assignment.status == "open":
+            assignment.status, assignment.completed_at = "done", utcnow()
+    if evaluation.kind in COUNTED_KINDS:
+        notify(
+            evaluation.agent_id,
+            "evaluation",
+            f"New evaluation of your {evaluation.interaction.channel} "
+            f"of {evaluation.interaction.started_at:%d %b}",
+            link=f"/feedback/evaluations/{evaluation.id}",
+        )
+
+
+def card_result(evaluation: Evaluation) -> scorecards.Result:
+    """Re-score an evaluation from its stored answers (for display)."""
+    card = card_for(evaluation.scorecard_version)
+    return scorecards.score(
+        card, {a.question_key: a.value for a in evaluation.answers if a.value is not None}
+    )
