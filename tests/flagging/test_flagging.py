@@ -1,0 +1,294 @@
+"""Flagging core: planted-signal data, explanations, persistence, errors, evaluation."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+import skops.io as sio
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+import flagging
+from flagging import FlaggingError
+from flagging.evaluate import ranking_metrics
+from flagging.features import build_features, repeat_contacts
+from flagging.frame import parse_transcript
+from flagging.textvec import FastTfidfVectorizer
+
+FILLER = [
+    "my internet is slow today",
+    "I need help with my bill",
+    "thanks for the help",
+    "can you check my order",
+    "the app does not open",
+    "I moved house last month",
+]
+AGENT = ["let me check that for you", "is there anything else", "one moment please", "sure"]
+
+
+def make_frame(n: int = 360, *, seed: int = 0, word: str = "frobnicate", start: str = "2024-01-01"):
+    """Contacts where ~20 % positives have a customer saying `word` or a long hold.
+
+    The planted phrase replaces a customer line (turn counts do not give it away).
+    """
+    rng = np.random.default_rng(seed)
+    t0 = pd.Timestamp(start, tz="UTC")
+    rows = []
+    for i in range(n):
+        positive = bool(rng.random() < 0.2)
+        turns, t = [], 0.0
+        for _ in range(int(rng.integers(3, 7))):
+            turns.append({"speaker": "customer", "text": str(rng.choice(FILLER)), "start_s": t})
+            t += 4 + rng.random() * 4
+            turns.append({"speaker": "agent", "text": str(rng.choice(AGENT)), "start_s": t})
+            t += 4 + rng.random() * 4
+        hold = float(rng.integers(0, 90))
+        if positive and rng.random() < 0.75:
+            turns[0]["text"] = f"{turns[0]['text']} {word}"
+        elif positive:
+            hold = float(rng.integers(320, 600))
+        rows.append(
+            {
+                "external_id": f"x{i}",
+                "channel": str(rng.choice(["call", "chat", "email"])),
+                "agent_email": f"agent{rng.integers(8)}@example.com",
+                "team": str(rng.choice(["red", "blue"])),
+                "started_at": t0 + pd.Timedelta(hours=3 * i),
+                "duration_seconds": float(rng.integers(60, 900)),
+                "customer_id": f"c{rng.integers(200)}",
+                "transcript": turns,
+                "csat": float(rng.integers(1, 6)) if rng.random() < 0.6 else np.nan,
+                "tenure_months": float(rng.integers(0, 60)),
+                "hold_seconds": hold,
+                "escalated": positive,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+FAST = {"c_grid": (1.0,), "n_splits": 2, "max_features": 2000}
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return make_frame()
+
+
+@pytest.fixture(scope="module")
+def model(frame: pd.DataFrame) -> flagging.FlagModel:
+    return flagging.train(frame.iloc[:280], "escalation", **FAST)
+
+
+def test_ranks_planted_positives_on_held_out_rows(frame, model):
+    held = frame.iloc[280:]
+    probability = model.predict_proba(held)
+    assert probability.shape == (len(held),)
+    assert ((probability >= 0) & (probability <= 1)).all()
+    assert roc_auc_score(held["escalated"], probability) > 0.9
+
+
+def test_explanations_name_the_planted_features(frame, model):
+    held = frame.iloc[280:]
+    said = held[held["transcript"].map(lambda t: "frobnicate" in t[0]["text"])]
+    assert len(said) >= 5
+    out = model.predict(said, top=3)
+    assert list(out.columns) == ["probability", "flagged", "reasons", "explanation"]
+    for reasons in out["reasons"]:
+        assert 1 <= len(reasons) <= 3
+        assert all(r["weight"] > 0 for r in reasons)
+        weights = [r["weight"] for r in reasons]
+        assert weights == sorted(weights, reverse=True)
+    named = [
+        any(r["reason"].startswith('customer said "') and "frob" in r["reason"] for r in reasons)
+        for reasons in out["reasons"]
+    ]
+    assert all(named), out["explanation"].tolist()
+    held_long = held[(held["hold_seconds"] > 300) & ~held.index.isin(said.index)]
+    if len(held_long):
+        reasons = model.predict(held_long)["explanation"]
+        assert reasons.str.contains("hold over").any()
+
+
+def test_shuffling_agent_identity_and_team_changes_nothing(frame, model):
+    shuffled = frame.copy()
+    shuffled["agent_email"] = np.random.default_rng(1).permutation(shuffled["agent_email"].values)
+    shuffled["team"] = "other team"
+    np.testing.assert_array_equal(model.predict_proba(frame), model.predict_proba(shuffled))
+
+
+def test_text_transcripts_and_missing_optional_columns(frame, model):
+    text = "[00:01] Agent: hello\n[00:09] Customer: please frobnicate my account\n[05:30] Agent: ok"
+    minimal = pd.DataFrame(
+        {
+            "channel": ["call", "fax"],
+            "started_at": pd.to_datetime(["2024-03-01T10:00:00+01:00"] * 2),
+            "duration_seconds": [300, None],
+            "transcript": [text, None],
+        }
+    )
+    out = model.predict(minimal)
+    assert out["probability"].between(0, 1).all()
+    assert parse_transcript(text)[1] == "please frobnicate my account"
+    assert parse_transcript(text)[4] > 300  # the silence before [05:30]
+
+
+def test_fast_vectorizer_equals_scikit_learn():
+    docs = [" ".join(t["text"] for t in ts) for ts in make_frame(120)["transcript"]]
+    docs += ["", "  \n", "a", "Été à l'école, TCK-1234!"]
+    for params in (
+        {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2, "max_features": 40},
+        {"analyzer": "char_wb", "ngram_range": (3, 5), "max_features": 300},
+    ):
+        ours, theirs = FastTfidfVectorizer(**params), TfidfVectorizer(**params)
+        a, b = ours.fit_transform(docs[:100]), theirs.fit_transform(docs[:100])
+        assert ours.vocabulary_ == theirs.vocabulary_
+        assert abs(a - b).max() < 1e-12
+        assert abs(ours.transform(docs) - theirs.transform(docs)).max() < 1e-12
+
+
+def test_repeat_contacts_counts_only_the_past_30_days():
+    times = pd.to_datetime(
+        ["2024-01-01", "2024-01-10", "2024-01-20", "2024-03-01", "2024-01-05"], utc=True
+    )
+    counts = repeat_contacts(pd.Series(["a", "a", "a", "a", "b"]), pd.Series(times))
+    assert counts.tolist() == [0, 1, 2, 0, 0]
+
+
+def test_save_load_round_trip(tmp_path, frame, model):
+    path = model.save(tmp_path / "model.flag")
+    loaded = flagging.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(frame), model.predict_proba(frame))
+    assert loaded.metadata["target"] == "escalation"
+    assert loaded.metadata["versions"]["sklearn"] == sklearn.__version__
+    assert loaded.metadata["positives"] == model.metadata["positives"]
+
+
+def _rewrite(path, metadata=None, payload=None):
+    with zipfile.ZipFile(path) as archive:
+        meta = json.loads(archive.read("flagging.json"))
+        body = archive.read("model.skops")
+    meta.update(metadata or {})
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("flagging.json", json.dumps(meta))
+        archive.writestr("model.skops", payload if payload is not None else body)
+
+
+def test_refuses_other_scikit_learn_version(tmp_path, model):
+    path = model.save(tmp_path / "model.flag")
+    _rewrite(path, {"versions": {"sklearn": "1.5.0"}})
+    expected = rf"scikit-learn 1\.5\.0 but this is scikit-learn {sklearn.__version__}"
+    with pytest.raises(FlaggingError, match=expected):
+        flagging.load(path)
+
+
+def test_refuses_bad_files(tmp_path, model):
+    random_bytes = tmp_path / "random.flag"
+    random_bytes.write_bytes(np.random.default_rng(0).bytes(4096))
+    with pytest.raises(FlaggingError, match="not a flagging model"):
+        flagging.load(random_bytes)
+
+    pickled = tmp_path / "pickled.flag"
+    pickled.write_bytes(pickle.dumps(model.pipeline))
+    with pytest.raises(FlaggingError, match="pickle files are never loaded"):
+        flagging.load(pickled)
+
+    bare = tmp_path / "bare.skops"
+    sio.dump(LinearRegression(), bare)
+    with pytest.raises(FlaggingError, match=r"no flagging\.json"):
+        flagging.load(bare)
+
+    truncated = tmp_path / "truncated.flag"
+    truncated.write_bytes(model.save(tmp_path / "ok.flag").read_bytes()[:-300])
+    with pytest.raises(FlaggingError, match="corrupted"):
+        flagging.load(truncated)
+
+    flipped = model.save(tmp_path / "flipped.flag")
+    _rewrite(flipped, payload=b"\x00" + sio.dumps(model.pipeline)[1:])
+    with pytest.raises(FlaggingError, match="checksum"):
+        flagging.load(flipped)
+
+
+def test_refuses_skops_payload_holding_another_object(tmp_path, model):
+    import hashlib
+
+    for other in (LinearRegression(), {"a": 1}):
+        path = model.save(tmp_path / "other.flag")
+        payload = sio.dumps(other)
+        _rewrite(path, {"sha256": hashlib.sha256(payload).hexdigest()}, payload)
+        with pytest.raises(FlaggingError, match="does not hold a flagging pipeline"):
+            flagging.load(path)
+
+
+def test_clear_errors_for_bad_training_data(frame):
+    with pytest.raises(FlaggingError, match="single class"):
+        flagging.train(frame.assign(escalated=False), "escalation")
+    with pytest.raises(FlaggingError, match=r"too few labelled rows.*30 \(need at least 50\)"):
+        flagging.train(frame.iloc[:30], "escalation")
+    few = frame.assign(escalated=[i < 5 for i in range(len(frame))])
+    with pytest.raises(FlaggingError, match=r"too few positive labels.*: 5 of 360 rows.*20"):
+        flagging.train(few, "escalation")
+    with pytest.raises(FlaggingError, match=r"missing required column.*transcript"):
+        flagging.train(frame.drop(columns=["transcript"]), "escalation")
+    with pytest.raises(FlaggingError, match="missing label column 'escalated'"):
+        flagging.train(frame.drop(columns=["escalated"]), "escalation")
+    with pytest.raises(FlaggingError, match="missing required column"):
+        flagging.train(frame.drop(columns=["channel", "started_at"]), "escalation")
+
+
+def test_evaluate_beats_baselines_and_matches_sklearn(frame):
+    result = flagging.evaluate(frame, "escalation", **FAST)
+    data = result.to_dict()
+    json.dumps(data)  # storable as JSON
+    assert result.train_end < result.test_start
+    assert data["test_rows"] == 72 and data["train_rows"] == 288
+    model, keyword, rand = data["model"], data["baselines"]["keyword"], data["baselines"]["random"]
+    assert model["pr_auc"] > keyword["pr_auc"] and model["pr_auc"] > rand["pr_auc"]
+    assert rand["pr_auc"] == pytest.approx(data["base_rate"])
+    assert rand["recall_at_budget"] == pytest.approx(4 / 72)  # ceil(5 % of 72) rows
+    # evaluate counts repeat contacts over the whole frame (earlier contacts may be in training)
+    full = frame.assign(
+        prior_contacts_30d=repeat_contacts(frame["customer_id"], frame["started_at"])
+    )
+    test = full.iloc[288:]
+    probability = result.flag_model.predict_proba(test)
+    y = test["escalated"].to_numpy(dtype=int)
+    assert model["pr_auc"] == pytest.approx(average_precision_score(y, probability))
+    assert model["roc_auc"] == pytest.approx(roc_auc_score(y, probability))
+    assert sum(b["count"] for b in data["reliability"]) == 72
+    assert {row["group"] for row in data["per_team"]} == {"blue", "red"}
+    assert set(data["fairness"]) == {"team", "tenure_band"}
+
+
+def test_ranking_metrics_at_budget():
+    y = np.array([1, 0, 1, 0, 0, 0, 0, 0, 0, 1])
+    score = np.arange(10, 0, -1, dtype=float)  # row 0 highest
+    figures = ranking_metrics(y, score, budget=0.2)
+    assert figures["flagged"] == 2
+    assert figures["precision_at_budget"] == 0.5
+    assert figures["recall_at_budget"] == pytest.approx(1 / 3)
+
+
+def test_holdout_never_trains_on_later_rows():
+    early = make_frame(300, seed=2, word="frobnicate")
+    late = make_frame(75, seed=3, word="zorblax", start="2024-06-01")
+    late["hold_seconds"] = 30.0  # only the (unseen) word marks positives later
+    result = flagging.evaluate(pd.concat([early, late], ignore_index=True), "escalation", **FAST)
+    assert result.test_start >= "2024-06-01"
+    assert result.train_rows == 300  # the earliest 80 % of 375 rows: all early ones
+    vocabulary = result.flag_model.pipeline.named_steps["columns"].named_transformers_
+    assert "zorblax" not in vocabulary["customer_words"].vocabulary_
+    assert result.model["roc_auc"] < 0.8  # nothing learned about the later word
+
+
+def test_build_features_without_optional_columns(frame):
+    features = build_features(frame[["channel", "started_at", "duration_seconds", "transcript"]])
+    assert (features["repeat_contacts"] == 0).all()
+    assert (features["tenure_band"] == "unknown").all()
+    assert (features["csat_missing"] == 1).all()
