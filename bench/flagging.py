@@ -6,10 +6,15 @@ Generates ``n`` contacts over ``weeks`` weeks (qa_app.demo.generator, pure), wri
 the oracle probabilities to bench/out/, trains on the earlier 80 % by time and
 evaluates on the later 20 % for target ``escalation``: model, keyword rule, random
 sampling and the ORACLE (the generator's true escalation probability as score).
-Then times ``predict_proba`` over ``--score`` rows by scoring the frame repeatedly.
+Then times ``predict_proba`` over ``--score`` rows by scoring the 50,000-row frame
+repeatedly (1,000,000 = 20 x 50,000; no cache survives between calls), with
+n_jobs=1 and n_jobs=--jobs, and prints wall and CPU rates with the load average
+(the machine is shared, so wall-clock figures are noisy).
 
 Targets: model PR-AUC >= 0.85 x oracle; model recall@5% >= 2 x keyword;
-scoring >= 20,000 interactions/s.
+scoring >= 20,000 interactions/s; training < 3 CPU-minutes. The frame carries
+the import format's metadata columns topic and queue (features) besides
+hold_seconds and prior_contacts_30d.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ def demo_frame(n: int, weeks: int, seed: int) -> pd.DataFrame:
                 "tenure_months": tenure.get(c.agent_email),
                 "hold_seconds": c.metadata.get("hold_seconds"),
                 "prior_contacts_30d": c.metadata.get("prior_contacts_30d"),
+                "topic": c.metadata.get("topic"),
+                "queue": c.metadata.get("queue"),
                 "oracle": c.escalation_probability,
             }
         )
@@ -70,6 +77,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--score", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=2, help="also time predict_proba(n_jobs=)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -83,9 +91,9 @@ def main() -> None:
         OUT / "flagging_oracle.csv", index=False
     )
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = flagging.evaluate(frame.drop(columns=["oracle"]), "escalation", budget=0.05)
-    train_seconds = time.perf_counter() - started
+    train_seconds, train_cpu = time.perf_counter() - started, time.process_time() - cpu
     model = result.flag_model
     test = frame[pd.to_datetime(frame["started_at"], utc=True) >= pd.Timestamp(result.test_start)]
     oracle = ranking_metrics(test["escalated"].to_numpy(dtype=int), test["oracle"].to_numpy(), 0.05)
@@ -99,7 +107,8 @@ def main() -> None:
     print(
         f"\nholdout: {result.test_rows:,} contacts ({result.test_start[:10]} .. "
         f"{result.test_end[:10]}), base rate {result.base_rate:.3f}; "
-        f"trained on {result.train_rows:,}, C={model.metadata['c']}"
+        f"trained on {result.train_rows:,}, C={model.metadata['c']} "
+        f"(time-ordered CV AP {model.metadata['cv_average_precision']})"
     )
     print(f"{'scorer':<18} {'PR-AUC':>7} {'ROC-AUC':>8} {'prec@5%':>8} {'recall@5%':>10}")
     for name, m in rows.items():
@@ -113,34 +122,43 @@ def main() -> None:
 
     frame_once = frame.drop(columns=["oracle", "escalated"])
     repeats = max(1, round(args.score / len(frame_once)))
-    model.predict_proba(frame_once.head(1000))  # warm the word caches, as a server would
-    started, cpu = time.perf_counter(), time.process_time()
-    for _ in range(repeats):
-        model.predict_proba(frame_once)
-    scoring_seconds = time.perf_counter() - started
-    rate = repeats * len(frame_once) / scoring_seconds
-    cpu_rate = repeats * len(frame_once) / (time.process_time() - cpu)
+    total = repeats * len(frame_once)
+    model.predict_proba(frame_once.head(1000))  # imports and lazy tables, as a server would
+    timings = {}
+    for jobs in sorted({1, args.jobs}):
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(repeats):
+            model.predict_proba(frame_once, n_jobs=jobs)
+        wall = time.perf_counter() - started
+        # with n_jobs > 1 the work runs in worker processes: only n_jobs=1 CPU is measured
+        timings[jobs] = (total / wall, total / (time.process_time() - cpu) if jobs == 1 else None)
+        load = os.getloadavg()
+        print(
+            f"scoring n_jobs={jobs}: {total:,} contacts ({repeats} x the {len(frame_once):,}-row "
+            f"frame, 20,000-row chunks) in {wall:.1f} s wall = {total / wall:,.0f}/s"
+            + (f"; {timings[jobs][1]:,.0f}/s per CPU-second" if jobs == 1 else "")
+            + f"; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
+        )
 
     pr_ratio = result.model["pr_auc"] / oracle["pr_auc"]
     recall_ratio = (
         result.model["recall_at_budget"] / result.baselines["keyword"]["recall_at_budget"]
     )
     print(
-        f"\ntraining (train + time-ordered CV + holdout scoring): {train_seconds:.1f} s "
-        f"(train alone {model.metadata['train_seconds']:.1f} s)"
+        f"\ntraining (train + time-ordered CV + holdout scoring): {train_seconds:.1f} s wall, "
+        f"{train_cpu:.1f} CPU-s (train alone {model.metadata['train_seconds']:.1f} s wall)"
     )
-    print(
-        f"scoring: {repeats} x {len(frame_once):,} = {repeats * len(frame_once):,} contacts "
-        f"in {scoring_seconds:.1f} s wall; {cpu_rate:,.0f}/s per CPU second; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
-    )
-    print(f"\n{'figure':<38} {'value':>10} {'target':>10}  ok")
+    best_wall = max(rate for rate, _ in timings.values())
+    print(f"\n{'figure':<44} {'value':>10} {'target':>10}  status")
     for label, value, target in (
         ("model PR-AUC / oracle PR-AUC", pr_ratio, 0.85),
         ("model recall@5% / keyword recall@5%", recall_ratio, 2.0),
-        ("scoring, interactions per second", rate, 20_000),
+        ("training CPU-seconds (train period)", train_cpu, 180),
+        ("scoring contacts/s, wall (best n_jobs)", best_wall, 20_000),
+        ("scoring contacts/s per CPU-second (n_jobs=1)", timings[1][1], 20_000),
     ):
-        print(f"{label:<38} {value:>10.2f} {target:>10,}  {'yes' if value >= target else 'NO'}")
+        ok = value <= target if "training" in label else value >= target
+        print(f"{label:<44} {value:>10,.2f} {target:>10,}  {'met' if ok else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,12 @@ def feature_labels(columns: ColumnTransformer) -> list[tuple[str, str]]:
                 for col, values in zip(source, transformer.categories_, strict=True)
                 for value in values
             ]
+        elif name == "metadata":
+            names = []
+            for output in transformer.get_feature_names_out(source):
+                column = next(c for c in source if output.startswith(f"{c}_"))
+                value = output[len(column) + 1 :].replace("infrequent_sklearn", "(rare value)")
+                names.append((column, value))
         elif name == "numeric":
             names = [(col, col) for col in source]
         else:
@@ -86,6 +92,10 @@ def feature_labels(columns: ColumnTransformer) -> list[tuple[str, str]]:
 
 def reason_text(kind: str, detail: str, row: pd.Series) -> str:
     """One readable reason, e.g. 'customer said "third time"' or 'hold over 4 minutes'."""
+    if kind == "customer_end_words":
+        return f'customer\'s last words "{detail}"'
+    if kind in ("topic", "queue", "issue"):
+        return f"{kind}: {detail}"
     if kind.endswith("_words"):
         return f'{kind.split("_")[0]} said "{detail}"'
     if kind.endswith("_chars"):

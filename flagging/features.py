@@ -22,14 +22,17 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import StandardScaler
 
-from flagging.frame import CHANNELS, check_columns, to_utc, transcript_parts
+from flagging.frame import CHANNELS, TurnTable, check_columns, to_utc
 
 REPEAT_WINDOW_S = 30 * 24 * 3600
 
 TENURE_BANDS: tuple[str, ...] = ("under 6 months", "6-23 months", "2 years or more", "unknown")
 CHANNEL_VALUES: tuple[str, ...] = (*CHANNELS, "other")
 
-TEXT_COLUMNS: tuple[str, ...] = ("customer_text", "agent_text")
+TEXT_COLUMNS: tuple[str, ...] = ("customer_text", "agent_text", "customer_end_text")
+END_TURNS = 2
+"""How the contact ends matters (an angry last word): the customer's last turns get
+their own words block, ``customer_end_text``."""
 LOG_COLUMNS: tuple[str, ...] = (
     "turns",
     "duration_s",
@@ -48,6 +51,9 @@ PLAIN_COLUMNS: tuple[str, ...] = (
 )
 NUMERIC_COLUMNS: tuple[str, ...] = LOG_COLUMNS + PLAIN_COLUMNS
 CATEGORY_COLUMNS: tuple[str, ...] = ("channel", "tenure_band")
+METADATA_COLUMNS: tuple[str, ...] = ("topic", "queue")
+"""Optional import-format metadata used as categories when present (else "(none)");
+values unseen in training are ignored by the encoder."""
 
 
 def tenure_band(months: pd.Series) -> pd.Series:
@@ -86,6 +92,17 @@ def repeat_contacts(customer_ids: pd.Series, started_at: pd.Series) -> np.ndarra
     return counts.astype(float)
 
 
+def with_repeat_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with ``prior_contacts_30d`` filled from the frame itself where missing
+    (a copy; the frame itself when nothing is missing), so that scoring it in chunks
+    counts each customer's earlier contacts across the whole frame."""
+    given = _numeric(frame, "prior_contacts_30d")
+    if not np.isnan(given).any() or "customer_id" not in frame.columns:
+        return frame
+    computed = repeat_contacts(frame["customer_id"], frame["started_at"])
+    return frame.assign(prior_contacts_30d=np.where(np.isnan(given), computed, given))
+
+
 def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), np.nan)
@@ -100,10 +117,25 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
     ``prior_contacts_30d`` when present, otherwise from the frame itself.
     """
     check_columns(frame)
-    parts = transcript_parts(frame["transcript"])
+    turns = TurnTable.parse(frame["transcript"])  # each transcript is parsed once
+    longest, silence = turns.silences()
+    parts = pd.DataFrame(
+        {
+            "agent_turns": turns.counts(0),
+            "customer_turns": turns.counts(1),
+            "longest_gap_s": longest,
+            "silence_s": silence,
+        },
+        index=frame.index,
+    )
     out = pd.DataFrame(index=frame.index)
-    out["customer_text"] = parts["customer_text"]
-    out["agent_text"] = parts["agent_text"]
+    # Text blocks hold each contact's turns as lists (the vectoriser works per turn).
+    for column, speaker, last in (
+        ("customer_text", 1, None),
+        ("agent_text", 0, None),
+        ("customer_end_text", 1, END_TURNS),
+    ):
+        out[column] = pd.Series(turns.lines(speaker, last), index=frame.index, dtype=object)
     agent = parts["agent_turns"].to_numpy(dtype=float)
     customer = parts["customer_turns"].to_numpy(dtype=float)
     out["turns"] = agent + customer
@@ -139,6 +171,12 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
     out["tenure_band"] = tenure_band(
         tenure if tenure is not None else pd.Series(np.nan, frame.index)
     )
+    for column in METADATA_COLUMNS:
+        if column in frame.columns:
+            values = frame[column].astype(object).where(frame[column].notna(), "(none)")
+            out[column] = values.astype(str).str.strip().str.lower()
+        else:
+            out[column] = "(none)"
     return out
 
 
@@ -164,7 +202,9 @@ class InteractionFeatures(TransformerMixin, BaseEstimator):
         return model_inputs(build_features(frame))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        return np.asarray([*TEXT_COLUMNS, *NUMERIC_COLUMNS, *CATEGORY_COLUMNS], dtype=object)
+        return np.asarray(
+            [*TEXT_COLUMNS, *NUMERIC_COLUMNS, *CATEGORY_COLUMNS, *METADATA_COLUMNS], dtype=object
+        )
 
 
 class SparseStandardScaler(StandardScaler):

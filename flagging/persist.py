@@ -33,7 +33,8 @@ from sklearn.pipeline import Pipeline
 from flagging.frame import FlaggingError
 from flagging.model import FlagModel, build_pipeline
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: word n-grams within turns, customer's last turns, topic/queue; no char n-grams."""
 METADATA_MEMBER = "flagging.json"
 MODEL_MEMBER = "model.skops"
 

@@ -41,11 +41,13 @@ def time_cv(
     columns: ColumnTransformer,
     c_grid: tuple[float, ...],
     n_splits: int,
+    classifier: LogisticRegression | None = None,
 ) -> tuple[dict, dict, list[str]]:
     """Average precision per C over TimeSeriesSplit folds, and out-of-fold scores."""
     scores: dict[float, list[float]] = {c: [] for c in c_grid}
     oof: dict[float, list[tuple[np.ndarray, np.ndarray]]] = {c: [] for c in c_grid}
     notes: list[str] = []
+    template = classifier if classifier is not None else LogisticRegression(max_iter=3000)
     for train_idx, test_idx in TimeSeriesSplit(n_splits=n_splits).split(inputs):
         if len(set(y[train_idx])) < 2 or y[test_idx].sum() == 0:
             continue  # a fold without both classes says nothing about C
@@ -53,9 +55,9 @@ def time_cv(
         x_train = fold_columns.fit_transform(inputs.iloc[train_idx])
         x_test = fold_columns.transform(inputs.iloc[test_idx])
         for c in c_grid:
-            classifier = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-            notes += fit_classifier(classifier, x_train, y[train_idx])
-            decision = classifier.decision_function(x_test)
+            model = clone(template).set_params(C=c)
+            notes += fit_classifier(model, x_train, y[train_idx])
+            decision = model.decision_function(x_test)
             scores[c].append(float(average_precision_score(y[test_idx], decision)))
             oof[c].append((decision, y[test_idx]))
     return scores, oof, notes

@@ -21,7 +21,7 @@ Equality with TfidfVectorizer, fit and transform, is checked in the tests.
 from __future__ import annotations
 
 import re
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,62 @@ def _expand(codes: np.ndarray, per_unique: list[np.ndarray]) -> tuple[np.ndarray
     first = np.repeat(np.cumsum(occ_len) - occ_len, occ_len)
     index = np.repeat(starts[codes], occ_len) + (np.arange(total) - first)
     return flat[index], np.repeat(np.arange(len(codes)), occ_len)
+
+
+# ---- vectorised tokenising for scoring: 64-bit hashes of tokens, no Python per word ----
+
+_P = 0x100000001B3  # odd, so invertible modulo 2**64
+_P_INV = pow(_P, -1, 2**64)
+_BIGRAM = np.uint64(0x9E3779B97F4A7C15)
+_WORD = re.compile(r"\w")
+_ASCII_WORD = np.array([bool(_WORD.match(chr(c))) for c in range(128)])
+_POWERS: dict[str, np.ndarray] = {}
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**j and P**-j modulo 2**64 for j < n (grown on demand, shared)."""
+    if len(_POWERS.get("p", ())) < n:
+        size = max(n, 2 * len(_POWERS.get("p", ())), 1 << 16)
+        with np.errstate(over="ignore"):
+            for key, base in (("p", _P), ("inv", _P_INV)):
+                steps = np.full(size, base, dtype=np.uint64)
+                steps[0] = 1
+                _POWERS[key] = np.cumprod(steps)
+    return _POWERS["p"][:n], _POWERS["inv"][:n]
+
+
+def token_hashes(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The default-pattern tokens (``\\b\\w\\w+\\b``) of the lower-cased lines, in
+    order, as (line of each token, 64-bit hash of each token), without making a
+    Python string per token."""
+    text = "\n".join(lines).lower()
+    if text.count("\n") != max(len(lines) - 1, 0):  # a line holding newlines: one line
+        text = "\n".join(line.replace("\n", " ") for line in lines).lower()
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    word = np.zeros(len(codes), dtype=bool)
+    ascii_ = codes < 128
+    word[ascii_] = _ASCII_WORD[codes[ascii_]]
+    if not ascii_.all():  # Unicode letters are word characters, "£" is not
+        other = np.flatnonzero(~ascii_)
+        distinct, inverse = np.unique(codes[other], return_inverse=True)
+        classes = np.array([bool(_WORD.match(chr(c))) for c in distinct.tolist()])
+        word[other] = classes[inverse]
+    edges = np.diff(np.concatenate([[0], word.view(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    keep = ends - starts >= 2
+    starts, ends = starts[keep], ends[keep]
+    power, inverse_power = _powers(len(codes) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+        np.cumsum(codes * power[: len(codes)], out=prefix[1:])
+        hashes = (prefix[ends] - prefix[starts]) * inverse_power[starts]
+    line = np.searchsorted(np.flatnonzero(codes == 10), starts)
+    return line, hashes
+
+
+def bigram_hashes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return (first * _BIGRAM + second) ^ (first >> np.uint64(31))
 
 
 class FastTfidfVectorizer(TfidfVectorizer):
@@ -184,5 +240,123 @@ class FastTfidfVectorizer(TfidfVectorizer):
             bigram = ids[inverse]
             rows.append(doc[:-1][same][bigram >= 0])
             cols.append(bigram[bigram >= 0])
+        row, col = np.concatenate(rows), np.concatenate(cols)
+        return (np.ones(len(row)), (row, col))
+
+
+def line_ngrams(
+    doc: str | list[str], pattern: str = _DEFAULT_TOKEN_PATTERN, bigrams: bool = True
+) -> list[str]:
+    """Reference analyzer of ``LineTfidfVectorizer``: lower-cased word 1-2 grams of
+    each line, never across lines. A document is a list of lines (turns) or a
+    string whose lines are separated by newlines."""
+    findall = re.compile(pattern).findall
+    out: list[str] = []
+    for line in doc.split("\n") if isinstance(doc, str) else doc:
+        tokens = findall(line.lower())
+        out += tokens
+        if bigrams:
+            out += [f"{a} {b}" for a, b in pairwise(tokens)]
+    return out
+
+
+class LineTfidfVectorizer(FastTfidfVectorizer):
+    """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines).
+
+    A transcript is mostly stock phrases, so most lines of a batch are repeats:
+    each distinct line is tokenised once, and a document's counts are
+    (document x distinct line counts) @ (distinct line x n-gram counts), a sparse
+    product in C. ``build_analyzer`` returns the plain-Python equivalent
+    (``line_ngrams``), which scikit-learn's own counting uses for unsupported
+    settings; equality of both is checked in the tests.
+    """
+
+    def build_analyzer(self):
+        if self.analyzer != "word" or not self._fast_supported():
+            return super().build_analyzer()
+        pattern, bigrams = self.token_pattern, tuple(self.ngram_range) == (1, 2)
+        return lambda doc: line_ngrams(doc, pattern, bigrams)
+
+    def _count_vocab(self, raw_documents: object, fixed_vocab: bool) -> tuple[dict, sp.csr_array]:
+        docs = list(raw_documents)
+        per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in docs]
+        if self.analyzer != "word" or not self._fast_supported():
+            texts = [d if isinstance(d, str) else "\n".join(map(str, d)) for d in docs]
+            return super()._count_vocab(texts, fixed_vocab)
+        vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
+        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
+        lines = list(chain.from_iterable(per_doc))
+        if not all(map(isinstance, lines, repeat(str))):
+            lines = ["" if line is None else str(line) for line in lines]
+        line_codes, distinct = pd.factorize(pd.Series(lines, dtype=object), sort=False)
+        table = self._hash_table() if fixed_vocab else None
+        if table is not None:
+            distinct_lines = distinct.tolist()
+            counts = self._hashed_counts(table, distinct_lines)
+        else:
+            distinct_lines = [line.lower().replace("\n", " ") for line in distinct.tolist()]
+            line_of_word, word_codes, words = _split(distinct_lines)
+            counts = self._word_counts(vocabulary, line_of_word, word_codes, words, fixed_vocab)
+        if not fixed_vocab and not vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        shape = (len(docs), len(vocabulary))
+        if counts is None:
+            return vocabulary, sp.csr_array(shape, dtype=self.dtype)
+        line_grams = sp.csr_array(counts, shape=(len(distinct_lines), len(vocabulary)))
+        doc_lines = sp.csr_array(
+            (
+                np.ones(len(line_codes)),
+                (np.repeat(np.arange(len(docs)), lengths), line_codes),
+            ),
+            shape=(len(docs), len(distinct_lines)),
+        )
+        matrix = sp.csr_array(doc_lines @ line_grams, dtype=self.dtype)
+        if not fixed_vocab:
+            matrix.sort_indices()
+        return vocabulary, matrix
+
+    def _hash_table(self) -> tuple[pd.Index, np.ndarray] | None:
+        """64-bit hashes of the vocabulary's terms and their column ids (derived
+        from ``vocabulary_``, rebuilt when it changes, never persisted); None when two
+        terms share a hash (then the exact string path is used)."""
+        owner, table = self.__dict__.get("_fast_hash", (None, None))
+        if owner is self.vocabulary_:
+            return table
+        terms = list(self.vocabulary_)
+        parts = [term.split(" ") for term in terms]
+        tokens = list(chain.from_iterable(parts))
+        line, hashes = token_hashes(tokens)
+        table = None
+        if len(hashes) == len(tokens) and np.array_equal(line, np.arange(len(tokens))):
+            sizes = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+            at = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+            two = sizes == 2
+            term_hash = hashes[at]
+            term_hash[two] = bigram_hashes(hashes[at[two]], hashes[at[two] + 1])
+            ids = np.fromiter(self.vocabulary_.values(), dtype=np.int64, count=len(terms))
+            index = pd.Index(term_hash)
+            if (sizes <= 2).all() and index.is_unique:
+                table = (index, ids)
+        self.__dict__["_fast_hash"] = (self.vocabulary_, table)
+        return table
+
+    def _hashed_counts(self, table, lines: list[str]):
+        """Counts of vocabulary 1-2 grams per line, by hash lookup (scoring only)."""
+        index, ids = table
+        line, hashes = token_hashes(lines)
+        if not len(ids):
+            return None
+
+        def lookup(keys: np.ndarray) -> np.ndarray:
+            at = index.get_indexer(keys)
+            return np.where(at >= 0, ids[at], -1)
+
+        uni = lookup(hashes)
+        rows, cols = [line[uni >= 0]], [uni[uni >= 0]]
+        if tuple(self.ngram_range) == (1, 2) and len(hashes) > 1:
+            same = line[1:] == line[:-1]
+            bi = lookup(bigram_hashes(hashes[:-1][same], hashes[1:][same]))
+            rows.append(line[1:][same][bi >= 0])
+            cols.append(bi[bi >= 0])
         row, col = np.concatenate(rows), np.concatenate(cols)
         return (np.ones(len(row)), (row, col))

@@ -75,3 +75,9 @@ def seed_command(seed: int, interactions: int, force: bool, if_empty: bool) -> N
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    from qa_app.interactions.cli import interactions_cli
+
+    app.cli.add_command(interactions_cli)
+    from qa_app.flags.cli import flags_cli
+
+    app.cli.add_command(flags_cli)

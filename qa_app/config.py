@@ -30,6 +30,17 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     USERS_PER_PAGE = 50
+    # Calibration: a reviewer whose mean absolute deviation from the key (or the
+    # others' median) exceeds this many points is called out as an outlier; a
+    # deviation growing by more than CALIBRATION_DRIFT_SLOPE points per session
+    # flags drift on the trends page.
+    CALIBRATION_OUTLIER_POINTS = 5.0
+    CALIBRATION_DRIFT_SLOPE = 1.0
+    DISPUTE_WINDOW_DAYS = 7  # an agent may dispute this many days after submission
+    COACHING_THRESHOLD = 80.0  # flagging: a counted evaluation below this is a coaching label
+    FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")
+    QUALITY_THRESHOLD = 80.0  # reports: a score below this is "below the team's threshold"
+    QUALITY_THRESHOLDS: dict[int, float] = {}  # reports: per-team override, team id -> points
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which

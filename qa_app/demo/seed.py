@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, insert
 
 import scorecards
-from qa_app.demo import generator
+from qa_app.demo import activity, generator
 from qa_app.extensions import db
-from qa_app.models import Interaction, Scorecard, ScorecardVersion, Team, User
+from qa_app.models import (
+    Assignment,
+    Evaluation,
+    Interaction,
+    Scorecard,
+    ScorecardVersion,
+    Team,
+    User,
+)
+from qa_app.reviews import evaluations
 
 FEATURED = (
     ("admin", "admin@demo.example"),
@@ -74,10 +84,72 @@ def seed(seed: int = 7, n_interactions: int = 3000, now: datetime | None = None)
     publisher = users[FEATURED[1][1]]
     cards = _publish_library(publisher)
     db.session.commit()
+    reviewed = _simulate_activity(org, users, seed, now or datetime.now(UTC))
     return (
         f"Demo organisation seeded (seed {seed}): {len(teams)} teams, "
-        f"{len(users)} people, {len(rows)} interactions, {cards} published scorecards."
+        f"{len(users)} people, {len(rows)} interactions, {cards} published scorecards, "
+        f"{reviewed} evaluations."
     )
+
+
+def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) -> int:
+    """Past evaluations (about 1 in 10 contacts, older than two days) and a few
+    open assignments per reviewer, so every page has something to show."""
+    by_name = {
+        v.scorecard.name: v for v in db.session.scalars(db.select(ScorecardVersion).join(Scorecard))
+    }
+    versions = {
+        slug: by_name[scorecards.load_library(slug).name]
+        for slug in set(activity.CARD_FOR_CHANNEL.values())
+    }
+    ids = dict(
+        db.session.execute(
+            db.select(Interaction.external_id, Interaction.id).where(Interaction.source == "demo")
+        ).all()
+    )
+    skill = {p.email: p.skill or 0.5 for p in org.people}
+    reviewers_by_team: dict[str, list[str]] = {}
+    for person in org.people:
+        if person.role == "reviewer" and person.team:
+            reviewers_by_team.setdefault(person.team, []).append(person.email)
+    cutoff = now - timedelta(days=2)
+    past = [i for i in org.interactions if i.started_at < cutoff]
+    recent = [i for i in org.interactions if i.started_at >= now - timedelta(days=7)]
+    rng = random.Random(seed)
+    plan = activity.plan_reviews(past, reviewers_by_team, share=0.1, seed=seed)
+    for item, reviewer_email in plan:
+        version = versions[activity.CARD_FOR_CHANNEL[item.channel]]
+        card = evaluations.card_for(version)
+        evaluation = Evaluation(
+            interaction_id=ids[item.external_id],
+            scorecard_version_id=version.id,
+            reviewer_id=users[reviewer_email].id,
+            agent_id=users[item.agent_email].id,
+            status="submitted",
+            time_spent_seconds=rng.randint(240, 1100),
+            submitted_at=min(now, item.started_at + timedelta(hours=rng.randint(6, 60))),
+        )
+        evaluation.scorecard_version = version
+        db.session.add(evaluation)
+        answers = activity.simulated_answers(card, item.quality, skill[item.agent_email], rng)
+        evaluations.apply_answers(evaluation, answers)
+    taken = {item.external_id for item, _ in plan}
+    open_items = [i for i in recent if i.external_id not in taken]
+    rng.shuffle(open_items)
+    reviewer_emails = sorted(e for es in reviewers_by_team.values() for e in es)
+    for n, item in enumerate(open_items[: 5 * len(reviewer_emails)]):
+        version = versions[activity.CARD_FOR_CHANNEL[item.channel]]
+        db.session.add(
+            Assignment(
+                interaction_id=ids[item.external_id],
+                scorecard_version_id=version.id,
+                reviewer_id=users[reviewer_emails[n % len(reviewer_emails)]].id,
+                reason="sampled",
+                due_at=now + timedelta(days=rng.randint(-1, 4)),
+            )
+        )
+    db.session.commit()
+    return len(plan)
 
 
 def _publish_library(publisher: User) -> int:

@@ -55,22 +55,24 @@ class Saved:
 
 
 def card_for(version: ScorecardVersion) -> scorecards.Scorecard:
-    """The parsed scorecard of a version. Versions never change, so the parse
-    is cached by id for the life of the process."""
-    return _parsed(version.id, version)
+    """The parsed scorecard of a version.
 
-
-_CACHE: dict[int, scorecards.Scorecard] = {}
-
-
-def _parsed(version_id: int, version: ScorecardVersion) -> scorecards.Scorecard:
-    card = _CACHE.get(version_id)
+    Versions never change, so the parse is cached for the life of the
+    process. The key includes the publication time as well as the id, so a
+    database rebuilt under the same process (tests, a restore) cannot be
+    served a card from another database.
+    """
+    key = (version.id, version.published_at)
+    card = _CACHE.get(key)
     if card is None:
         card = scorecards.from_dict(version.definition)
         if len(_CACHE) > 512:
             _CACHE.clear()
-        _CACHE[version_id] = card
+        _CACHE[key] = card
     return card
+
+
+_CACHE: dict[tuple, scorecards.Scorecard] = {}
 
 
 def start(
@@ -174,7 +176,21 @@ def apply_answers(
     return result
 
 
-def save(
+def save(actor: User, evaluation: Evaluation, answers: Mapping[str, Any], **options: Any) -> Saved:
+    """Save a draft, or submit, or edit a submitted evaluation (audited).
+
+    Keyword options: ``comments``, ``comment``, ``lock_version`` (required),
+    ``seconds``, ``submit``. Losing a race with another save at any flush, not
+    only at commit, is reported as ``StaleEvaluationError`` with nothing changed.
+    """
+    try:
+        return _save(actor, evaluation, answers, **options)
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise StaleEvaluationError from exc
+
+
+def _save(
     actor: User,
     evaluation: Evaluation,
     answers: Mapping[str, Any],
@@ -185,7 +201,6 @@ def save(
     seconds: int = 0,
     submit: bool = False,
 ) -> Saved:
-    """Save a draft, or submit, or edit a submitted evaluation (audited)."""
     if evaluation.calibration_session_id is not None:
         session = db.session.get(CalibrationSession, evaluation.calibration_session_id)
         if session is None or session.status != "open":

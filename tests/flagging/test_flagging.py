@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -19,8 +20,8 @@ import flagging
 from flagging import FlaggingError
 from flagging.evaluate import ranking_metrics
 from flagging.features import build_features, repeat_contacts
-from flagging.frame import parse_transcript
-from flagging.textvec import FastTfidfVectorizer
+from flagging.frame import TurnTable, parse_transcript, transcript_parts
+from flagging.textvec import FastTfidfVectorizer, LineTfidfVectorizer, line_ngrams, token_hashes
 
 FILLER = [
     "my internet is slow today",
@@ -292,3 +293,78 @@ def test_build_features_without_optional_columns(frame):
     assert (features["repeat_contacts"] == 0).all()
     assert (features["tenure_band"] == "unknown").all()
     assert (features["csat_missing"] == 1).all()
+
+
+def test_turn_table_equals_parse_transcript_row_by_row():
+    transcripts = list(make_frame(40)["transcript"])
+    transcripts += [
+        "[00:01] Agent: hello\n[00:09] Customer: please help\nwrapped line\n[05:30] Agent: ok",
+        None,
+        float("nan"),
+        [],
+        [{"speaker": " Customer ", "text": None, "start_s": "3"}, "junk"],
+        [{"speaker": "system", "text": "queued", "start_s": 0}, {"speaker": "agent", "text": 5}],
+        ({"speaker": "agent", "text": "a b c", "start_s": 1.0},),
+    ]
+    series = pd.Series(transcripts, dtype=object)
+    parts = transcript_parts(series)
+    expected = pd.DataFrame([parse_transcript(v) for v in transcripts], columns=parts.columns)
+    pd.testing.assert_frame_equal(parts, expected, check_dtype=False)
+
+
+def test_line_vectorizer_equals_scikit_learn_and_its_hash_path():
+    frame = make_frame(120)
+    turns = TurnTable.parse(frame["transcript"])
+    docs = turns.lines(1)
+    docs += [[], [""], ["a"], ["Été à l'école, TCK-1234! £20", "two\nlines here"], ["x_y zz"]]
+    params = {"min_df": 2, "max_features": 60, "sublinear_tf": True}
+    ours = LineTfidfVectorizer(ngram_range=(1, 2), **params)
+    theirs = TfidfVectorizer(analyzer=line_ngrams, **params)
+    a, b = ours.fit_transform(docs[:100]), theirs.fit_transform(docs[:100])
+    assert ours.vocabulary_ == theirs.vocabulary_
+    assert abs(a - b).max() < 1e-12
+    assert ours._hash_table() is not None  # scoring uses the vectorised hash path
+    assert abs(ours.transform(docs) - theirs.transform(docs)).max() < 1e-12
+    # joined text (one turn a line) gives the same features as the list of turns
+    joined = ["\n".join(d) for d in docs]
+    assert abs(ours.transform(joined) - ours.transform(docs)).max() < 1e-12
+    # shared tokens: the last-turns block is the end of the same parsed turns
+    assert turns.lines(1, last=2)[0] == turns.lines(1)[0][-2:]
+
+
+def test_token_hashes_match_the_token_pattern():
+    lines = ["Hello, World hello", "", "é-à b_c 12 x", "£19.99 ok"]
+    line, hashes = token_hashes(lines)
+    tokens = [(i, t) for i, s in enumerate(lines) for t in re.findall(r"(?u)\b\w\w+\b", s.lower())]
+    assert line.tolist() == [i for i, _ in tokens]
+    by_token = {}
+    for (_, token), h in zip(tokens, hashes.tolist(), strict=True):
+        assert by_token.setdefault(token, h) == h  # same token, same hash
+    assert len(set(by_token.values())) == len(by_token)
+
+
+def test_chunked_and_parallel_scoring_equal_one_pass(frame, model):
+    whole = model.predict_proba(frame, chunk_rows=len(frame))
+    np.testing.assert_allclose(model.predict_proba(frame, chunk_rows=37), whole, rtol=1e-12)
+    np.testing.assert_allclose(
+        model.predict_proba(frame, chunk_rows=100, n_jobs=2), whole, rtol=1e-12
+    )
+    assert model.predict_proba(frame.iloc[:0]).shape == (0,)
+
+
+def test_metadata_categories_are_features_and_unknown_values_ignored(frame):
+    with_topic = frame.assign(topic=np.where(frame["escalated"], "billing", "delivery"))
+    trained = flagging.train(with_topic.iloc[:280], "escalation", **FAST)
+    held = with_topic.iloc[280:]
+    assert roc_auc_score(held["escalated"], trained.predict_proba(held)) > 0.9
+    unknown = held.assign(topic="never seen", queue=None)
+    assert trained.predict_proba(unknown).shape == (len(held),)
+    reasons = trained.predict(held[held["escalated"]])["explanation"]
+    assert reasons.str.contains("topic: billing").any()
+
+
+def test_refuses_older_format_version(tmp_path, model):
+    path = model.save(tmp_path / "model.flag")
+    _rewrite(path, {"format_version": 1})
+    with pytest.raises(FlaggingError, match="format version 1; this code reads version 2"):
+        flagging.load(path)

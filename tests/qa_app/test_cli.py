@@ -6,7 +6,8 @@ from sqlalchemy import func
 
 import scorecards
 from qa_app.extensions import db
-from qa_app.models import Interaction, Scorecard, Team, User
+from qa_app.models import Assignment, Evaluation, Interaction, Scorecard, Team, User
+from qa_app.reviews import evaluations as reviews
 
 
 def test_users_create_makes_the_first_admin_with_a_team(runner):
@@ -74,6 +75,11 @@ def test_demo_seed_builds_the_organisation_and_prints_sign_ins(runner):
     assert db.session.scalar(db.select(func.count()).select_from(Interaction)) == 300
     agent = db.session.scalar(db.select(User).where(User.email == "agent@demo.example"))
     assert agent.check_password("demo-password-2026") and agent.team is not None
+    evaluations = db.session.scalars(db.select(Evaluation)).all()
+    assert 10 <= len(evaluations) <= 60 and all(e.status == "submitted" for e in evaluations)
+    for evaluation in evaluations[:10]:  # stored scores are the engine's scores
+        assert evaluation.total == reviews.card_result(evaluation).total
+    assert db.session.scalar(db.select(func.count()).select_from(Assignment)) > 0
     published = db.session.scalars(db.select(Scorecard).where(Scorecard.status == "published"))
     assert len(published.all()) == len(scorecards.list_library()) >= 4
 

@@ -9,6 +9,7 @@ import pytest
 from qa_app.access import PUBLIC, view_access
 from qa_app.models import ROLES
 from tests.qa_app.helpers import csrf_token
+from tests.qa_app.interactions.support import sample_upload
 
 ALL = frozenset(ROLES)
 # The specification: who may open each view. A new view must be added here.
@@ -40,9 +41,76 @@ EXPECTED = {
     "scorecards.import_draft": {"admin", "executive"},
     "scorecards.publish": {"admin", "executive"},
     "scorecards.lifecycle": {"admin", "executive"},
+    "interactions.index": ALL,
+    "interactions.detail": ALL,
+    "interactions.upload": {"admin", "executive"},
+    "interactions.preview": {"admin", "executive"},
+    "interactions.confirm": {"admin", "executive"},
+    "interactions.rejects": {"admin", "executive"},
+    "reviews.queue": {"admin", "executive", "reviewer"},
+    "reviews.start": {"admin", "executive", "reviewer"},
+    "reviews.start_assignment": {"admin", "executive", "reviewer"},
+    "reviews.reassign": {"admin", "executive"},
+    "reviews.score": {"admin", "executive", "reviewer"},
+    "reviews.autosave": {"admin", "executive", "reviewer"},
+    "reviews.evaluation": ALL,
+    "reviews.rules": {"admin", "executive"},
+    "reviews.new_rule": {"admin", "executive"},
+    "reviews.rule": {"admin", "executive"},
+    "calibration.index": {"admin", "executive", "reviewer"},
+    "calibration.new": {"admin", "executive"},
+    "calibration.session": {"admin", "executive", "reviewer"},
+    "calibration.score": {"admin", "executive", "reviewer"},
+    "calibration.reveal": {"admin", "executive"},
+    "calibration.notes": {"admin", "executive"},
+    "calibration.publish": {"admin", "executive"},
+    "calibration.export": {"admin", "executive", "reviewer"},
+    "calibration.trends": {"admin", "executive"},
+    "reports.dashboard": {"admin", "executive"},
+    "reports.questions": {"admin", "executive"},
+    "reports.reviewers": {"admin", "executive"},
+    "reports.operations": {"admin", "executive"},
+    "reports.coaching": {"admin", "executive"},
+    "reports.evaluations": {"admin", "executive"},
+    "reports.export_table": {"admin", "executive"},
+    "reports.periodic_review": {"admin", "executive"},
+    "feedback.home": {"agent"},
+    "feedback.evaluation": ALL,
+    "feedback.acknowledge": {"agent"},
+    "feedback.raise_dispute": {"agent"},
+    "feedback.withdraw": {"agent"},
+    "feedback.disputes": {"executive", "reviewer"},
+    "feedback.dispute_stats": {"executive"},
+    "feedback.dispute": {"executive", "reviewer", "agent"},
+    "feedback.resolve": {"executive", "reviewer"},
+    "feedback.coaching_list": {"executive", "reviewer", "agent"},
+    "feedback.new_coaching": {"executive", "reviewer"},
+    "feedback.coaching_session": {"executive", "reviewer", "agent"},
+    "feedback.acknowledge_coaching": {"agent"},
+    "feedback.item_done": {"executive", "reviewer"},
+    "feedback.close_coaching": {"executive", "reviewer"},
+    "inbox.index": ALL,
+    "inbox.follow": ALL,
+    "inbox.read_all": ALL,
+    "flags.queue_page": {"admin", "executive", "reviewer"},
+    "flags.send_to_review": {"admin", "executive", "reviewer"},
+    "flags.review": {"admin", "executive", "reviewer"},
+    "flags.models": {"admin", "executive"},
+    "flags.model": {"admin", "executive"},
+    "flags.status": {"admin", "executive"},
+    "flags.train": {"admin", "executive"},
+    "flags.activate": {"admin", "executive"},
 }
 
-QUERY_ARGS = {"old", "new"}
+QUERY_ARGS = {"old", "new", "interaction_id"}
+
+# Views that also check ownership: another user's item answers 404 even for
+# an allowed role (the sample item belongs to the reviewer).
+OWNED = {"reviews.start_assignment": {"reviewer"}}
+# An import upload belongs to whoever uploaded it (the sample one: the admin).
+OWNED |= {f"interactions.{name}": {"admin"} for name in ("preview", "confirm", "rejects")}
+# A notification is its recipient's only (the sample one: the agent's).
+OWNED |= {"inbox.follow": {"agent"}}
 
 # Routes whose purpose would be undone by calling them in the matrix.
 SKIP_POST = {"auth.logout", "auth.login"}
@@ -51,20 +119,149 @@ SKIP_POST = {"auth.logout", "auth.login"}
 def _samples(users, make):
     """Real ids for every URL parameter, per endpoint where they differ."""
     card = make.scorecard()
+    review = _review_samples(users, make, card)
     defaults = {
         "user_id": users["agent"].id,
         "scorecard_id": card.id,
         "number": 1,
         "key": "greeting",
         "action": "up",
+        "token": sample_upload(users["admin"]),
+        **review,
+        **_flag_samples(users, make),
     }
     overrides = {
         "scorecards.edit_section": {"key": "opening"},
         "scorecards.section_action": {"key": "opening"},
         "scorecards.lifecycle": {"action": "discard"},
         "scorecards.diff": {"old": 1, "new": 1},
+        "reports.export_table": {"table": "questions", "fmt": "csv"},
     }
+    overrides |= _calibration_samples(users, make, card)
+    overrides |= _feedback_samples(users, make, card)
     return lambda endpoint: defaults | overrides.get(endpoint, {})
+
+
+def _calibration_samples(users, make, card):
+    """An open session facilitated by the executive, with the reviewer invited."""
+    from qa_app.extensions import db
+    from qa_app.models import CalibrationItem, CalibrationParticipant, CalibrationSession
+
+    interaction = make.interaction(users["agent"])
+    session = CalibrationSession(
+        title="Matrix",
+        scorecard_version_id=card.versions[0].id,
+        facilitator_id=users["executive"].id,
+    )
+    session.items = [CalibrationItem(interaction_id=interaction.id)]
+    session.participants = [CalibrationParticipant(reviewer_id=users["reviewer"].id)]
+    db.session.add(session)
+    db.session.commit()
+    values = {"session_id": session.id, "interaction_id": interaction.id, "kind": "calibration"}
+    names = ("session", "score", "reveal", "notes", "publish", "export")
+    return {f"calibration.{name}": values for name in names}
+
+
+def _feedback_samples(users, make, card):
+    """A submitted evaluation of the agent by another reviewer, disputed by the
+    agent; a coaching session the reviewer runs for the agent, with an item."""
+    from qa_app.extensions import db
+    from qa_app.feedback import services
+    from qa_app.models import CoachingItem, CoachingSession, Notification
+    from qa_app.reviews import evaluations
+
+    version = card.versions[0]
+    author = make.user("reviewer")
+    evaluation = evaluations.start(author, make.interaction(users["agent"]), version)
+    answers = {
+        q.key: ("na" if q.allow_na else q.answers()[0]) if q.kind != "text" else "ok"
+        for q in evaluations.card_for(version).questions()
+    }
+    evaluations.save(author, evaluation, answers, lock_version=None, submit=True)
+    request = services.DisputeRequest(whole=True, reason="matrix", questions={})
+    dispute = services.open_dispute(users["agent"], evaluation, request)
+    session = CoachingSession(
+        agent_id=users["agent"].id,
+        coach_id=users["reviewer"].id,
+        held_on=evaluation.submitted_at.date(),
+        evaluations=[evaluation],
+        items=[CoachingItem(text="Matrix item")],
+    )
+    db.session.add(session)
+    db.session.commit()
+    notification = db.session.scalar(
+        db.select(Notification).where(Notification.user_id == users["agent"].id).limit(1)
+    )
+    values = {
+        "evaluation_id": evaluation.id,
+        "dispute_id": dispute.id,
+        "session_id": session.id,
+        "item_id": session.items[0].id,
+        "notification_id": notification.id,
+    }
+    names = (
+        "evaluation",
+        "acknowledge",
+        "raise_dispute",
+        "withdraw",
+        "dispute",
+        "resolve",
+        "coaching_session",
+        "acknowledge_coaching",
+        "item_done",
+        "close_coaching",
+    )
+    return {f"feedback.{name}": values for name in names} | {"inbox.follow": values}
+
+
+def _flag_samples(users, make):
+    """A ready flag model (its artefact unreadable: activating it is refused
+    with a message, not trained or loaded) and a flag it raised."""
+    from qa_app.extensions import db
+    from qa_app.models import Flag, FlagModel
+
+    model = FlagModel(target="escalation", version=1, status="ready", artefact=b"matrix")
+    db.session.add(model)
+    db.session.flush()
+    flag = Flag(
+        interaction_id=make.interaction(users["agent"]).id,
+        model_id=model.id,
+        target="escalation",
+        probability=0.5,
+    )
+    db.session.add(flag)
+    db.session.commit()
+    return {"model_id": model.id, "flag_id": flag.id}
+
+
+def _review_samples(users, make, card):
+    """A submitted evaluation of the agent, an open assignment, a rule."""
+    from qa_app.extensions import db
+    from qa_app.models import Assignment, SamplingRule
+    from qa_app.reviews import evaluations
+
+    version = card.versions[0]
+    scored = make.interaction(users["agent"])
+    evaluation = evaluations.start(users["reviewer"], scored, version)
+    answers = {
+        q.key: ("na" if q.allow_na else q.answers()[0]) if q.kind != "text" else "ok"
+        for q in evaluations.card_for(version).questions()
+    }
+    evaluations.save(users["reviewer"], evaluation, answers, lock_version=None, submit=True)
+    assignment = Assignment(
+        interaction_id=make.interaction(users["agent"]).id,
+        reviewer_id=users["reviewer"].id,
+        scorecard_version_id=version.id,
+    )
+    rule = SamplingRule(name="Weekly", scorecard_id=card.id, reviewer_ids=[users["reviewer"].id])
+    db.session.add_all([assignment, rule])
+    db.session.commit()
+    return {
+        "evaluation_id": evaluation.id,
+        "assignment_id": assignment.id,
+        "rule_id": rule.id,
+        "interaction_id": scored.id,
+    }
 
 
 def _rules(app):
@@ -120,8 +317,11 @@ def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as,
                 )
             checked += 1
             where = f"{method} {url} as {role or 'visitor'}"
-            if allowed is PUBLIC or (role is not None and role in allowed):
-                assert response.status_code < 400 or response.status_code in (401, 422), where
+            if rule.endpoint in OWNED and role in allowed and role not in OWNED[rule.endpoint]:
+                assert response.status_code == 404, where
+            elif allowed is PUBLIC or (role is not None and role in allowed):
+                # 409: a POST without the page's lock version is refused as stale.
+                assert response.status_code < 400 or response.status_code in (409, 422), where
             elif role is None:
                 assert response.status_code in (302, 401), where
                 if response.status_code == 302:

@@ -8,10 +8,43 @@ from tests.qa_app.helpers import PASSWORD
 pytestmark = pytest.mark.browser
 
 NAVIGATION = {
-    "admin": ["Home", "Scorecards", "Users", "Teams"],
-    "executive": ["Home", "Scorecards"],
-    "reviewer": ["Home", "Scorecards"],
-    "agent": ["Home"],
+    "admin": [
+        "Home",
+        "Review queue",
+        "Flagged",
+        "Interactions",
+        "Sampling",
+        "Scorecards",
+        "Calibration",
+        "Reports",
+        "Models",
+        "Users",
+        "Teams",
+    ],
+    "executive": [
+        "Home",
+        "Review queue",
+        "Flagged",
+        "Interactions",
+        "Sampling",
+        "Scorecards",
+        "Calibration",
+        "Disputes",
+        "Coaching",
+        "Reports",
+        "Models",
+    ],
+    "reviewer": [
+        "Home",
+        "Review queue",
+        "Flagged",
+        "Interactions",
+        "Scorecards",
+        "Calibration",
+        "Disputes",
+        "Coaching",
+    ],
+    "agent": ["Home", "My feedback", "Interactions", "Coaching"],
 }
 
 

@@ -1,9 +1,9 @@
 """The evaluation service: scores from the engine, no lost or doubled work."""
 
 import pytest
-import scorecards
 from sqlalchemy import func
 
+import scorecards
 from qa_app.extensions import db
 from qa_app.models import AuditEvent, Evaluation, Notification
 from qa_app.reviews import evaluations

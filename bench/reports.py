@@ -1,0 +1,294 @@
+"""Benchmark: the executive reports over 1,000,000 evaluations and 20,000,000 answers.
+
+Run: ``.venv/bin/python bench/reports.py [--evaluations N] [--runs N]``. Not part of
+the test run. ``BENCH_DATABASE_URL`` (default postgresql://postgres@127.0.0.1:5432/postgres)
+names a server; the script creates its own database there, migrates it, fills it in
+SQL (``generate_series``, ``INSERT ... SELECT``: 3 years of data ending today, 4 teams,
+200 agents, 30 reviewers, one 20-question scorecard), runs VACUUM ANALYZE, and drops
+the database afterwards.
+
+Each report page is timed through the Flask test client signed in as an executive
+(median of ``--runs``, default filters: the last 12 weeks) against its main query: the
+slowest SQL statement the page runs, re-executed bare on the same connection (median).
+Targets: page < 500 ms median and page <= 2 x its bare query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from qa_app import create_app
+from qa_app.extensions import db
+
+SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TARGET_MS, TARGET_RATIO = 500.0, 2.0
+PASSWORD = "bench password 1"
+QUESTIONS = 20
+SPAN = "interval '3 years'"
+
+SETUP = [
+    "INSERT INTO teams (name, created_at) SELECT 'Team ' || t, now() FROM generate_series(1, 4) t",
+    """INSERT INTO users (email, name, role, team_id, active, created_at)
+       SELECT 'agent' || g || '@bench.test', 'Agent ' || g, 'agent',
+              (SELECT min(id) FROM teams) + g % 4, true, now() FROM generate_series(1, 200) g""",
+    """INSERT INTO users (email, name, role, team_id, active, created_at)
+       SELECT 'rev' || g || '@bench.test', 'Reviewer ' || g, 'reviewer', NULL, true, now()
+       FROM generate_series(1, 30) g""",
+    """INSERT INTO scorecards (name, channel, description, status, created_at, updated_at,
+                               lock_version)
+       VALUES ('Bench card', 'any', '', 'published', now(), now(), 1)""",
+    """INSERT INTO scorecard_versions (scorecard_id, number, definition, published_at)
+       SELECT id, 1, :definition, now() FROM scorecards""",
+]
+INTERACTIONS = f"""
+INSERT INTO interactions (source, external_id, channel, agent_id, team_id, started_at,
+    duration_seconds, transcript, metadata, imported_at)
+SELECT 'bench', 'b-' || g, (ARRAY['call', 'chat', 'email'])[1 + g % 3],
+       a.ids[1 + g % 200], a.teams[1 + g % 200],
+       now() - {SPAN} + (g::float / :rows) * {SPAN}, 300, '[]'::jsonb, '{{}}'::jsonb, now()
+FROM generate_series(1, :rows) g,
+     (SELECT array_agg(id ORDER BY id) ids, array_agg(team_id ORDER BY id) teams
+      FROM users WHERE role = 'agent') a
+"""
+EVALUATIONS = """
+INSERT INTO evaluations (interaction_id, scorecard_version_id, reviewer_id, agent_id, kind,
+    status, total, total_before_autofail, auto_failed, critical_families, comment,
+    time_spent_seconds, created_at, updated_at, submitted_at, lock_version,
+    acknowledgement_comment)
+SELECT i.id, v.id, r.ids[1 + i.id % 30], i.agent_id,
+       CASE WHEN i.id % 50 = 0 THEN 'calibration' ELSE 'standard' END, 'submitted',
+       CASE WHEN i.id % 97 = 0 THEN 0 ELSE 40 + (i.id::bigint * 7919) % 61 END,
+       40 + (i.id::bigint * 7919) % 61, i.id % 97 = 0,
+       CASE WHEN i.id % 97 = 0 THEN '["compliance"]'::jsonb
+            WHEN i.id % 13 = 0 THEN '["customer"]'::jsonb ELSE '[]'::jsonb END,
+       '', 120 + (i.id::bigint * 31) % 900, i.started_at, i.started_at,
+       i.started_at + interval '20 hours', 1, ''
+FROM interactions i, (SELECT min(id) id FROM scorecard_versions) v,
+     (SELECT array_agg(id ORDER BY id) ids FROM users WHERE role = 'reviewer') r
+WHERE i.id % 6 <> 0  -- five in six interactions are reviewed
+"""
+ANSWERS = f"""
+INSERT INTO answers (evaluation_id, question_key, value, earned, possible, comment)
+SELECT e.id, 'q' || lpad(q::text, 2, '0'),
+       CASE WHEN (e.id * q * 2654435761) % 100 < q * 2 THEN '"no"'::jsonb ELSE '"yes"'::jsonb END,
+       CASE WHEN (e.id * q * 2654435761) % 100 < q * 2 THEN 0 ELSE 5 END, 5, ''
+FROM evaluations e, generate_series(1, {QUESTIONS}) q
+"""
+EXTRAS = [
+    """INSERT INTO coaching_sessions (agent_id, coach_id, held_on, focus_questions, notes,
+           status, agent_comment, created_at)
+       SELECT a.id, (SELECT min(id) FROM users WHERE role = 'reviewer'),
+              (now() - (g % 80) * interval '1 day')::date, '["q05", "q12"]'::jsonb, '', 'open',
+              '', now()
+       FROM generate_series(1, 200) g
+       JOIN (SELECT id, row_number() OVER (ORDER BY id) n FROM users WHERE role = 'agent') a
+         ON a.n = g""",
+    """INSERT INTO sampling_rules (name, scorecard_id, per_agent, period_days, filters,
+           reviewer_ids, mode, due_days, active, created_at)
+       SELECT 'Weekly', id, 4, 7, '{}'::jsonb, '[]'::jsonb, 'random', 3, true, now()
+       FROM scorecards""",
+]
+
+
+def definition() -> dict:
+    families = {1: "compliance", 2: "customer", 3: "business"}
+    questions = [
+        {"key": f"q{n:02d}", "text": f"Question {n}", "kind": "yes_no", "points": 5,
+         **({"error_family": families[n]} if n in families else {})}
+        for n in range(1, QUESTIONS + 1)
+    ]  # fmt: skip
+    return {"name": "Bench card", "sections": [{"key": "s", "title": "S", "questions": questions}]}
+
+
+def fill(app, n: int) -> None:
+    import json
+
+    with app.app_context():
+        start = time.perf_counter()
+        for sql in SETUP:
+            db.session.execute(sa.text(sql), {"definition": json.dumps(definition())})
+        from qa_app.models import User
+
+        boss = User(email="exec@bench.test", name="Exec", role="executive")
+        boss.set_password(PASSWORD, "pbkdf2:sha256:1000")
+        db.session.add(boss)
+        db.session.commit()
+        steps = [("interactions", INTERACTIONS, {"rows": n * 6 // 5}),
+                 ("evaluations", EVALUATIONS, {}), ("answers", ANSWERS, {})]  # fmt: skip
+        # Bulk load: no per-row foreign-key triggers, answers' secondary indexes
+        # dropped during the load and rebuilt in one pass afterwards.
+        db.session.execute(sa.text("SET session_replication_role = replica"))
+        rebuild = drop_secondary_indexes("answers")
+        for label, sql, params in steps:
+            t = time.perf_counter()
+            db.session.execute(sa.text(sql), params)
+            db.session.commit()
+            print(f"  {label}: {time.perf_counter() - t:.0f} s", flush=True)
+        t = time.perf_counter()
+        db.session.execute(sa.text("SET maintenance_work_mem = '512MB'"))
+        for sql in rebuild:
+            db.session.execute(sa.text(sql))
+        db.session.commit()
+        print(f"  answers indexes: {time.perf_counter() - t:.0f} s", flush=True)
+        for sql in EXTRAS:
+            db.session.execute(sa.text(sql))
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
+        counts = db.session.execute(
+            sa.text("SELECT (SELECT count(*) FROM evaluations), (SELECT count(*) FROM answers)")
+        ).one()
+        print(f"filled {counts[0]:,} evaluations, {counts[1]:,} answers in "
+              f"{time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
+
+
+def drop_secondary_indexes(table: str) -> list[str]:
+    """Drop the table's non-primary indexes and unique constraints; return the SQL
+    that recreates them."""
+    constraints = db.session.execute(
+        sa.text(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = CAST(:t AS regclass) AND contype = 'u'"
+        ),
+        {"t": table},
+    ).all()
+    indexes = db.session.execute(sa.text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass))"),
+        {"t": table}).all()  # fmt: skip
+    rebuild = []
+    for name, definition in constraints:
+        db.session.execute(sa.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for name, definition in indexes:
+        db.session.execute(sa.text(f'DROP INDEX "{name}"'))
+        rebuild.append(definition)
+    db.session.commit()
+    return rebuild
+
+
+class Recorder:
+    """Records (seconds, statement, parameters) of every SQL statement run."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str, object]] = []
+
+    def before(self, conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_t"] = time.perf_counter()
+
+    def after(self, conn, cursor, statement, parameters, context, executemany):
+        self.calls.append((time.perf_counter() - conn.info["bench_t"], statement, parameters))
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()  # warm: templates compiled, plans cached
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def measure(app, client, url: str, runs: int) -> tuple[float, float]:
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    page_ms = median_ms(page, runs)
+    recorder = Recorder()
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", recorder.before)
+        sa.event.listen(db.engine, "after_cursor_execute", recorder.after)
+        try:
+            page()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", recorder.before)
+            sa.event.remove(db.engine, "after_cursor_execute", recorder.after)
+        _, statement, params = max(recorder.calls, key=lambda c: c[0])
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+
+            def bare():
+                cursor.execute(statement, params)
+                return cursor.fetchall()
+
+            rows = len(bare())
+            print(f"  {url}: main query {' '.join(statement.split())[:90]}... -> {rows} rows")
+
+            bare_ms = median_ms(bare, runs)
+        finally:
+            raw.close()
+    return page_ms, bare_ms
+
+
+PAGES = [
+    "/reports/",
+    "/reports/questions",
+    "/reports/reviewers",
+    "/reports/operations",
+    "/reports/coaching",
+    "/reports/evaluations?question=q10",
+    "/reports/review",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--evaluations", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    args = parser.parse_args()
+    admin = sa.create_engine(
+        SERVER.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    name = f"bench_reports_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    results = []
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                          "WTF_CSRF_ENABLED": False})  # fmt: skip
+        with app.app_context():
+            upgrade()
+        fill(app, args.evaluations)
+        client = app.test_client()
+        login = client.post("/auth/login", data={"email": "exec@bench.test", "password": PASSWORD})
+        assert login.status_code == 302, login.status_code
+        for path in PAGES:
+            results.append((path, *measure(app, client, path, args.runs)))
+            print(f"  measured {path}", flush=True)
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        if not args.keep:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        else:
+            print(f"kept database {name}")
+        admin.dispose()
+    print(f"\n{'endpoint':<36}{'page ms':>9}{'bare ms':>9}{'ratio':>7}  target "
+          f"(< {TARGET_MS:.0f} ms, <= {TARGET_RATIO:g}x)")  # fmt: skip
+    for path, page_ms, bare_ms in results:
+        ratio = page_ms / bare_ms if bare_ms else float("inf")
+        met = page_ms < TARGET_MS and ratio <= TARGET_RATIO
+        print(
+            f"{path:<36}{page_ms:>9.1f}{bare_ms:>9.1f}{ratio:>7.2f}  {'met' if met else 'MISSED'}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,271 @@
+"""Figures for the feedback pages and later reports, aggregated in SQL.
+
+Every function returns a list of plain dicts (one row each), ready for a
+template, a JSON response or ``pandas.DataFrame(rows)``. Only submitted
+evaluations of the counted kinds (standard, consensus) count. Rates are
+``None`` when their denominator is 0: undefined, never 0.
+
+Time: an evaluation belongs to the week (Monday, UTC) of the *interaction* it
+scores, because that is when the agent did the work; coaching effectiveness
+uses the interaction date for the same reason.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal_column
+from sqlalchemy.sql import ColumnElement
+
+from qa_app.extensions import db
+from qa_app.models import (
+    Answer,
+    CoachingSession,
+    Dispute,
+    DisputeItem,
+    Evaluation,
+    Interaction,
+    ScorecardVersion,
+    User,
+)
+from qa_app.reviews import evaluations
+from qa_app.reviews.evaluations import COUNTED_KINDS
+
+COUNTED = and_(Evaluation.status == "submitted", Evaluation.kind.in_(COUNTED_KINDS))
+RAISED = ("open", "resolved")  # a withdrawn dispute is not counted against anyone
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _week(column: Any) -> ColumnElement:
+    """The Monday (UTC) of a timestamp's week, per database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date(func.date_trunc("week", func.timezone("UTC", column)))
+    return func.date(column, "weekday 0", "-6 days")
+
+
+def _day(value: Any) -> str:
+    return value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]
+
+
+def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list[dict[str, Any]]:
+    """Weekly mean score of the agent and of the agent's team, over the
+    ``weeks`` weeks up to ``until`` (default: the agent's latest scored
+    interaction, so a quiet spell does not empty the chart)."""
+    if until is None:
+        latest = db.session.scalar(
+            db.select(func.max(Interaction.started_at))
+            .join(Evaluation, Evaluation.interaction_id == Interaction.id)
+            .where(COUNTED, Evaluation.agent_id == agent.id)
+        )
+        if latest is None:
+            return []
+        until = (
+            latest.date() if isinstance(latest, datetime) else date.fromisoformat(str(latest)[:10])
+        )
+    start = datetime.combine(until - timedelta(weeks=weeks), datetime.min.time(), UTC)
+    week = _week(Interaction.started_at).label("week")
+    base = (
+        db.select(week, func.avg(Evaluation.total), func.count())
+        .join(Interaction, Interaction.id == Evaluation.interaction_id)
+        .where(COUNTED, Evaluation.total.is_not(None), Interaction.started_at >= start)
+        .group_by(week)
+    )
+    mine = {
+        _day(w): (avg, n)
+        for w, avg, n in db.session.execute(base.where(Evaluation.agent_id == agent.id))
+    }
+    team: dict[str, float] = {}
+    if agent.team_id is not None:
+        query = base.join(User, User.id == Evaluation.agent_id).where(User.team_id == agent.team_id)
+        team = {_day(w): avg for w, avg, _ in db.session.execute(query)}
+    return [
+        {
+            "week": w,
+            "mine": round(mine[w][0], 1) if w in mine else None,
+            "evaluations": mine[w][1] if w in mine else 0,
+            "team": round(team[w], 1) if w in team else None,
+        }
+        for w in sorted(set(mine) | set(team))
+    ]
+
+
+def missed_questions(agent: User, limit: int = 5) -> list[dict[str, Any]]:
+    """The questions the agent most often loses points on: misses (scored,
+    non-N/A answers below full points) over answered, with the text and
+    guidance of the newest scorecard version the agent was scored on."""
+    missed = func.sum(case((Answer.earned < Answer.possible, 1), else_=0))
+    rows = db.session.execute(
+        db.select(Answer.question_key, Evaluation.scorecard_version_id, missed, func.count())
+        .join(Evaluation, Evaluation.id == Answer.evaluation_id)
+        .where(COUNTED, Evaluation.agent_id == agent.id, Answer.possible.is_not(None))
+        .group_by(Answer.question_key, Evaluation.scorecard_version_id)
+    ).all()
+    totals: dict[str, list[int]] = {}
+    newest: dict[str, int] = {}
+    for key, version_id, misses, answered in rows:
+        acc = totals.setdefault(key, [0, 0])
+        acc[0] += int(misses or 0)
+        acc[1] += int(answered)
+        newest[key] = max(newest.get(key, 0), version_id)
+    ranked = sorted(
+        ((k, m, n) for k, (m, n) in totals.items() if m),
+        key=lambda r: (-r[1], -r[1] / r[2], r[0]),
+    )[:limit]
+    out = []
+    for key, misses, answered in ranked:
+        question = evaluations.card_for(db.session.get(ScorecardVersion, newest[key])).question(key)
+        out.append(
+            {
+                "key": key,
+                "text": question.text,
+                "guidance": question.guidance,
+                "missed": misses,
+                "answered": answered,
+                "rate": misses / answered,
+            }
+        )
+    return out
+
+
+def coaching_effectiveness(session: CoachingSession) -> list[dict[str, Any]]:
+    """Per focus question, the agent's pass rate (answered, non-N/A answers
+    earning full points, over such answers) in evaluations of interactions
+    before the session day and after it (the session day itself is neither)."""
+    day = datetime.combine(session.held_on, datetime.min.time(), UTC)
+    next_day = day + timedelta(days=1)
+    period = case(
+        (Interaction.started_at < day, literal_column("'before'")),
+        (Interaction.started_at >= next_day, literal_column("'after'")),
+        else_=literal_column("'day'"),
+    ).label("period")
+    passed = func.sum(case((Answer.earned >= Answer.possible, 1), else_=0))
+    keys = list(session.focus_questions or [])
+    rows = db.session.execute(
+        db.select(Answer.question_key, period, passed, func.count())
+        .join(Evaluation, Evaluation.id == Answer.evaluation_id)
+        .join(Interaction, Interaction.id == Evaluation.interaction_id)
+        .where(
+            COUNTED,
+            Evaluation.agent_id == session.agent_id,
+            Answer.question_key.in_(keys),
+            Answer.possible.is_not(None),
+        )
+        .group_by(Answer.question_key, period)
+    ).all()
+    found = {(k, p): (int(ok or 0), int(n)) for k, p, ok, n in rows}
+    texts = _question_texts(session)
+    out = []
+    for key in keys:
+        before = found.get((key, "before"), (0, 0))
+        after = found.get((key, "after"), (0, 0))
+        b_rate, a_rate = _rate(*before), _rate(*after)
+        out.append(
+            {
+                "key": key,
+                "text": texts.get(key, key),
+                "before_passed": before[0],
+                "before_answered": before[1],
+                "before_rate": b_rate,
+                "after_passed": after[0],
+                "after_answered": after[1],
+                "after_rate": a_rate,
+                "change": None if b_rate is None or a_rate is None else a_rate - b_rate,
+            }
+        )
+    return out
+
+
+def _question_texts(session: CoachingSession) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for evaluation in session.evaluations:
+        for q in evaluations.card_for(evaluation.scorecard_version).questions():
+            texts.setdefault(q.key, q.text)
+    return texts
+
+
+def dispute_rates_by_reviewer() -> list[dict[str, Any]]:
+    """Per reviewer: evaluations, disputed evaluations (dispute rate), resolved
+    disputes and how many were (partly) overturned (overturn rate)."""
+    scored = dict(
+        db.session.execute(
+            db.select(Evaluation.reviewer_id, func.count())
+            .where(COUNTED)
+            .group_by(Evaluation.reviewer_id)
+        ).all()
+    )
+    resolved = case((Dispute.status == "resolved", 1), else_=0)
+    overturned = case((Dispute.outcome.in_(("overturned", "partly_overturned")), 1), else_=0)
+    disputed = {
+        reviewer: (int(n), int(r or 0), int(o or 0))
+        for reviewer, n, r, o in db.session.execute(
+            db.select(
+                Evaluation.reviewer_id,
+                func.count(func.distinct(Dispute.evaluation_id)),
+                func.sum(resolved),
+                func.sum(overturned),
+            )
+            .join(Evaluation, Evaluation.id == Dispute.evaluation_id)
+            .where(COUNTED, Dispute.status.in_(RAISED))
+            .group_by(Evaluation.reviewer_id)
+        )
+    }
+    names = dict(
+        db.session.execute(db.select(User.id, User.name).where(User.id.in_(list(scored)))).all()
+    )
+    rows = []
+    for reviewer_id, count in scored.items():
+        n, r, o = disputed.get(reviewer_id, (0, 0, 0))
+        rows.append(
+            {
+                "reviewer_id": reviewer_id,
+                "reviewer": names.get(reviewer_id, "?"),
+                "evaluations": count,
+                "disputed": n,
+                "dispute_rate": _rate(n, count),
+                "resolved": r,
+                "overturned": o,
+                "overturn_rate": _rate(o, r),
+            }
+        )
+    return sorted(rows, key=lambda row: (-(row["dispute_rate"] or 0), row["reviewer"]))
+
+
+def dispute_rates_by_question() -> list[dict[str, Any]]:
+    """Per question key: scored answers, disputed items (dispute rate), decided
+    items and how many were overturned (overturn rate). Whole-evaluation
+    disputes name no question and are not counted here."""
+    answered = dict(
+        db.session.execute(
+            db.select(Answer.question_key, func.count())
+            .join(Evaluation, Evaluation.id == Answer.evaluation_id)
+            .where(COUNTED, Answer.possible.is_not(None))
+            .group_by(Answer.question_key)
+        ).all()
+    )
+    decided = case((DisputeItem.decision.is_not(None), 1), else_=0)
+    overturned = case((DisputeItem.decision == "overturned", 1), else_=0)
+    rows = []
+    for key, n, d, o in db.session.execute(
+        db.select(DisputeItem.question_key, func.count(), func.sum(decided), func.sum(overturned))
+        .join(Dispute, Dispute.id == DisputeItem.dispute_id)
+        .join(Evaluation, Evaluation.id == Dispute.evaluation_id)
+        .where(COUNTED, Dispute.status.in_(RAISED), DisputeItem.question_key.is_not(None))
+        .group_by(DisputeItem.question_key)
+    ):
+        total = answered.get(key, 0)
+        rows.append(
+            {
+                "question_key": key,
+                "answers": total,
+                "disputed": int(n),
+                "dispute_rate": _rate(int(n), total),
+                "decided": int(d or 0),
+                "overturned": int(o or 0),
+                "overturn_rate": _rate(int(o or 0), int(d or 0)),
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["disputed"], row["question_key"]))

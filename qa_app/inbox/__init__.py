@@ -1,0 +1,1 @@
+"""The in-app notification inbox (``/notifications``) and the unread badge."""

@@ -1,0 +1,1 @@
+"""Interactions: intake (CSV / JSON Lines import) and browsing (list, detail, search)."""

@@ -1,0 +1,269 @@
+"""Reading interactions for the list and detail pages.
+
+The list pages by keyset (``started_at``, ``id``), newest first, so page 1,000 of
+a million rows costs what page 1 costs: every filter combination walks one of the
+``ix_interactions_*_started`` indexes backwards from the cursor.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import abort
+from sqlalchemy import exists, tuple_
+
+from qa_app.extensions import db
+from qa_app.models import Evaluation, Interaction, Team, User
+
+PER_PAGE = 50
+REVIEWED_KINDS = ("standard", "consensus")
+AGENT_VISIBLE_KINDS = REVIEWED_KINDS
+
+
+class CursorError(ValueError):
+    """A page link that does not decode: edited by hand or from another version."""
+
+
+@dataclass
+class Filters:
+    team_id: int | None = None
+    agent_id: int | None = None
+    channel: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    csat_max: int | None = None
+    escalated: str | None = None  # "yes" | "no" | "unknown"
+    reviewed: str | None = None  # "yes" | "no"
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    reviewed_ids: set[int]
+    older: str | None = None  # cursor for ?after=
+    newer: str | None = None  # cursor for ?before=
+    at_start: bool = True
+
+
+def encode_cursor(started_at: datetime, id_: int) -> str:
+    raw = f"{_micros(started_at)}.{id_}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        micros, id_ = raw.split(".")
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micros))
+        return moment, int(id_)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError) as exc:
+        raise CursorError("That page link is not valid; showing the newest interactions.") from exc
+
+
+def _micros(moment: datetime) -> int:
+    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def reviewed_clause() -> Any:
+    """True for an interaction with a submitted standard or consensus evaluation."""
+    return exists().where(
+        Evaluation.interaction_id == Interaction.id,
+        Evaluation.status == "submitted",
+        Evaluation.kind.in_(REVIEWED_KINDS),
+    )
+
+
+def _where(viewer: User, filters: Filters) -> list[Any]:
+    conditions = []
+    if viewer.role == "agent":  # forced: an agent sees only their own contacts
+        conditions.append(Interaction.agent_id == viewer.id)
+    else:
+        if filters.agent_id is not None:
+            conditions.append(Interaction.agent_id == filters.agent_id)
+        if filters.team_id is not None:
+            conditions.append(Interaction.team_id == filters.team_id)
+    if filters.channel:
+        conditions.append(Interaction.channel == filters.channel)
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time(), UTC)
+        conditions.append(Interaction.started_at >= start)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
+        conditions.append(Interaction.started_at < end)
+    if filters.csat_max is not None:
+        conditions.append(Interaction.csat <= filters.csat_max)
+    if filters.escalated == "yes":
+        conditions.append(Interaction.escalated.is_(True))
+    elif filters.escalated == "no":
+        conditions.append(Interaction.escalated.is_(False))
+    elif filters.escalated == "unknown":
+        conditions.append(Interaction.escalated.is_(None))
+    if filters.reviewed == "yes":
+        conditions.append(reviewed_clause())
+    elif filters.reviewed == "no":
+        conditions.append(~reviewed_clause())
+    return conditions
+
+
+def list_page(
+    viewer: User,
+    filters: Filters,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """One page of interactions, newest first; ``after``/``before`` are cursors
+    from a previous page (older / newer rows). Raises ``CursorError``."""
+    key = tuple_(Interaction.started_at, Interaction.id)
+    query = (
+        db.select(
+            Interaction.id,
+            Interaction.external_id,
+            Interaction.channel,
+            Interaction.started_at,
+            Interaction.duration_seconds,
+            Interaction.csat,
+            Interaction.escalated,
+            User.name.label("agent_name"),
+            Team.name.label("team_name"),
+        )
+        .join(User, User.id == Interaction.agent_id)
+        .outerjoin(Team, Team.id == Interaction.team_id)
+        .where(*_where(viewer, filters))
+        .limit(per_page + 1)
+    )
+    if before:
+        query = query.where(key > decode_cursor(before)).order_by(
+            Interaction.started_at.asc(), Interaction.id.asc()
+        )
+        rows = list(db.session.execute(query))
+        more_newer = len(rows) > per_page
+        rows = rows[:per_page][::-1]
+        page = Page(rows, set(), at_start=not more_newer)
+        page.newer = _cursor(rows[0]) if more_newer and rows else None
+        page.older = _cursor(rows[-1]) if rows else None
+    else:
+        if after:
+            query = query.where(key < decode_cursor(after))
+        query = query.order_by(Interaction.started_at.desc(), Interaction.id.desc())
+        rows = list(db.session.execute(query))
+        more_older = len(rows) > per_page
+        rows = rows[:per_page]
+        page = Page(rows, set(), at_start=not after)
+        page.older = _cursor(rows[-1]) if more_older else None
+        page.newer = _cursor(rows[0]) if after and rows else None
+    page.reviewed_ids = _reviewed([row.id for row in rows])
+    return page
+
+
+def _cursor(row: Any) -> str:
+    return encode_cursor(row.started_at, row.id)
+
+
+def _reviewed(ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = db.select(Evaluation.interaction_id).where(
+        Evaluation.interaction_id.in_(ids),
+        Evaluation.status == "submitted",
+        Evaluation.kind.in_(REVIEWED_KINDS),
+    )
+    return set(db.session.scalars(query))
+
+
+def team_choices() -> list[tuple[int, str]]:
+    return list(db.session.execute(db.select(Team.id, Team.name).order_by(Team.name)).all())
+
+
+def agent_choices() -> list[tuple[int, str]]:
+    query = db.select(User.id, User.name).where(User.role == "agent").order_by(User.name, User.id)
+    return list(db.session.execute(query).all())
+
+
+def interaction_for(viewer: User, interaction_id: int) -> Interaction:
+    """The interaction, or 404 when it does not exist or is another agent's."""
+    item = db.session.get(Interaction, interaction_id)
+    if item is None or (viewer.role == "agent" and item.agent_id != viewer.id):
+        abort(404)
+    return item
+
+
+def evaluations_for(viewer: User, item: Interaction) -> list[Any]:
+    """Submitted evaluations of the interaction the viewer may know about.
+
+    Agents see the standard and consensus ones (their feedback); reviewers see
+    those plus their own (calibration work stays blind to the others);
+    executives and admins see all submitted ones.
+    """
+    reviewer = db.aliased(User)
+    query = (
+        db.select(
+            Evaluation.id,
+            Evaluation.kind,
+            Evaluation.total,
+            Evaluation.submitted_at,
+            reviewer.name.label("reviewer_name"),
+        )
+        .join(reviewer, reviewer.id == Evaluation.reviewer_id)
+        .where(Evaluation.interaction_id == item.id, Evaluation.status == "submitted")
+        .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
+    )
+    if viewer.role == "agent":
+        query = query.where(Evaluation.kind.in_(AGENT_VISIBLE_KINDS))
+    elif viewer.role == "reviewer":
+        query = query.where(
+            Evaluation.kind.in_(REVIEWED_KINDS) | (Evaluation.reviewer_id == viewer.id)
+        )
+    return list(db.session.execute(query))
+
+
+@dataclass
+class Turn:
+    speaker: str
+    at: str  # "mm:ss" or "" when the file gave no time
+    segments: list[tuple[str, bool]]  # (text, is_match): the template marks matches
+    hit: bool
+
+
+def transcript_view(turns: list[dict[str, Any]], q: str) -> tuple[list[Turn], int]:
+    """Turns split into plain and matching segments (case-insensitive), and the
+    number of matches. Splitting here and escaping in the template keeps user
+    text from ever being trusted as HTML."""
+    needle = q.strip()
+    pattern = re.compile(re.escape(needle), re.IGNORECASE) if needle else None
+    result, total = [], 0
+    for turn in turns:
+        text = str(turn.get("text", ""))
+        segments: list[tuple[str, bool]] = []
+        if pattern is not None:
+            last = 0
+            for match in pattern.finditer(text):
+                if match.start() > last:
+                    segments.append((text[last : match.start()], False))
+                segments.append((match.group(0), True))
+                last = match.end()
+                total += 1
+            if last < len(text):
+                segments.append((text[last:], False))
+        else:
+            segments = [(text, False)]
+        hit = any(is_match for _, is_match in segments)
+        result.append(Turn(str(turn.get("speaker", "")), clock(turn.get("start_s")), segments, hit))
+    return result, total
+
+
+def clock(seconds: Any) -> str:
+    """``75`` -> ``01:15``; ``3725`` -> ``1:02:05``; no time -> ``""``."""
+    if seconds is None or isinstance(seconds, bool):
+        return ""
+    whole = int(float(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -1,0 +1,1 @@
+"""Executive reports: quality, questions, reviewers, operations, coaching; exports."""

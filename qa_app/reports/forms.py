@@ -1,0 +1,114 @@
+"""The reports' filters: GET forms (no CSRF: they change nothing) turned into
+``Filters`` and ``Drill`` values."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms.validators import Optional, Regexp
+
+from qa_app.extensions import db
+from qa_app.models import CHANNELS, Scorecard, Team, User
+from qa_app.reports.queries import FAMILIES, Drill, Filters
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+    team = SelectField("Team", coerce=_int_or_none, validate_choice=False)
+    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False)
+    channel = SelectField(
+        "Channel",
+        choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
+    )
+    scorecard = SelectField("Scorecard", coerce=_int_or_none, validate_choice=False)
+    reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False)
+
+    def fill_choices(self) -> None:
+        self.team.choices = [SelectChoice("", "All teams"), *_pairs(sa.select(Team.id, Team.name))]
+        people = sa.select(User.id, User.name)
+        agents = _pairs(people.where(User.role == "agent"))
+        self.agent.choices = [SelectChoice("", "All agents"), *agents]
+        reviewers = people.where(User.role.in_(("reviewer", "executive", "admin")))
+        self.reviewer.choices = [SelectChoice("", "All reviewers"), *_pairs(reviewers)]
+        cards = sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft")
+        self.scorecard.choices = [SelectChoice("", "All scorecards"), *_pairs(cards)]
+
+    def filters(self, default: tuple[date, date] | None) -> Filters:
+        """The filters asked for; the default period when no date was given at all."""
+        lo, hi = self.date_from.data, self.date_to.data
+        if lo is None and hi is None and default is not None:
+            lo, hi = default
+            self.date_from.data, self.date_to.data = lo, hi
+        if lo and hi and lo > hi:
+            lo, hi = hi, lo
+        return Filters(
+            date_from=lo,
+            date_to=hi,
+            team=self.team.data,
+            agent=self.agent.data,
+            channel=self.channel.data or None,
+            scorecard=self.scorecard.data,
+            reviewer=self.reviewer.data,
+        )
+
+
+def _pairs(query) -> list[SelectChoice]:
+    rows = sorted(db.session.execute(query), key=lambda row: (row[1].lower(), row[0]))
+    return [SelectChoice(i, name) for i, name in rows]
+
+
+class ReviewForm(FlaskForm):
+    """The periodic review: a month (2026-10), or any from/to period."""
+
+    class Meta:
+        csrf = False
+
+    team = SelectField("Team", coerce=_int_or_none, validate_choice=False)
+    period = StringField(
+        "Month", validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="YYYY-MM")]
+    )
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+
+
+def drill_from(args: MultiDict) -> Drill:
+    """The figure's own condition on a drill-down link; unknown values are ignored."""
+
+    def flag(name: str) -> bool:
+        return args.get(name) in ("1", "true", "yes")
+
+    grain = args.get("grain") if args.get("grain") in ("week", "month") else "week"
+    period = (
+        args.get("period") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.get("period", "")) else None
+    )
+    question = args.get("question") or None
+    bin_ = _int_or_none(args.get("bin"))
+    family = args.get("family") if args.get("family") in FAMILIES else None
+    return Drill(
+        period=period,
+        grain=grain,
+        question=question[:80] if question else None,
+        bin=bin_ if bin_ is not None and 0 <= bin_ <= 9 else None,
+        below=flag("below"),
+        auto_failed=flag("auto_failed"),
+        family=family,
+        undefined=flag("undefined"),
+        disputed=flag("disputed"),
+        overturned=flag("overturned"),
+    )

@@ -1,0 +1,304 @@
+"""The reports' SQL: every figure is a GROUP BY run in the database.
+
+Each function takes the dashboard ``Filters`` and returns a small pandas frame,
+one row per group (period, team, agent, question key, reviewer ...); the
+shaping into figures happens in ``figures.py``. No function here loads one row
+per answer into Python.
+
+Counted evaluations everywhere: submitted, kind standard or consensus.
+An evaluation's team and channel are its interaction's (the contact's team at
+the time), its scorecard the one of its pinned version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from qa_app.extensions import db
+from qa_app.models import (
+    Answer,
+    Dispute,
+    Evaluation,
+    Interaction,
+    ScorecardVersion,
+    Team,
+    User,
+)
+
+COUNTED_KINDS = ("standard", "consensus")
+FAMILIES = ("customer", "business", "compliance")
+BINS = 10  # score distribution: 10-point bins, 100 in the last one
+
+EVALS = Evaluation.__table__
+INTERACTIONS = Interaction.__table__
+ANSWERS = Answer.__table__
+VERSIONS = ScorecardVersion.__table__
+DISPUTES = Dispute.__table__
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters; every field optional. Dates are inclusive days (UTC)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    team: int | None = None
+    agent: int | None = None
+    channel: str | None = None
+    scorecard: int | None = None
+    reviewer: int | None = None
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """[start, end) as UTC instants."""
+        lo = datetime.combine(self.date_from, time(), UTC) if self.date_from else None
+        hi = (
+            datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
+            if self.date_to
+            else None
+        )
+        return lo, hi
+
+    def args(self) -> dict[str, Any]:
+        """The filters as query-string arguments (for links and exports)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None and value != "":
+                out[f.name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+    def replace(self, **changes: Any) -> Filters:
+        return Filters(**(asdict(self) | changes))
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A figure's own condition, added to the filters on the drill-down list."""
+
+    period: str | None = None  # "2026-11-02": the week or month starting that day
+    grain: str = "week"
+    question: str | None = None  # evaluations where this question lost points
+    bin: int | None = None  # score bin 0..9
+    below: bool = False  # below the team's threshold
+    auto_failed: bool = False
+    family: str | None = None  # with a critical error of this family
+    undefined: bool = False  # total undefined (everything N/A)
+    disputed: bool = False
+    overturned: bool = False
+
+
+def dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def period(column: Any, grain: str) -> Any:
+    """The first day of the column's day/week (Monday)/month, as 'YYYY-MM-DD' text."""
+    if dialect() == "postgresql":
+        utc = sa.func.timezone("UTC", column)
+        return sa.func.to_char(sa.func.date_trunc(grain, utc), "YYYY-MM-DD")
+    if grain == "month":
+        return sa.func.strftime("%Y-%m-01", column)
+    if grain == "week":
+        return sa.func.date(column, "weekday 0", "-6 days")
+    return sa.func.date(column)
+
+
+def window(column: Any, filters: Filters) -> list[Any]:
+    lo, hi = filters.bounds()
+    return [c for c in (column >= lo if lo else None, column < hi if hi else None) if c is not None]
+
+
+def _count_if(condition: Any) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def counted(filters: Filters, *, interactions: bool = True) -> tuple[Any, list[Any]]:
+    """FROM clause and WHERE conditions of the counted evaluations under ``filters``."""
+    source = EVALS
+    if interactions or filters.team is not None or filters.channel:
+        source = EVALS.join(INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id)
+    conds = [
+        EVALS.c.status == "submitted",
+        EVALS.c.kind.in_(COUNTED_KINDS),
+        *window(EVALS.c.submitted_at, filters),
+    ]
+    if filters.team is not None:
+        conds.append(INTERACTIONS.c.team_id == filters.team)
+    if filters.channel:
+        conds.append(INTERACTIONS.c.channel == filters.channel)
+    if filters.agent is not None:
+        conds.append(EVALS.c.agent_id == filters.agent)
+    if filters.reviewer is not None:
+        conds.append(EVALS.c.reviewer_id == filters.reviewer)
+    if filters.scorecard is not None:
+        versions = sa.select(VERSIONS.c.id).where(VERSIONS.c.scorecard_id == filters.scorecard)
+        conds.append(EVALS.c.scorecard_version_id.in_(versions))
+    return source, conds
+
+
+def has_family(family: str) -> Any:
+    """The evaluation carries a critical error of ``family`` (JSON list as text)."""
+    return sa.cast(EVALS.c.critical_families, sa.Text).like(f'%"{family}"%')
+
+
+def threshold_expr(default: float, per_team: dict[int, float]) -> Any:
+    if not per_team:
+        return sa.literal(float(default))
+    whens = [(INTERACTIONS.c.team_id == int(t), float(v)) for t, v in per_team.items()]
+    return sa.case(*whens, else_=float(default))
+
+
+def drill_conditions(drill: Drill, threshold: Any) -> list[Any]:
+    conds: list[Any] = []
+    if drill.period:
+        conds.append(period(EVALS.c.submitted_at, drill.grain) == drill.period)
+    if drill.question:
+        lost = sa.select(ANSWERS.c.id).where(
+            ANSWERS.c.evaluation_id == EVALS.c.id,
+            ANSWERS.c.question_key == drill.question,
+            ANSWERS.c.possible.is_not(None),
+            ANSWERS.c.earned < ANSWERS.c.possible,
+        )
+        conds.append(sa.exists(lost))
+    if drill.bin is not None:
+        conds.append(score_bin() == drill.bin)
+    if drill.below:
+        conds.append(EVALS.c.total < threshold)
+    if drill.auto_failed:
+        conds.append(EVALS.c.auto_failed.is_(True))
+    if drill.family:
+        conds.append(has_family(drill.family))
+    if drill.undefined:
+        conds.append(EVALS.c.total.is_(None))
+    if drill.disputed or drill.overturned:
+        query = sa.select(DISPUTES.c.id).where(DISPUTES.c.evaluation_id == EVALS.c.id)
+        if drill.overturned:
+            query = query.where(DISPUTES.c.outcome.in_(("overturned", "partly_overturned")))
+        conds.append(sa.exists(query))
+    return conds
+
+
+def score_bin() -> Any:
+    """0..9 for [0,10) ... [90,100]; portable (no floor() on SQLite)."""
+    whens = [(EVALS.c.total < 10 * (n + 1), n) for n in range(BINS - 1)]
+    return sa.case(*whens, else_=BINS - 1)
+
+
+def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    result = db.session.execute(query, params or {})
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def family_versions() -> dict[str, list[int]]:
+    """Per family, the scorecard versions having at least one question of it."""
+    out: dict[str, list[int]] = {f: [] for f in FAMILIES}
+    for vid, definition in db.session.execute(sa.select(VERSIONS.c.id, VERSIONS.c.definition)):
+        present = {
+            q.get("error_family")
+            for s in (definition or {}).get("sections", [])
+            for q in s.get("questions", [])
+        }
+        for family in FAMILIES:
+            if family in present:
+                out[family].append(vid)
+    return out
+
+
+def evaluation_cube(filters: Filters, threshold: Any, drill: Drill | None = None) -> pd.DataFrame:
+    """One row per (week, month, team, agent): counts and sums of the counted evaluations.
+
+    Columns n, scored (total defined), total_sum, auto_failed, below, and per
+    family ``<f>_eligible`` (version has questions of the family) and
+    ``<f>_errors``.
+    """
+    source, conds = counted(filters)
+    if drill is not None:
+        conds += drill_conditions(drill, threshold)
+    week = period(EVALS.c.submitted_at, "week").label("week")
+    month = period(EVALS.c.submitted_at, "month").label("month")
+    columns = [
+        week,
+        month,
+        INTERACTIONS.c.team_id.label("team_id"),
+        EVALS.c.agent_id.label("agent_id"),
+        sa.func.count().label("n"),
+        sa.func.count(EVALS.c.total).label("scored"),
+        sa.func.sum(EVALS.c.total).label("total_sum"),
+        _count_if(EVALS.c.auto_failed.is_(True)).label("auto_failed"),
+        _count_if(EVALS.c.total < threshold).label("below"),
+    ]
+    for family, version_ids in family_versions().items():
+        eligible = (
+            _count_if(EVALS.c.scorecard_version_id.in_(version_ids))
+            if version_ids
+            else sa.literal(0)
+        )
+        columns += [
+            eligible.label(f"{family}_eligible"),
+            _count_if(has_family(family)).label(f"{family}_errors"),
+        ]
+    query = sa.select(*columns).select_from(source).where(*conds)
+    query = query.group_by(week, month, INTERACTIONS.c.team_id, EVALS.c.agent_id)
+    return frame(query)
+
+
+def distribution(filters: Filters) -> pd.DataFrame:
+    """Evaluations per 10-point score bin (undefined totals left out)."""
+    source, conds = counted(filters, interactions=False)
+    binned = score_bin().label("bin")
+    query = (
+        sa.select(binned, sa.func.count().label("n"))
+        .select_from(source)
+        .where(*conds, EVALS.c.total.is_not(None))
+        .group_by(binned)
+    )
+    return frame(query)
+
+
+def question_failures(filters: Filters) -> pd.DataFrame:
+    """Per question key: answered (non-N/A, scored) answers and those below full points."""
+    source, conds = counted(filters, interactions=False)
+    ids = sa.select(EVALS.c.id).select_from(source).where(*conds).subquery()
+    query = (
+        sa.select(
+            ANSWERS.c.question_key,
+            sa.func.count().label("answered"),
+            _count_if(ANSWERS.c.earned < ANSWERS.c.possible).label("failed"),
+        )
+        .select_from(ANSWERS.join(ids, ids.c.id == ANSWERS.c.evaluation_id))
+        .where(ANSWERS.c.possible.is_not(None))
+        .group_by(ANSWERS.c.question_key)
+    )
+    return frame(query)
+
+
+def question_texts() -> dict[str, str]:
+    """Question key -> its text in the newest version that has it."""
+    texts: dict[str, str] = {}
+    rows = db.session.execute(sa.select(VERSIONS.c.definition).order_by(VERSIONS.c.id))
+    for (definition,) in rows:
+        for section in (definition or {}).get("sections", []):
+            for q in section.get("questions", []):
+                texts[q["key"]] = q.get("text", q["key"])
+    return texts
+
+
+def names(model: Any, ids: Any) -> dict[int, str]:
+    wanted = sorted({int(i) for i in ids if i is not None and not pd.isna(i)})
+    if not wanted:
+        return {}
+    rows = db.session.execute(sa.select(model.id, model.name).where(model.id.in_(wanted)))
+    return {int(i): name for i, name in rows}
+
+
+def team_names(ids: Any) -> dict[int, str]:
+    return names(Team, ids)
+
+
+def user_names(ids: Any) -> dict[int, str]:
+    return names(User, ids)

@@ -1,0 +1,173 @@
+"""Executive reports: dashboard tabs, drill-down list, exports, periodic review."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
+
+from qa_app.access import roles_required
+from qa_app.models import utcnow
+from qa_app.reports import export, review, services
+from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+EXECUTIVES = ("admin", "executive")
+FORMATS = ("csv", "xlsx")
+
+
+def _filters():
+    form = FilterForm(request.args)
+    form.fill_choices()
+    form.validate()
+    return form, form.filters(services.default_period())
+
+
+def _page(template: str, tab: str, **context):
+    form, filters = _filters()
+    return render_template(template, tab=tab, form=form, filters=filters, **context)
+
+
+@bp.route("/")
+@roles_required(*EXECUTIVES)
+def dashboard():
+    form, filters = _filters()
+    return render_template(
+        "reports/quality.html",
+        tab="quality",
+        form=form,
+        filters=filters,
+        q=services.quality(filters),
+        threshold=services.threshold_for(filters.team),
+    )
+
+
+@bp.route("/questions")
+@roles_required(*EXECUTIVES)
+def questions():
+    form, filters = _filters()
+    table = services.questions(filters)
+    return render_template(
+        "reports/questions.html", tab="questions", form=form, filters=filters, table=table,
+        pareto=services.pareto_chart(table),
+    )  # fmt: skip
+
+
+@bp.route("/reviewers")
+@roles_required(*EXECUTIVES)
+def reviewers():
+    form, filters = _filters()
+    return render_template(
+        "reports/reviewers.html", tab="reviewers", form=form, filters=filters,
+        table=services.reviewers(filters),
+    )  # fmt: skip
+
+
+@bp.route("/operations")
+@roles_required(*EXECUTIVES)
+def operations():
+    form, filters = _filters()
+    return render_template(
+        "reports/operations.html", tab="operations", form=form, filters=filters,
+        coverage=services.coverage(filters), backlog=services.backlog(filters),
+        flags=services.flags(filters),
+    )  # fmt: skip
+
+
+@bp.route("/coaching")
+@roles_required(*EXECUTIVES)
+def coaching():
+    form, filters = _filters()
+    table = services.coaching(filters)
+    return render_template(
+        "reports/coaching.html", tab="coaching", form=form, filters=filters, table=table,
+        summary=services.coaching_summary(filters, table),
+    )  # fmt: skip
+
+
+@bp.route("/evaluations")
+@roles_required(*EXECUTIVES)
+def evaluations():
+    """The evaluations behind a figure: the filters plus the figure's condition."""
+    form, filters = _filters()
+    drill = drill_from(request.args)
+    fmt = request.args.get("format")
+    if fmt in FORMATS:
+        rows, _ = services.evaluation_rows(filters, drill, page=None)
+        return _download(rows, "evaluations", fmt)
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = services.evaluation_rows(filters, drill, page=page)
+    pages = max(1, math.ceil(total / services.PER_PAGE))
+    return render_template(
+        "reports/evaluations.html", tab="evaluations", form=form, filters=filters, drill=drill,
+        rows=rows, total=total, page=page, pages=pages,
+    )  # fmt: skip
+
+
+@bp.route("/export/<table>.<fmt>")
+@roles_required(*EXECUTIVES)
+def export_table(table: str, fmt: str):
+    if table not in services.TABLES or fmt not in FORMATS:
+        abort(404)
+    _, filters = _filters()
+    return _download(services.TABLES[table](filters), table, fmt)
+
+
+def _download(frame, name: str, fmt: str) -> Response:
+    stamp = utcnow().strftime("%Y%m%d")
+    if fmt == "csv":
+        body, mimetype = export.to_csv(frame), export.CSV_TYPE
+    else:
+        body, mimetype = export.to_xlsx(frame, name), export.XLSX_TYPE
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
+    return response
+
+
+@bp.route("/review")
+@roles_required(*EXECUTIVES)
+def periodic_review():
+    form = ReviewForm(request.args)
+    filter_form = FilterForm()
+    filter_form.fill_choices()
+    form.team.choices = filter_form.team.choices
+    month = form.period.data if form.validate() else None
+    period = review.period_of(month, form.date_from.data, form.date_to.data, utcnow().date())
+    return render_template(
+        "reports/review.html", form=form, report=review.build(form.team.data, period),
+        team_name=_team_name(filter_form, form.team.data),
+    )  # fmt: skip
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@bp.app_template_filter("report_pct")
+def pct(value, digits: int = 1) -> str:
+    """A 0..1 rate as a percentage; undefined as n/a."""
+    return "n/a" if _missing(value) else f"{100 * float(value):.{digits}f}%"
+
+
+@bp.app_template_filter("report_num")
+def num(value, digits: int = 1, signed: bool = False) -> str:
+    if _missing(value):
+        return "n/a"
+    return f"{float(value):{'+' if signed else ''}.{digits}f}"
+
+
+@bp.app_template_global("report_url")
+def report_url(endpoint: str, filters, **extra) -> str:
+    """A reports URL carrying the page's filters plus ``extra`` (None drops a key)."""
+    path_args = {k: extra.pop(k) for k in ("table", "fmt") if k in extra}
+    paths = g.setdefault("report_paths", {})
+    key = (endpoint, *path_args.values())
+    if key not in paths:
+        paths[key] = url_for(endpoint, **path_args)
+    args = {k: v for k, v in (filters.args() | extra).items() if v is not None}
+    return paths[key] + ("?" + urlencode(args) if args else "")
+
+
+def _team_name(form: FilterForm, team: int | None) -> str | None:
+    return next((c.label for c in form.team.choices if c.value == team and team), None)

@@ -1,0 +1,258 @@
+"""The reports' figures: run the aggregates, shape them, name the tables.
+
+``TABLES`` maps each exportable table name to a function of the filters that
+returns the DataFrame the page shows, so an export always carries the page's
+numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from flask import current_app
+
+from qa_app.extensions import db
+from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
+from qa_app.reports import activity, figures, queries
+from qa_app.reports.queries import Drill, Filters
+
+COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
+
+
+def thresholds() -> tuple[float, dict[int, float]]:
+    config = current_app.config
+    per_team = {int(k): float(v) for k, v in (config.get("QUALITY_THRESHOLDS") or {}).items()}
+    return float(config.get("QUALITY_THRESHOLD", 80.0)), per_team
+
+
+def threshold_expr() -> Any:
+    return queries.threshold_expr(*thresholds())
+
+
+def threshold_for(team_id: int | None) -> float:
+    default, per_team = thresholds()
+    return per_team.get(team_id, default) if team_id is not None else default
+
+
+def cube(filters: Filters) -> pd.DataFrame:
+    return figures.prepare(queries.evaluation_cube(filters, threshold_expr()))
+
+
+def quality(filters: Filters) -> dict[str, Any]:
+    """Everything on the Quality tab, from one cube query and one histogram query."""
+    c = cube(filters)
+    head = figures.headline(c)
+    weekly, monthly = figures.trend(c, "week"), figures.trend(c, "month")
+    by_team = figures.trend(c, "week", by="team_id")
+    teams = team_names(c["team_id"]) if not c.empty else {}
+    charts = {
+        "week": _trend_chart(weekly, by_team, teams),
+        "month": _trend_chart(monthly, figures.trend(c, "month", by="team_id"), teams),
+    }
+    dist = figures.distribution(queries.distribution(filters))
+    charts["distribution"] = figures.chart(dist["scores"], {"Evaluations": dist["n"]}, kind="bar")
+    return {
+        "head": head,
+        "weekly": weekly,
+        "monthly": monthly,
+        "teams": figures.groups(c, "team_id", teams),
+        "agents": figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {}),
+        "families": figures.families(head),
+        "distribution": dist,
+        "charts": charts,
+    }
+
+
+def _trend_chart(overall: pd.DataFrame, by_team: pd.DataFrame, teams: dict) -> dict:
+    periods = list(overall["period"])
+    series = {"All teams": list(overall["mean"])}
+    for team_id, g in by_team.groupby("team_id", dropna=False):
+        means = dict(zip(g["period"], g["mean"], strict=True))
+        label = teams.get(int(team_id), "?") if pd.notna(team_id) else "(no team)"
+        series[label] = [means.get(p) for p in periods]
+    return figures.chart(periods, series, counts=[int(n) for n in overall["n"]], unit="score")
+
+
+def team_names(ids: Any) -> dict[int, str]:
+    return queries.team_names(ids)
+
+
+def questions(filters: Filters) -> pd.DataFrame:
+    return figures.pareto(queries.question_failures(filters), queries.question_texts())
+
+
+def pareto_chart(table: pd.DataFrame) -> dict:
+    top = table.head(20)
+    return figures.chart(
+        top["question_key"],
+        {"Failure rate %": top["failure_rate"] * 100, "Cumulative % of failures": top["cumulative"]
+         * 100},
+        kind="pareto",
+    )  # fmt: skip
+
+
+def reviewers(filters: Filters) -> pd.DataFrame:
+    load = activity.reviewer_load(filters)
+    _, hi = filters.bounds()
+    calib = figures.latest_calibration(activity.calibration_totals(hi))
+    labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
+    return figures.reviewers(
+        load, activity.comparable_cells(filters), activity.dispute_counts(filters), calib, labels
+    )
+
+
+def _days(filters: Filters) -> int | None:
+    if filters.date_from and filters.date_to:
+        return (filters.date_to - filters.date_from).days + 1
+    return None
+
+
+def coverage_targets(filters: Filters) -> dict[int | None, float | None]:
+    """Reviews expected per agent in the period, per team, from the active rules:
+    per_agent x days / period_days, summed over the rules covering the team."""
+    days = _days(filters)
+    rules = activity.active_rules()
+    if days is None or not rules:
+        return {}
+    team_ids = [None, *db.session.scalars(sa.select(Team.id))]
+    out: dict[int | None, float | None] = {}
+    for team in team_ids:
+        applicable = [r for r in rules if (r.filters or {}).get("team_id") in (None, team)]
+        out[team] = (
+            sum(r.per_agent * days / r.period_days for r in applicable) if applicable else None
+        )
+    return out
+
+
+def coverage(filters: Filters) -> pd.DataFrame:
+    cov = activity.coverage(filters)
+    labels = queries.user_names(cov["agent_id"]) if not cov.empty else {}
+    return figures.coverage(cov, coverage_targets(filters), labels)
+
+
+BUCKETS = ("overdue", "this week", "later", "no due date")
+
+
+def backlog(filters: Filters) -> pd.DataFrame:
+    counts = activity.backlog(filters, utcnow())
+    found = dict(zip(counts["bucket"], counts["n"], strict=True)) if not counts.empty else {}
+    return pd.DataFrame({"due": BUCKETS, "open": [int(found.get(b, 0)) for b in BUCKETS]})
+
+
+def flags(filters: Filters) -> pd.DataFrame:
+    f = figures.numeric(activity.flag_reviews(filters), ["flags", "reviewed", "confirmed"])
+    if f.empty:
+        return pd.DataFrame(columns=["target", "flags", "reviewed", "confirmed", "precision"])
+    f["precision"] = figures.ratio(f["confirmed"], f["reviewed"])
+    f[["flags", "reviewed", "confirmed"]] = f[["flags", "reviewed", "confirmed"]].astype(int)
+    return f.sort_values("target").reset_index(drop=True)
+
+
+def coaching(filters: Filters) -> pd.DataFrame:
+    sessions = activity.coaching_sessions(filters)
+    if sessions.empty:
+        return figures.coaching(sessions, pd.DataFrame(), {})
+    held = pd.to_datetime(sessions["held_on"])
+    lo = held.min().to_pydatetime() - timedelta(days=COACHING_WINDOW_DAYS)
+    hi = held.max().to_pydatetime() + timedelta(days=COACHING_WINDOW_DAYS + 1)
+    pairs = {(int(a), k) for a, ks in zip(sessions["agent_id"], sessions["focus_questions"],
+             strict=True) for k in (ks or [])}  # fmt: skip
+    answers = activity.focus_answers(pairs, _utc(lo), _utc(hi))
+    labels = queries.user_names(sessions["agent_id"])
+    return figures.coaching(sessions, answers, labels)
+
+
+def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
+    def pooled(prefix: str) -> float:
+        n = table[f"{prefix}_n"]
+        passed = (table[f"{prefix}_pass"].fillna(0) * n).sum()
+        return figures.ratio(float(passed), float(n.sum()))
+
+    return {
+        "held": len(table),
+        "overdue": activity.overdue_items(filters, utcnow().date()),
+        "before": pooled("before") if len(table) else float("nan"),
+        "after": pooled("after") if len(table) else float("nan"),
+    }
+
+
+def _utc(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+PER_PAGE = 50
+
+
+def evaluation_rows(
+    filters: Filters, drill: Drill, *, page: int | None = 1
+) -> tuple[pd.DataFrame, int]:
+    """The evaluations behind a figure (a page of them, or all with page=None) and the count."""
+    source, conds = queries.counted(filters)
+    conds += queries.drill_conditions(drill, threshold_expr())
+    agent, reviewer = sa.orm.aliased(User), sa.orm.aliased(User)
+    query = (
+        sa.select(
+            Evaluation.id.label("evaluation_id"),
+            Evaluation.submitted_at.label("submitted"),
+            agent.name.label("agent"),
+            reviewer.name.label("reviewer"),
+            Team.name.label("team"),
+            Interaction.channel,
+            (Scorecard.name + " v" + sa.cast(ScorecardVersion.number, sa.String)).label(
+                "scorecard"
+            ),
+            Evaluation.total,
+            Evaluation.auto_failed,
+        )
+        .select_from(source)
+        .join(agent, agent.id == Evaluation.agent_id)
+        .join(reviewer, reviewer.id == Evaluation.reviewer_id)
+        .outerjoin(Team, Team.id == Interaction.team_id)
+        .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
+        .join(Scorecard, Scorecard.id == ScorecardVersion.scorecard_id)
+        .where(*conds)
+        .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
+    )
+    count_query = sa.select(sa.func.count()).select_from(source).where(*conds)
+    total = int(db.session.execute(count_query).scalar_one())
+    if page is not None:
+        query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    rows = queries.frame(query)
+    if not rows.empty:
+        rows["submitted"] = [v.strftime("%Y-%m-%d %H:%M") for v in rows["submitted"]]
+    return rows, total
+
+
+def _table(name: str) -> Callable[[Filters], pd.DataFrame]:
+    def build(filters: Filters) -> pd.DataFrame:
+        return quality(filters)[name]
+
+    return build
+
+
+TABLES: dict[str, Callable[[Filters], pd.DataFrame]] = {
+    "weekly": _table("weekly"),
+    "monthly": _table("monthly"),
+    "teams": _table("teams"),
+    "agents": _table("agents"),
+    "families": _table("families"),
+    "distribution": _table("distribution"),
+    "questions": questions,
+    "reviewers": reviewers,
+    "coverage": coverage,
+    "backlog": backlog,
+    "flags": flags,
+    "coaching": coaching,
+}
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The dashboard's default: the last 12 weeks, today included."""
+    today = today or utcnow().date()
+    return today - timedelta(days=83), today

@@ -1,0 +1,123 @@
+"""Forms of the review workflow. The scoring form is built per scorecard
+version, so WTForms checks every answer against what the question allows."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+import scorecards
+
+CHANNEL_CHOICES = [SelectChoice("", "Any channel")] + [
+    SelectChoice(c, c.capitalize()) for c in ("call", "chat", "email")
+]
+
+
+class ScoringBase(FlaskForm):
+    lock_version = HiddenField()
+    comment = TextAreaField("Overall comment", validators=[Length(max=8000)])
+    seconds = HiddenField()  # time spent since the last save, sent by the page
+
+    def answers(self, card: scorecards.Scorecard) -> dict[str, Any]:
+        return {q.key: getattr(self, f"answer_{q.key}").data or None for q in card.questions()}
+
+    def comments(self, card: scorecards.Scorecard) -> dict[str, str]:
+        return {q.key: getattr(self, f"comment_{q.key}").data or "" for q in card.questions()}
+
+    def seconds_spent(self) -> int:
+        try:
+            return max(0, int(float(self.seconds.data or 0)))
+        except ValueError:
+            return 0
+
+
+def _choices(question: scorecards.Question) -> list[SelectChoice]:
+    values = [str(v) for v in question.answers()]
+    if question.allow_na:
+        values.append("na")
+    return [SelectChoice(v, v) for v in values]
+
+
+@lru_cache(maxsize=128)
+def scoring_form_class(card: scorecards.Scorecard) -> type[ScoringBase]:
+    """One form class per (immutable) scorecard version, built once."""
+    fields: dict[str, Any] = {}
+    for q in card.questions():
+        if q.kind == "text":
+            fields[f"answer_{q.key}"] = TextAreaField(q.text, validators=[Length(max=8000)])
+        else:
+            # Optional here: a draft may be incomplete; "required" is enforced
+            # on submit by the scoring engine's ``missing_required``.
+            fields[f"answer_{q.key}"] = RadioField(
+                q.text, choices=_choices(q), validators=[Optional()], validate_choice=True
+            )
+        fields[f"comment_{q.key}"] = TextAreaField("Comment", validators=[Length(max=4000)])
+    return type("ScoringForm", (ScoringBase,), fields)
+
+
+def scoring_form(card: scorecards.Scorecard, **kwargs: Any) -> ScoringBase:
+    return scoring_form_class(card)(**kwargs)
+
+
+class RuleForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    scorecard_id = SelectField("Scorecard", coerce=int, validators=[DataRequired()])
+    per_agent = IntegerField(
+        "Interactions per agent",
+        default=4,
+        validators=[DataRequired(), NumberRange(min=1, max=100)],
+    )
+    period_days = IntegerField(
+        "Period (days)", default=7, validators=[DataRequired(), NumberRange(min=1, max=366)]
+    )
+    mode = SelectField(
+        "Draw",
+        choices=[
+            SelectChoice("random", "At random"),
+            SelectChoice("risk", "Highest risk first (flags)"),
+        ],
+    )
+    team_id = SelectField("Team", coerce=int, validators=[Optional()])
+    channel = SelectField("Channel", choices=CHANNEL_CHOICES, validators=[Optional()])
+    min_duration = IntegerField(
+        "Minimum duration (seconds)", validators=[Optional(), NumberRange(min=0)]
+    )
+    csat_max = IntegerField("CSAT at or below", validators=[Optional(), NumberRange(min=1, max=5)])
+    escalated_only = BooleanField("Escalated contacts only")
+    reviewer_ids = SelectMultipleField(
+        "Reviewers", coerce=int, validators=[DataRequired("Choose at least one reviewer.")]
+    )
+    due_days = IntegerField(
+        "Due after (days)", default=3, validators=[DataRequired(), NumberRange(min=1, max=60)]
+    )
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "team_id": self.team_id.data or None,
+            "channel": self.channel.data or None,
+            "min_duration": self.min_duration.data,
+            "csat_max": self.csat_max.data,
+            "escalated": True if self.escalated_only.data else None,
+        }
+
+
+class RunForm(FlaskForm):
+    seed = IntegerField("Seed", validators=[DataRequired(), NumberRange(min=0)])
+
+
+class ReassignForm(FlaskForm):
+    reviewer_id = SelectField("Reviewer", coerce=int)

@@ -1,0 +1,116 @@
+"""Reviewer pages: the queue, starting evaluations, reassigning work."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+
+from qa_app.access import roles_required
+from qa_app.extensions import db
+from qa_app.models import Assignment, Interaction, Scorecard, User, utcnow
+from qa_app.reviews import evaluations, services
+from qa_app.reviews.forms import ReassignForm
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+REVIEWERS = ("admin", "executive", "reviewer")
+LEADS = ("admin", "executive")
+
+
+def _pending_calibrations(user: User) -> list:
+    """Calibration sessions still waiting for this reviewer, when that feature exists."""
+    try:
+        from qa_app.calibration.services import pending_for
+    except ImportError:
+        return []
+    return pending_for(user)
+
+
+@bp.route("/")
+@roles_required(*REVIEWERS)
+def queue():
+    everyone = current_user.role in LEADS
+    reviewer_id = request.args.get("reviewer", type=int)
+    if not everyone:
+        reviewer_id = current_user.id
+    elif "reviewer" not in request.args:
+        reviewer_id = current_user.id if current_user.role == "executive" else None
+    items = services.queue(reviewer_id)
+    form = ReassignForm()
+    form.reviewer_id.choices = [SelectChoice(u.id, u.name) for u in services.reviewers()]
+    return render_template(
+        "reviews/queue.html",
+        items=items,
+        counts=services.counts(items),
+        drafts=services.my_drafts(current_user.id),
+        everyone=everyone,
+        reviewer_id=reviewer_id,
+        reviewer_choices=services.reviewers(),
+        form=form,
+        calibrations=_pending_calibrations(current_user),
+        now=utcnow(),
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
+@roles_required(*REVIEWERS)
+def start_assignment(assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    if assignment.reviewer_id != current_user.id:
+        abort(404)  # someone else's work item: not theirs to open
+    if assignment.status != "open":
+        flash("This assignment is already done.", "info")
+        return redirect(url_for("reviews.queue"))
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    evaluation = evaluations.start(
+        current_user, assignment.interaction, assignment.scorecard_version, assignment=assignment
+    )
+    return redirect(url_for("reviews.score", evaluation_id=evaluation.id))
+
+
+@bp.route("/assignments/<int:assignment_id>/reassign", methods=["POST"])
+@roles_required(*LEADS)
+def reassign(assignment_id: int):
+    assignment = db.get_or_404(Assignment, assignment_id)
+    form = ReassignForm()
+    form.reviewer_id.choices = [SelectChoice(u.id, u.name) for u in services.reviewers()]
+    if not form.validate_on_submit():
+        flash("Choose a reviewer from the list.", "danger")
+    else:
+        try:
+            services.reassign(current_user, assignment, db.session.get(User, form.reviewer_id.data))
+        except ValueError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash("Assignment reassigned.", "success")
+    return redirect(request.referrer if _local(request.referrer) else url_for("reviews.queue"))
+
+
+def _local(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
+
+
+@bp.route("/start", methods=["GET", "POST"])
+@roles_required(*REVIEWERS)
+def start():
+    """Ad-hoc evaluation of any interaction, without an assignment."""
+    interaction = db.get_or_404(Interaction, request.values.get("interaction_id", type=int) or 0)
+    cards = services.reviewable_scorecards(interaction.channel)
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        card = db.session.get(Scorecard, request.form.get("scorecard_id", type=int) or 0)
+        version = services.latest_version(card.id) if card in cards else None
+        if version is None:
+            flash("Choose a published scorecard.", "danger")
+        else:
+            evaluation = evaluations.start(current_user, interaction, version)
+            return redirect(url_for("reviews.score", evaluation_id=evaluation.id))
+    return render_template(
+        "reviews/start.html", interaction=interaction, cards=cards, form=FlaskForm()
+    )
+
+
+from qa_app.reviews import rules_routes, scoring_routes  # noqa: E402, F401  (register views)

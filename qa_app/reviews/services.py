@@ -1,0 +1,200 @@
+"""The reviewer's working day: queues, assignments, sampling runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from qa_app import audit
+from qa_app.extensions import db
+from qa_app.models import (
+    Assignment,
+    Evaluation,
+    Flag,
+    Interaction,
+    SamplingRule,
+    Scorecard,
+    ScorecardVersion,
+    User,
+    utcnow,
+)
+from qa_app.reviews import sampling
+
+REVIEWER_ROLES = ("reviewer", "executive")
+
+
+def latest_version(scorecard_id: int) -> ScorecardVersion | None:
+    return db.session.scalar(
+        select(ScorecardVersion)
+        .where(ScorecardVersion.scorecard_id == scorecard_id)
+        .order_by(ScorecardVersion.number.desc())
+        .limit(1)
+    )
+
+
+def reviewable_scorecards(channel: str | None = None) -> list[Scorecard]:
+    """Published, non-archived scorecards; the interaction's channel first."""
+    cards = db.session.scalars(
+        select(Scorecard).where(Scorecard.status == "published").order_by(Scorecard.name)
+    ).all()
+    return sorted(cards, key=lambda c: (c.channel not in (channel, "any"), c.name))
+
+
+def reviewers() -> list[User]:
+    return db.session.scalars(
+        select(User).where(User.role.in_(REVIEWER_ROLES), User.active.is_(True)).order_by(User.name)
+    ).all()
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    overdue: int
+    due_today: int
+    later: int
+
+
+def queue(reviewer_id: int | None) -> list[Assignment]:
+    """Open assignments by due date (None = everyone's), with interaction and agent."""
+    query = select(Assignment).where(Assignment.status == "open")
+    if reviewer_id is not None:
+        query = query.where(Assignment.reviewer_id == reviewer_id)
+    query = query.order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
+    return db.session.scalars(query.limit(500)).all()
+
+
+def counts(assignments: list[Assignment], now: datetime | None = None) -> QueueCounts:
+    now = now or utcnow()
+    end_of_day = now.replace(hour=23, minute=59, second=59)
+    overdue = sum(1 for a in assignments if a.due_at and a.due_at < now)
+    today = sum(1 for a in assignments if a.due_at and now <= a.due_at <= end_of_day)
+    return QueueCounts(overdue, today, len(assignments) - overdue - today)
+
+
+def my_drafts(reviewer_id: int) -> list[Evaluation]:
+    return db.session.scalars(
+        select(Evaluation)
+        .where(
+            Evaluation.reviewer_id == reviewer_id,
+            Evaluation.status == "draft",
+            Evaluation.calibration_session_id.is_(None),
+        )
+        .order_by(Evaluation.updated_at.desc())
+        .limit(100)
+    ).all()
+
+
+def reassign(actor: User, assignment: Assignment, reviewer: User) -> None:
+    if assignment.status != "open":
+        raise ValueError("Only open assignments can be reassigned.")
+    if reviewer.role not in REVIEWER_ROLES or not reviewer.active:
+        raise ValueError("Choose an active reviewer or executive.")
+    if reviewer.id == assignment.interaction.agent_id:
+        raise ValueError("A reviewer cannot review their own interaction.")
+    before = {"reviewer_id": assignment.reviewer_id}
+    assignment.reviewer_id = reviewer.id
+    audit.record(
+        actor,
+        "assignment.reassigned",
+        "assignment",
+        assignment.id,
+        before,
+        {"reviewer_id": reviewer.id},
+    )
+    db.session.commit()
+
+
+# --- sampling rules -------------------------------------------------------
+
+
+def _candidates_query(rule: SamplingRule, now: datetime):
+    """Interactions in the rule's period and filters that nobody reviewed or
+    holds an open assignment for."""
+    since = now - timedelta(days=rule.period_days)
+    f: dict[str, Any] = rule.filters or {}
+    reviewed = exists().where(
+        and_(
+            Evaluation.interaction_id == Interaction.id,
+            Evaluation.status == "submitted",
+            Evaluation.kind.in_(("standard", "consensus")),
+        )
+    )
+    assigned = exists().where(
+        and_(Assignment.interaction_id == Interaction.id, Assignment.status == "open")
+    )
+    risk = (
+        select(func.max(Flag.probability))
+        .where(Flag.interaction_id == Interaction.id)
+        .correlate(Interaction)
+        .scalar_subquery()
+    )
+    query = select(Interaction.id, Interaction.agent_id, risk).where(
+        Interaction.started_at >= since, Interaction.started_at <= now, ~reviewed, ~assigned
+    )
+    if f.get("team_id"):
+        query = query.where(Interaction.team_id == f["team_id"])
+    if f.get("channel"):
+        query = query.where(Interaction.channel == f["channel"])
+    if f.get("min_duration"):
+        query = query.where(Interaction.duration_seconds >= f["min_duration"])
+    if f.get("csat_max"):
+        query = query.where(Interaction.csat <= f["csat_max"])
+    if f.get("escalated") is not None:
+        query = query.where(Interaction.escalated.is_(bool(f["escalated"])))
+    return query
+
+
+def plan(rule: SamplingRule, *, seed: int, now: datetime | None = None) -> list[sampling.Draw]:
+    """What a run would create, without creating it (the preview)."""
+    now = now or utcnow()
+    rows = db.session.execute(_candidates_query(rule, now)).all()
+    candidates = [sampling.Candidate(i, a, r) for i, a, r in rows]
+    chosen = sampling.pick_per_agent(candidates, rule.per_agent, seed=seed, mode=rule.mode)
+    load = dict(
+        db.session.execute(
+            select(Assignment.reviewer_id, func.count())
+            .where(Assignment.status == "open")
+            .group_by(Assignment.reviewer_id)
+        ).all()
+    )
+    return sampling.spread(chosen, list(rule.reviewer_ids), load=load)
+
+
+def run(actor: User, rule: SamplingRule, *, seed: int, now: datetime | None = None) -> int:
+    """Create the planned assignments in one transaction; returns how many."""
+    version = latest_version(rule.scorecard_id)
+    if version is None or rule.scorecard.status != "published":
+        raise ValueError("The rule's scorecard has no published, active version.")
+    now = now or utcnow()
+    draws = plan(rule, seed=seed, now=now)
+    due = now + timedelta(days=rule.due_days)
+    for draw in draws:
+        db.session.add(
+            Assignment(
+                interaction_id=draw.interaction_id,
+                reviewer_id=draw.reviewer_id,
+                scorecard_version_id=version.id,
+                rule_id=rule.id,
+                reason="sampled",
+                due_at=due,
+                created_by_id=actor.id,
+            )
+        )
+    rule.last_run_at = now
+    audit.record(
+        actor,
+        "sampling.run",
+        "sampling_rule",
+        rule.id,
+        None,
+        {"seed": seed, "assignments": len(draws)},
+    )
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # someone assigned one of them meanwhile
+        db.session.rollback()
+        raise ValueError("Assignments changed while this run was prepared; preview again.") from exc
+    return len(draws)

@@ -1,0 +1,48 @@
+"""An executive reads the model registry; a reviewer sends the riskiest
+flagged interaction to review."""
+
+import pytest
+from sqlalchemy import select
+
+from qa_app.extensions import db
+from qa_app.models import Assignment
+from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.flags.support import add_flag, add_model
+from tests.qa_app.helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_executive_reads_the_model_registry(page, users):
+    model = add_model(version=1)
+    add_model(version=2, active=False)
+    sign_in_page(page, users["executive"].email, PASSWORD)
+    page.get_by_test_id("nav").get_by_role("link", name="Models").click()
+    versions = page.get_by_test_id("versions-escalation")
+    assert "Roll back to v1" not in versions.inner_text()
+    assert versions.get_by_role("button", name="Activate v2").is_visible()
+    page.get_by_role("link", name="v1", exact=True).click()
+    page.wait_for_url(f"**/flags/models/{model.id}")
+    assert "0.480" in page.get_by_test_id("baselines").inner_text()
+    assert page.get_by_test_id("per-team").inner_text().count("Support") == 1
+    chart = page.get_by_test_id("pr-chart")
+    page.wait_for_function("document.querySelector('canvas[data-flag-chart]').width > 0")
+    assert chart.is_visible()
+
+
+def test_reviewer_sends_the_top_flagged_interaction_to_review(page, users, make):
+    card = make.scorecard()
+    model = add_model()
+    add_flag(make.interaction(users["agent"], external_id="calm"), model, 0.1)
+    add_flag(make.interaction(users["agent"], external_id="angry"), model, 0.93)
+    sign_in_page(page, users["reviewer"].email, PASSWORD)
+    page.get_by_test_id("nav").get_by_role("link", name="Flagged").click()
+    rows = page.get_by_test_id("flag-row")
+    assert rows.first.get_attribute("data-interaction") == "angry"
+    top = page.get_by_test_id("send-angry")
+    top.get_by_label("Scorecard for angry").select_option(str(card.id))
+    top.get_by_role("button", name="Send to review").click()
+    assert "Interaction angry sent to" in page.get_by_role("alert").inner_text()
+    assert page.get_by_test_id("flag-row").first.get_by_test_id("assigned").is_visible()
+    assignment = db.session.scalar(select(Assignment))
+    assert assignment.reason == "flagged" and assignment.reviewer_id == users["reviewer"].id

@@ -1,0 +1,143 @@
+"""Training a model from the command line and from the registry page."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+
+from qa_app.extensions import db
+from qa_app.flags import jobs, services, training
+from qa_app.models import AuditEvent, Flag, FlagModel, Interaction, utcnow
+from tests.qa_app.flags.support import load_interactions
+from tests.qa_app.helpers import post_form
+
+
+def _agents(users, make):
+    other = make.team("Billing")
+    return [users["agent"], make.user("agent", team=other)]
+
+
+def test_cli_trains_stores_and_scores_a_model_that_ranks_positives_higher(app, runner, users, make):
+    load_interactions(_agents(users, make))
+    result = runner.invoke(args=["flags", "train", "--target", "escalation"])
+    assert result.exit_code == 0, result.output
+    assert "escalation v1 ready" in result.output
+    assert "Active." in result.output  # the first model of a target activates itself
+
+    row = db.session.scalar(select(FlagModel))
+    assert (row.target, row.version, row.status, row.active, row.error) == (
+        "escalation", 1, "ready", True, ""
+    )  # fmt: skip
+    assert row.artefact and row.artefact[:2] == b"PK"  # the zip written by model.save
+    assert row.meta["rows"] == 300 and 0 < row.meta["positives"] < 300
+    assert row.meta["train_start"] < row.meta["train_end"]
+    assert "scikit-learn" in row.meta["libraries"] and row.meta["progress"]["percent"] == 100
+    metrics = row.metrics
+    assert {"model", "baselines", "reliability", "per_team", "curves"} <= set(metrics)
+    assert set(metrics["baselines"]) == {"keyword", "random"}
+    assert metrics["model"]["roc_auc"] > 0.6
+    assert {g["group"] for g in metrics["per_team"]} <= {"Support", "Billing"}
+    assert metrics["curves"]["model"] and 0 < metrics["curves"]["random"] < 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "flag_model.activated"))
+    assert event.after == {"target": "escalation", "active_version": 1, "automatic": True}
+
+    scored = runner.invoke(args=["flags", "score", "--all"])
+    assert scored.exit_code == 0, scored.output
+    assert "Scored 300 interaction(s)." in scored.output
+    pairs = db.session.execute(
+        select(Interaction.escalated, Flag.probability).join(
+            Flag, Flag.interaction_id == Interaction.id
+        )
+    ).all()
+    positives = [p for escalated, p in pairs if escalated]
+    negatives = [p for escalated, p in pairs if not escalated]
+    assert np.mean(positives) > np.mean(negatives) + 0.1
+
+
+def test_single_class_is_refused_with_a_clear_message_and_a_failed_row(app, runner, users, make):
+    load_interactions([users["agent"]], n=120, escalated=False)
+    result = runner.invoke(args=["flags", "train", "--target", "escalation"])
+    assert result.exit_code == 1
+    assert "single class" in result.output and "both positive and negative" in result.output
+    row = db.session.scalar(select(FlagModel))
+    assert row.status == "failed" and "single class" in row.error and not row.active
+
+
+def test_coaching_without_evaluations_is_refused(app, runner, users):
+    result = runner.invoke(args=["flags", "train", "--target", "coaching"])
+    assert result.exit_code == 1 and "no labelled rows" in result.output
+
+
+def test_training_since_a_date_uses_only_later_contacts(app, runner, users, make):
+    load_interactions(_agents(users, make))
+    cut = db.session.scalar(select(func.min(Interaction.started_at))) + timedelta(days=14)
+    frame, _ = training.frames.training_frame("escalation", cut)
+    assert len(frame) < 300 and frame["started_at"].min() >= cut
+
+
+def test_the_page_trains_in_the_background_runner_and_shows_the_result(app, client_as, users, make):
+    load_interactions(_agents(users, make))
+    executive = client_as("executive")
+    response = post_form(executive, "/flags/models/train", {"target": "escalation"},
+                         follow_redirects=True)  # fmt: skip
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Escalation v1 is trained." in html
+    assert 'data-testid="version-escalation-1"' in html and "active" in html
+    row = db.session.scalar(select(FlagModel))
+    assert row.status == "ready" and row.created_by_id == users["executive"].id
+    detail = executive.get(f"/flags/models/{row.id}").get_data(as_text=True)
+    for testid in ("baselines", "pr-chart", "reliability", "per-team", "model-meta"):
+        assert f'data-testid="{testid}"' in detail
+    status = executive.get(f"/flags/models/{row.id}/status").get_json()
+    assert status["status"] == "ready" and status["progress"]["percent"] == 100
+
+
+def test_page_refuses_a_second_run_while_one_is_training(app, client_as, users):
+    running = training.new_model_row("escalation", users["executive"], None)
+    response = post_form(client_as("executive"), "/flags/models/train", {"target": "escalation"},
+                         follow_redirects=True)  # fmt: skip
+    assert f"Version {running.version} of escalation is still training" in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count()).select_from(FlagModel)) == 1
+
+
+def test_background_thread_trains_with_its_own_context(app, users, monkeypatch):
+    app.config["FLAG_TRAINING_SYNC"] = False
+    seen: list[int] = []
+    done = threading.Event()
+
+    def fake_run(row, progress=None):
+        seen.append(row.id)
+        row.status = "failed"
+        row.error = "stopped by the test"
+        db.session.commit()
+        done.set()
+        return row
+
+    monkeypatch.setattr(training, "run", fake_run)
+    row = jobs.start_training("escalation", None, users["executive"])
+    assert row.status == "training"  # the request returns at once
+    assert done.wait(10)
+    db.session.expire_all()
+    assert seen == [row.id] and db.session.get(FlagModel, row.id).error == "stopped by the test"
+
+
+def test_a_run_that_stopped_reporting_is_marked_interrupted(app, users):
+    row = training.new_model_row("coaching", None, None)
+    assert jobs.reap_stale(utcnow() + jobs.STALE_AFTER + timedelta(minutes=1)) == 1
+    assert row.status == "failed" and "does not survive a restart" in row.error
+    assert jobs.reap_stale() == 0
+
+
+def test_unknown_target_is_refused(app):
+    try:
+        services.train("churn")
+    except services.FlagServiceError as exc:
+        assert "unknown target" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected FlagServiceError")

@@ -1,0 +1,10 @@
+"""Uploads of these tests go to the test's own temporary folder."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _upload_folder(request, tmp_path):
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        app.config["INTERACTION_UPLOADS_DIR"] = str(tmp_path / "uploads")

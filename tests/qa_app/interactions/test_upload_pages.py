@@ -1,0 +1,137 @@
+"""The two-step import in the browser: upload, see every problem, then confirm."""
+
+import io
+import re
+
+from sqlalchemy import func
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from qa_app.extensions import db
+from qa_app.models import Interaction
+from tests.qa_app.helpers import csrf_token, post_form
+from tests.qa_app.interactions.support import csv_bytes, row
+
+
+def count() -> int:
+    return db.session.scalar(db.select(func.count()).select_from(Interaction))
+
+
+def upload(client, data: bytes, name: str = "calls.csv", **fields):
+    return post_form(
+        client,
+        "/interactions/import",
+        {"file": (io.BytesIO(data), name), **fields},
+        content_type="multipart/form-data",
+    )
+
+
+def token_of(response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    return re.search(r"/interactions/import/([\w-]+)$", response.headers["Location"]).group(1)
+
+
+def test_upload_shows_a_preview_with_every_problem_and_writes_nothing(client_as):
+    admin = client_as("admin")
+    rows = [row(n) for n in range(1, 13)] + [row(13, csat="7"), row(14, channel="<b>fax</b>")]
+    token = token_of(upload(admin, csv_bytes(rows)))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "12 data row" not in page and "14 data rows read" in page
+    assert page.count("<tr><td>") == 2  # both problems, one table row each
+    assert "<td>14</td><td>csat</td><td>7 is out of range" in page
+    assert "Unknown channel &#39;&lt;b&gt;fax&lt;/b&gt;&#39;" in page  # escaped
+    preview_rows = re.search(r'data-testid="preview-rows".*?</table>', page, re.S).group(0)
+    assert preview_rows.count("<tr>") == 11  # header + the first 10 rows
+    assert count() == 0
+
+
+def test_confirm_imports_and_a_second_confirm_writes_nothing_more(client_as):
+    admin = client_as("admin")
+    token = token_of(upload(admin, csv_bytes([row(1), row(2)]), source="crm"))
+    first = post_form(admin, f"/interactions/import/{token}", {}, follow_redirects=True)
+    assert "created 2, updated 0, rejected 0" in first.get_data(as_text=True)
+    again = post_form(admin, f"/interactions/import/{token}", {}, follow_redirects=True)
+    assert "nothing was written again" in again.get_data(as_text=True)
+    assert count() == 2
+    sources = set(db.session.scalars(db.select(Interaction.source)))
+    assert sources == {"crm"}
+
+
+def test_the_source_defaults_to_the_file_name(client_as):
+    admin = client_as("executive")
+    token = token_of(upload(admin, csv_bytes([row(1)]), name="march calls.csv"))
+    post_form(admin, f"/interactions/import/{token}", {})
+    assert db.session.scalar(db.select(Interaction.source)) == "march_calls"
+
+
+def test_confirm_with_problems_writes_nothing_and_can_be_retried_with_partial(client_as):
+    admin = client_as("admin")
+    token = token_of(upload(admin, csv_bytes([row(1), row(2, csat="9")])))
+    refused = post_form(admin, f"/interactions/import/{token}", {})
+    assert refused.status_code == 422
+    assert "Nothing was imported: 1 problem" in refused.get_data(as_text=True)
+    assert count() == 0
+    done = post_form(
+        admin, f"/interactions/import/{token}", {"partial": "y"}, follow_redirects=True
+    )
+    assert "created 1, updated 0, rejected 1" in done.get_data(as_text=True)
+    rejects = admin.get(f"/interactions/import/{token}/rejects")
+    assert rejects.status_code == 200 and rejects.mimetype == "text/csv"
+    lines = rejects.get_data(as_text=True).splitlines()
+    assert lines[0].endswith(",row,problems")
+    assert lines[-1].endswith(",3,csat: 9 is out of range; CSAT is a whole number from 1 to 5.")
+
+
+def test_options_create_missing_agents_and_teams(client_as):
+    admin = client_as("admin")
+    data = csv_bytes([row(1, agent_email="new@example.test", team="Nights")])
+    token = token_of(upload(admin, data))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "No user has the e-mail new@example.test" in page and "There is no team" in page
+    options = {"create_agents": "y", "create_teams": "y"}
+    done = post_form(admin, f"/interactions/import/{token}", options, follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "created 1" in text and "Teams created: Nights." in text
+
+
+def test_another_users_token_is_not_found(client_as):
+    token = token_of(upload(client_as("admin"), csv_bytes([row(1)])))
+    other = client_as("executive")
+    assert other.get(f"/interactions/import/{token}").status_code == 404
+    assert post_form(other, f"/interactions/import/{token}", {}).status_code == 404
+    assert other.get(f"/interactions/import/{token}/rejects").status_code == 404
+    assert other.get("/interactions/import/../../etc/passwd").status_code == 404
+    assert count() == 0
+
+
+def test_an_upload_over_the_size_limit_gets_the_friendly_413_page(app, client_as):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    admin = client_as("admin")
+    # The body is built here, in memory: the test client would spool a large
+    # multipart body to a temporary file and leave it open when the server refuses.
+    fields = {
+        "csrf_token": csrf_token(admin, "/"),
+        "file": FileStorage(io.BytesIO(b"x" * (1024 * 1024)), "big.csv"),
+    }
+    boundary, body = encode_multipart(fields)
+    response = admin.post(
+        "/interactions/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 413
+    assert "The upload is larger than the 1 MiB limit." in response.get_data(as_text=True)
+
+
+def test_a_file_of_unknown_type_is_refused_on_the_form(client_as):
+    response = upload(client_as("admin"), b"a,b\n", name="calls.xlsx")
+    assert response.status_code == 422
+    assert "Cannot tell the format from the name" in response.get_data(as_text=True)
+
+
+def test_a_file_without_the_required_columns_cannot_be_confirmed(client_as):
+    admin = client_as("admin")
+    token = token_of(upload(admin, b"external_id,channel\r\nx,call\r\n"))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "The header row lacks required column(s): agent_email, started_at." in page
+    assert 'type="submit" data-once>Import<' not in page

@@ -1,0 +1,92 @@
+"""Access, exports, formula injection, the periodic review and empty data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from qa_app.extensions import db
+from tests.qa_app.reports.conftest import PERIOD
+
+PAGES = ["/reports/", "/reports/questions", "/reports/reviewers", "/reports/operations",
+         "/reports/coaching", "/reports/evaluations", "/reports/review",
+         "/reports/export/questions.csv"]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["agent", "reviewer"])
+def test_agents_and_reviewers_cannot_open_reports(client_as, role):
+    visitor = client_as(role)
+    assert all(visitor.get(path).status_code == 403 for path in PAGES)
+
+
+def test_empty_data_shows_no_data(client_as):
+    executive = client_as("executive")
+    for path in PAGES[:-1]:
+        response = executive.get(path)
+        assert response.status_code == 200, path
+        text = response.get_data(as_text=True)
+        assert "No data" in text or "No session" in text or "no agent" in text.lower(), path
+    assert executive.get("/reports/export/agents.xlsx").status_code == 200
+
+
+def _csv(response):
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_exports_carry_the_page_numbers(data, client_as):
+    executive = client_as("executive")
+    rows = _csv(executive.get("/reports/export/questions.csv", query_string=PERIOD))
+    assert [r["question_key"] for r in rows] == ["polite", "greet", "verify", "resolve"]
+    greet = rows[1]
+    assert (greet["answered"], greet["failed"]) == ("6", "2")
+    assert float(greet["failure_rate"]) == pytest.approx(2 / 6)
+    page = executive.get("/reports/questions", query_string=PERIOD).get_data(as_text=True)
+    assert "33.3%" in page
+    xlsx = executive.get("/reports/export/weekly.xlsx", query_string=PERIOD)
+    assert xlsx.headers["Content-Disposition"].startswith('attachment; filename="weekly-')
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = list(sheet.values)
+    assert values[0] == ("period", "n", "undefined", "mean")
+    assert values[1][:3] == ("2026-11-02", 3, 1) and values[1][3] == pytest.approx(87.5)
+    listing = _csv(
+        executive.get(
+            "/reports/evaluations", query_string=PERIOD | {"question": "greet", "format": "csv"}
+        )
+    )
+    assert {int(r["evaluation_id"]) for r in listing} == {data.e2.id, data.e5.id}  # fmt: skip
+    assert executive.get("/reports/export/nope.csv").status_code == 404
+
+
+def test_formula_injection_is_neutralised(data, client_as):
+    data.a2.name = '=HYPERLINK("http://x","y")'
+    data.a1.name = "@SUM(1)"
+    db.session.commit()
+    executive = client_as("executive")
+    rows = _csv(executive.get("/reports/export/agents.csv", query_string=PERIOD))
+    assert {r["name"] for r in rows} == {"'@SUM(1)", '\'=HYPERLINK("http://x","y")'}
+    assert any(r["change"].startswith("-") for r in rows)  # numbers stay numbers
+    book = load_workbook(io.BytesIO(executive.get("/reports/export/agents.xlsx",
+                                                  query_string=PERIOD).data))  # fmt: skip
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == "@SUM(1)"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert not any(c.data_type == "f" for row in book.active.iter_rows() for c in row)
+
+
+def test_periodic_review_compares_with_the_previous_period(data, client_as):
+    executive = client_as("executive")
+    page = executive.get(f"/reports/review?team={data.support.id}&period=2026-12")
+    html = page.get_data(as_text=True)
+    assert "Quality review · Support · December 2026" in html
+    # December: E5 66.7; November: E1 100, E2 75 (E9 undefined) = 87.5
+    assert "66.7" in html and "87.5" in html and "▼" in html and "-20.8" in html
+    assert 'class="qa-section qa-page-break"' in html and "data-print" in html
+    november = executive.get("/reports/review?period=2026-11").get_data(as_text=True)
+    assert "November calibration" in november and "0.42" in november
+    assert f'data-testid="attention-{data.a2.id}"' in november  # mean 27.8 < 80
+    assert "Greeted?" in november  # a top failing question
+    custom = executive.get("/reports/review?date_from=2026-11-09&date_to=2026-11-15")
+    assert "09 Nov 2026 - 15 Nov 2026" in custom.get_data(as_text=True)
