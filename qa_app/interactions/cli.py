@@ -67,6 +67,8 @@ def import_command(
         click.echo(f"Agents created (inactive): {len(summary.agents_created)}")
     if summary.teams_created:
         click.echo(f"Teams created: {', '.join(summary.teams_created)}")
+    if summary.flagged:
+        click.echo(f"Scored by the active flagging model(s): {summary.flagged}")
     if summary.rejects_path:
         click.echo(f"Rejected rows written to {summary.rejects_path}")
     click.echo(summary.line())

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from flask import current_app
 from sqlalchemy import (
     Boolean,
     DateTime,
@@ -71,6 +72,7 @@ class ImportSummary:
     teams_created: list[str] = field(default_factory=list)
     rejects_path: Path | None = None
     preview: list[dict[str, Any]] = field(default_factory=list)
+    flagged: int = 0  # interactions scored by the active flagging model(s)
 
     @property
     def written(self) -> int:
@@ -98,6 +100,8 @@ def import_file(
     number and problems, to a CSV at ``rejects_path`` (default: beside the
     file, ``<stem>.rejects.csv``). ``progress`` receives the bytes read so far.
     """
+    # Before _Run: its clock stamps imported_at, which _score_imported selects on.
+    started = utcnow()
     run = _Run(source, partial, create_agents, create_teams, write=True)
     with ExitStack() as stack:
         stream, fmt = _open(stack, path_or_stream, fmt)
@@ -114,6 +118,8 @@ def import_file(
         except BaseException:
             db.session.rollback()
             raise
+    if summary.written:
+        summary.flagged = _score_imported(source, started)
     if partial and run.rejects and not summary.fatal:
         target = Path(rejects_path) if rejects_path else _beside(path_or_stream)
         if target is not None:
@@ -341,3 +347,25 @@ def _facts(source: str, summary: ImportSummary) -> dict[str, Any]:
         "agents_created": summary.agents_created,
         "teams_created": summary.teams_created,
     }
+
+
+def _score_imported(source: str, since: datetime) -> int:
+    """New and updated interactions are scored by the active flagging models.
+
+    The import itself is committed already: a model that cannot be loaded is
+    logged, never a reason to lose imported rows.
+    """
+    from qa_app.flags import services as flags
+
+    if not flags.active_models():
+        return 0
+    ids = db.session.scalars(
+        db.select(Interaction.id).where(
+            Interaction.source == source, Interaction.imported_at >= since
+        )
+    ).all()
+    try:
+        return flags.score_interactions(ids)
+    except flags.FlagServiceError as exc:
+        current_app.logger.warning("imported interactions not scored: %s", exc)
+        return 0

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from qa_app.access import roles_required, signed_in
+from qa_app.flags import services as flag_services
 from qa_app.interactions import importer, parsing, services, uploads
 from qa_app.interactions.forms import ConfirmForm, FilterForm, UploadForm
 
@@ -74,6 +75,7 @@ def detail(interaction_id: int):
         q=q.strip(),
         matches=matches,
         evaluations=services.evaluations_for(current_user, item),
+        flags=flag_services.flags_for(item.id) if current_user.role != "agent" else [],
         clock=services.clock,
     )
 

@@ -127,3 +127,19 @@ def test_scoring_given_interactions_without_an_active_model_does_nothing(app, us
     interaction = make.interaction(users["agent"])
     assert services.score_interactions([interaction.id]) == 0
     assert _count() == 0
+
+
+def test_a_new_import_is_scored_by_the_active_model(app, users, tmp_path):
+    from qa_app.interactions.importer import import_file
+
+    add_model()
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "external_id,channel,agent_email,team,started_at,duration_seconds,transcript\n"
+        f"n-1,call,{users['agent'].email},{users['agent'].team.name},2026-11-02T09:00:00+00:00,"
+        '300,"Agent: Hello\nCustomer: This is the third time I call, get me a manager"\n'
+    )
+    summary = import_file(path, source="pbx")
+    assert (summary.created, summary.flagged) == (1, 1)
+    flag = db.session.scalar(select(Flag))
+    assert flag.interaction.external_id == "n-1" and 0 <= flag.probability <= 1

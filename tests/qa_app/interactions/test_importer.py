@@ -210,8 +210,9 @@ def test_database_checks_and_writes_are_per_batch_not_per_row(users, tmp_path, m
         event.remove(db.engine, "before_cursor_execute", listen)
     assert summary.created == 200
     # teams once; the 10 agents looked up once (all in the first batch) and the 9
-    # new ones inserted in one statement; per batch of 50: existing ids + one upsert.
-    assert len(statements) == 1 + 1 + 1 + 4 * 2 + 1, statements
+    # new ones inserted in one statement; per batch of 50: existing ids + one upsert;
+    # after the commit, one look for an active flagging model to score them with.
+    assert len(statements) == 1 + 1 + 1 + 4 * 2 + 1 + 1, statements
 
 
 def test_preview_writes_nothing_and_lists_every_problem(users, tmp_path):
