@@ -172,21 +172,6 @@ def _names(ids: set[int]) -> dict[int, str]:
     return dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def recent_evaluations(agent: User, limit: int = 10) -> list[Evaluation]:
-    return list(
-        db.session.scalars(
-            db.select(Evaluation)
-            .where(
-                Evaluation.agent_id == agent.id,
-                Evaluation.status == "submitted",
-                Evaluation.kind.in_(COUNTED_KINDS),
-            )
-            .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
-            .limit(limit)
-        )
-    )
-
-
 def awaiting_acknowledgement(agent: User) -> list[Evaluation]:
     return list(
         db.session.scalars(

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from qa_app.access import roles_required, signed_in
-from qa_app.feedback import presenters, services, stats
+from qa_app.feedback import coaching, presenters, services, stats
 from qa_app.feedback.forms import AcknowledgeForm, ActionForm, DisputeForm, dispute_from
 from qa_app.models import utcnow
 from qa_app.reviews import evaluations
@@ -20,7 +20,7 @@ bp = Blueprint("feedback", __name__, url_prefix="/feedback", cli_group="feedback
 @roles_required("agent")
 def home():
     agent = current_user
-    recent = presenters.recent_evaluations(agent)
+    recent = coaching.agent_evaluations(agent, limit=10)
     return render_template(
         "feedback/home.html",
         trend=stats.agent_trend(agent),
