@@ -35,6 +35,7 @@ class FilterForm(FlaskForm):
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
+        validate_choice=False,  # no channel chosen is "all"; an unknown one is ignored
     )
     scorecard = SelectField("Scorecard", coerce=_int_or_none, validate_choice=False)
     reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False)
@@ -62,7 +63,7 @@ class FilterForm(FlaskForm):
             date_to=hi,
             team=self.team.data,
             agent=self.agent.data,
-            channel=self.channel.data or None,
+            channel=self.channel.data if self.channel.data in CHANNELS else None,
             scorecard=self.scorecard.data,
             reviewer=self.reviewer.data,
         )
