@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from qa_app.models.scorecard import ScorecardVersion
 
 
+# The evaluations every report counts (see qa_app.reports.queries).
+COUNTED = "status = 'submitted' AND kind IN ('standard', 'consensus')"
+
+
 class Evaluation(db.Model):
     __tablename__ = "evaluations"
     __table_args__ = (
@@ -34,6 +38,32 @@ class Evaluation(db.Model):
         Index("ix_evaluations_agent_submitted", "agent_id", "submitted_at"),
         Index("ix_evaluations_status_submitted", "status", "submitted_at"),
         Index("ix_evaluations_interaction", "interaction_id"),
+        # The reports read only counted evaluations (submitted, standard or
+        # consensus) in a date window: a partial index holding every column
+        # they aggregate lets PostgreSQL answer them from the index alone.
+        Index(
+            "ix_evaluations_counted_submitted",
+            "submitted_at",
+            postgresql_include=[
+                "interaction_id",
+                "agent_id",
+                "reviewer_id",
+                "scorecard_version_id",
+                "total",
+                "auto_failed",
+                "time_spent_seconds",
+                "critical_families",
+            ],
+            sqlite_where=db.text(COUNTED),
+            postgresql_where=db.text(COUNTED),
+        ),
+        # Coverage: "has this interaction a counted evaluation?" per interaction.
+        Index(
+            "ix_evaluations_counted_interaction",
+            "interaction_id",
+            sqlite_where=db.text(COUNTED),
+            postgresql_where=db.text(COUNTED),
+        ),
         # A reviewer has at most one draft per interaction (outside calibration),
         # so a double click on "start" cannot open two evaluations.
         Index(
@@ -104,7 +134,17 @@ class Evaluation(db.Model):
 
 class Answer(db.Model):
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("evaluation_id", "question_key"),)
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "question_key"),
+        # Reports aggregate the answers of a set of evaluations (per question
+        # key, or a few keys): index-only with the points carried along.
+        Index(
+            "ix_answers_evaluation_points",
+            "evaluation_id",
+            "question_key",
+            postgresql_include=["earned", "possible"],
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))

@@ -27,6 +27,9 @@ class Interaction(db.Model):
         Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
         Index("ix_interactions_team_started", "team_id", "started_at", "id"),
         Index("ix_interactions_started", "started_at", "id"),
+        # Reports join each counted evaluation to its interaction for the team
+        # and channel: with both carried in the index the join never reads rows.
+        Index("ix_interactions_id_team_channel", "id", postgresql_include=["team_id", "channel"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

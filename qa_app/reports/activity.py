@@ -46,6 +46,9 @@ def reviewer_load(filters: Filters) -> pd.DataFrame:
     """Per reviewer: n, active days, scored, total_sum, median seconds per evaluation."""
     source, conds = counted(filters, interactions=False)
     day = period(EVALS.c.submitted_at, "day")
+    if dialect() == "postgresql":
+        # The same days, counted on timestamps rather than their text.
+        day = sa.func.date_trunc("day", sa.func.timezone("UTC", EVALS.c.submitted_at))
     columns = [
         EVALS.c.reviewer_id,
         sa.func.count().label("n"),

@@ -189,9 +189,26 @@ def score_bin() -> Any:
     return sa.case(*whens, else_=BINS - 1)
 
 
+def analytic() -> None:
+    """PostgreSQL settings for the rest of the transaction. JIT off: the planner
+    costs report queries by the size of the tables (millions of answers) and
+    compiles them, which takes longer (~25-100 ms) than running them from the
+    covering indexes. More sort memory: grouping ~100,000 rows per agent and
+    day otherwise spills to disk."""
+    if dialect() == "postgresql":
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+
+
 def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    analytic()
     result = db.session.execute(query, params or {})
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    keys = list(result.keys())
+    rows = result.fetchall()
+    # Column by column: pandas builds a frame from a list of Row objects one
+    # row at a time (over a second for 60,000 rows), from columns at once.
+    columns = dict(zip(keys, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
+    return pd.DataFrame(columns, columns=keys)
 
 
 def family_versions() -> dict[str, list[int]]:

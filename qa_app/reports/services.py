@@ -220,6 +220,7 @@ def evaluation_rows(
         .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
     )
     count_query = sa.select(sa.func.count()).select_from(source).where(*conds)
+    queries.analytic()
     total = int(db.session.execute(count_query).scalar_one())
     if page is not None:
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
