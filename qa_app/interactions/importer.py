@@ -256,21 +256,7 @@ class _Run:
         return sum(1 for inserted in db.session.scalars(self._upsert) if inserted)
 
 
-COLUMNS = (
-    "source",
-    "external_id",
-    "channel",
-    "agent_id",
-    "team_id",
-    "started_at",
-    "duration_seconds",
-    "customer_ref",
-    "transcript",
-    "csat",
-    "escalated",
-    "metadata",
-    "imported_at",
-)
+COLUMNS = ("source", "external_id", *UPDATED_COLUMNS)
 STAGING = "interactions_import_staging"
 # Only the written columns, with their types, and no defaults, keys or indexes:
 # (LIKE interactions INCLUDING DEFAULTS) would bring the id column along, and

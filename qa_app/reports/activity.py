@@ -153,12 +153,7 @@ def coverage(filters: Filters) -> pd.DataFrame:
         )
     )
     conds = window(INTERACTIONS.c.started_at, filters)
-    if filters.team is not None:
-        conds.append(INTERACTIONS.c.team_id == filters.team)
-    if filters.channel:
-        conds.append(INTERACTIONS.c.channel == filters.channel)
-    if filters.agent is not None:
-        conds.append(INTERACTIONS.c.agent_id == filters.agent)
+    conds += interaction_conds(filters)
     query = (
         sa.select(
             INTERACTIONS.c.agent_id,
@@ -191,12 +186,7 @@ def backlog(filters: Filters, now: datetime) -> pd.DataFrame:
     ).label("bucket")
     source = ASSIGNMENTS.join(INTERACTIONS, INTERACTIONS.c.id == ASSIGNMENTS.c.interaction_id)
     conds = [ASSIGNMENTS.c.status == "open"]
-    if filters.team is not None:
-        conds.append(INTERACTIONS.c.team_id == filters.team)
-    if filters.channel:
-        conds.append(INTERACTIONS.c.channel == filters.channel)
-    if filters.agent is not None:
-        conds.append(INTERACTIONS.c.agent_id == filters.agent)
+    conds += interaction_conds(filters)
     if filters.reviewer is not None:
         conds.append(ASSIGNMENTS.c.reviewer_id == filters.reviewer)
     query = (
@@ -212,12 +202,7 @@ def flag_reviews(filters: Filters) -> pd.DataFrame:
     """Per target: flags raised in the period, reviewed, confirmed."""
     source = FLAGS.join(INTERACTIONS, INTERACTIONS.c.id == FLAGS.c.interaction_id)
     conds = window(FLAGS.c.created_at, filters)
-    if filters.team is not None:
-        conds.append(INTERACTIONS.c.team_id == filters.team)
-    if filters.channel:
-        conds.append(INTERACTIONS.c.channel == filters.channel)
-    if filters.agent is not None:
-        conds.append(INTERACTIONS.c.agent_id == filters.agent)
+    conds += interaction_conds(filters)
     query = (
         sa.select(
             FLAGS.c.target,
@@ -298,3 +283,15 @@ def focus_answers(pairs: set[tuple[int, str]], lo: datetime, hi: datetime) -> pd
         .group_by(*group)
     )
     return frame(query)
+
+
+def interaction_conds(filters: Filters) -> list:
+    """The team, channel and agent filters, on the interaction of a row."""
+    conds = []
+    if filters.team is not None:
+        conds.append(INTERACTIONS.c.team_id == filters.team)
+    if filters.channel:
+        conds.append(INTERACTIONS.c.channel == filters.channel)
+    if filters.agent is not None:
+        conds.append(INTERACTIONS.c.agent_id == filters.agent)
+    return conds
