@@ -24,6 +24,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
+    from qa_app.jobs import queue as job_queue
+
+    job_queue.init_app(app)
+
     from qa_app import models  # noqa: F401  (register tables before use)
     from qa_app.models import User
 
@@ -53,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.inbox.routes import badge as inbox_badge
     from qa_app.inbox.routes import bp as inbox_bp
     from qa_app.interactions.routes import bp as interactions_bp
+    from qa_app.jobs.routes import bp as jobs_bp
     from qa_app.main.routes import bp as main_bp
     from qa_app.reports.routes import bp as reports_bp
     from qa_app.reviews.routes import bp as reviews_bp
@@ -70,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calibration_bp)
     app.register_blueprint(flags_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(jobs_bp)
     nav.register(app, "Home", "main.home", ("admin", "executive", "reviewer", "agent"), 0)
     nav.register(
         app, "Interactions", "interactions.index", ("admin", "executive", "reviewer", "agent"), 20
@@ -84,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     nav.register(app, "Disputes", "feedback.disputes", ("executive", "reviewer"), 60)
     nav.register(app, "Coaching", "feedback.coaching_list", ("executive", "reviewer", "agent"), 65)
     nav.register(app, "Reports", "reports.dashboard", ("admin", "executive"), 70)
+    nav.register(app, "Jobs", "jobs.index", ("admin", "executive"), 80)
     nav.register(app, "Users", "admin.users", ("admin",), 90)
     nav.register(app, "Teams", "admin.teams", ("admin",), 91)
 

@@ -41,11 +41,23 @@ class Defaults:
     FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")
     QUALITY_THRESHOLD = 80.0  # reports: a score below this is "below the team's threshold"
     QUALITY_THRESHOLDS: dict[int, float] = {}  # reports: per-team override, team id -> points
+    # Background jobs (Huey). Without REDIS_URL the queue is a SQLite file in the
+    # instance folder (JOBS_SQLITE_FILE overrides); with it, Redis, so workers can
+    # run on other machines. JOBS_IMMEDIATE runs each job inside the request (tests).
+    REDIS_URL: str | None = None
+    JOBS_IMMEDIATE = False
+    JOBS_SQLITE_FILE: str | None = None
+    JOBS_QUEUE_NAME = "qa-jobs"
+    JOB_RETRIES = 2  # a failed attempt is retried this many times (unexpected errors only)
+    JOB_RETRY_DELAY = 30  # seconds before a retry
+    JOB_STALE_AFTER = 3600  # seconds without a sign of life before a running job is reaped
+    JOB_WORKERS = 2  # worker threads of `flask jobs worker`
+    EXPORT_JOB_ROWS = 20_000  # report exports with more rows run as a background job
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
 # Flask's ``from_prefixed_env`` maps onto the key after the prefix).
-_ENV_KEYS = ("SECRET_KEY",)
+_ENV_KEYS = ("SECRET_KEY", "REDIS_URL")
 
 
 def normalise_database_url(url: str) -> str:

@@ -11,6 +11,7 @@ from qa_app.models.evaluation import Answer, Evaluation
 from qa_app.models.feedback import CoachingItem, CoachingSession, Dispute, DisputeItem
 from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
+from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
@@ -27,6 +28,7 @@ __all__ = [
     "CHANNELS",
     "EVALUATION_KINDS",
     "EVALUATION_STATUSES",
+    "JOB_STATUSES",
     "ROLES",
     "SCORECARD_STATUSES",
     "Answer",
@@ -44,6 +46,7 @@ __all__ = [
     "Flag",
     "FlagModel",
     "Interaction",
+    "Job",
     "Notification",
     "SamplingRule",
     "Scorecard",

@@ -100,6 +100,11 @@ EXPECTED = {
     "flags.status": {"admin", "executive"},
     "flags.train": {"admin", "executive"},
     "flags.activate": {"admin", "executive"},
+    "flags.score_all": {"admin", "executive"},
+    "jobs.index": ALL,
+    "jobs.detail": ALL,
+    "jobs.status": ALL,
+    "jobs.download": ALL,
 }
 
 QUERY_ARGS = {"old", "new", "interaction_id"}
@@ -111,6 +116,10 @@ OWNED = {"reviews.start_assignment": {"reviewer"}}
 OWNED |= {f"interactions.{name}": {"admin"} for name in ("preview", "confirm", "rejects")}
 # A notification is its recipient's only (the sample one: the agent's).
 OWNED |= {"inbox.follow": {"agent"}}
+# A job is seen by its owner and admins; its file is downloaded by its owner only
+# (the sample job: the executive's finished export).
+OWNED |= {"jobs.detail": {"admin", "executive"}, "jobs.status": {"admin", "executive"}}
+OWNED |= {"jobs.download": {"executive"}}
 
 # Routes whose purpose would be undone by calling them in the matrix.
 SKIP_POST = {"auth.logout", "auth.login"}
@@ -129,6 +138,7 @@ def _samples(users, make):
         "token": sample_upload(users["admin"]),
         **review,
         **_flag_samples(users, make),
+        "job_id": _job_sample(users),
     }
     overrides = {
         "scorecards.edit_section": {"key": "opening"},
@@ -232,6 +242,24 @@ def _flag_samples(users, make):
     db.session.add(flag)
     db.session.commit()
     return {"model_id": model.id, "flag_id": flag.id}
+
+
+def _job_sample(users):
+    """The executive's finished export job, with its file."""
+    from qa_app.extensions import db
+    from qa_app.models import Job
+
+    job = Job(
+        kind="reports.export",
+        title="Export",
+        owner_id=users["executive"].id,
+        status="succeeded",
+        result={"file": {"name": "x.csv", "mimetype": "text/csv"}},
+        output=b"a,b\r\n",
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
 
 
 def _review_samples(users, make, card):

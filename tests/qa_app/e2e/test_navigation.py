@@ -18,6 +18,7 @@ NAVIGATION = {
         "Calibration",
         "Reports",
         "Models",
+        "Jobs",
         "Users",
         "Teams",
     ],
@@ -33,6 +34,7 @@ NAVIGATION = {
         "Coaching",
         "Reports",
         "Models",
+        "Jobs",
     ],
     "reviewer": [
         "Home",
