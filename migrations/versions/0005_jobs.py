@@ -33,6 +33,7 @@ def upgrade():
         sa.Column("error", sa.Text(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.String(length=64), nullable=True),
+        sa.Column("payload", sa.LargeBinary(), nullable=True),
         sa.Column("output", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),

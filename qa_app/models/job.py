@@ -42,7 +42,10 @@ class Job(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
     task_id: Mapped[str | None] = mapped_column(String(64))
-    # A produced file (an export); deferred so listing jobs never loads it.
+    # The input file (an upload to import) and the produced file (an export, the
+    # rejected rows), in the database so a worker on another machine can read and
+    # any web worker can serve them; deferred so listing jobs never loads them.
+    payload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

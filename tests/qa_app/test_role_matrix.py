@@ -101,6 +101,7 @@ EXPECTED = {
     "flags.train": {"admin", "executive"},
     "flags.activate": {"admin", "executive"},
     "flags.score_all": {"admin", "executive"},
+    "reports.export_job": {"admin", "executive"},
     "jobs.index": ALL,
     "jobs.detail": ALL,
     "jobs.status": ALL,
@@ -146,6 +147,7 @@ def _samples(users, make):
         "scorecards.lifecycle": {"action": "discard"},
         "scorecards.diff": {"old": 1, "new": 1},
         "reports.export_table": {"table": "questions", "fmt": "csv"},
+        "reports.export_job": {"fmt": "csv"},
     }
     overrides |= _calibration_samples(users, make, card)
     overrides |= _feedback_samples(users, make, card)
