@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, TaskWrapper
+from huey.signals import SIGNAL_INTERRUPTED
 
 from qa_app.extensions import db
 
@@ -69,6 +70,12 @@ def install(app: Flask, huey: Huey) -> Huey:
     def reap_jobs() -> None:
         with app_context(app):
             runner.reap()
+
+    @huey.signal(SIGNAL_INTERRUPTED)
+    def requeue_interrupted(signal: str, task, *args) -> None:
+        if getattr(task, "name", None) == RUN_TASK and task.args:
+            with app_context(app):
+                runner.interrupted(task.args[0])
 
     tasks = {
         RUN_TASK: huey.task(retries=retries, retry_delay=delay, context=True, name=RUN_TASK)(

@@ -137,22 +137,27 @@ def reap(now: datetime | None = None) -> int:
     ).all()
     for job in stuck:
         since = (job.heartbeat_at or job.started_at or now).strftime("%Y-%m-%d %H:%M UTC")
-        if job.attempts < max_attempts():
-            job.error = (
-                f"Interrupted: attempt {job.attempts} showed no sign of life since {since} "
-                "(its worker probably stopped); it was queued again."
-            )
-            try:
-                enqueue(job)
-            except QueueUnavailableError:
-                continue
-        else:
-            fail(
-                job,
-                f"Interrupted: attempt {job.attempts} showed no sign of life since {since} "
-                "(its worker probably stopped) and no attempts remain.",
-            )
+        _retry_or_fail(job, f"showed no sign of life since {since} (its worker probably stopped)")
     return len(stuck)
+
+
+def interrupted(job_id: int) -> None:
+    """The worker is shutting down while this job runs (SIGTERM, a deploy): queue
+    it again at once rather than wait for the reaper."""
+    job = db.session.get(Job, job_id)
+    if job is not None and job.status == "running":
+        _retry_or_fail(job, "was stopped when its worker shut down")
+
+
+def _retry_or_fail(job: Job, what_happened: str) -> None:
+    if job.attempts < max_attempts():
+        job.error = f"Interrupted: attempt {job.attempts} {what_happened}; it was queued again."
+        try:
+            enqueue(job)
+        except QueueUnavailableError:
+            pass  # marked failed with the reason by enqueue
+    else:
+        fail(job, f"Interrupted: attempt {job.attempts} {what_happened} and no attempts remain.")
 
 
 def visible_to(user: User):

@@ -128,3 +128,17 @@ def test_the_database_refuses_an_unknown_status_or_progress(app, users):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_a_job_stopped_by_a_worker_shutdown_is_queued_again_at_once(app, users, job_queue):
+    from huey.signals import SIGNAL_INTERRUPTED
+
+    job = runner.create("test.flaky", users["executive"], "Interrupted by a deploy")
+    FAILURES[job.id] = 0
+    runner.enqueue(job)
+    task = job_queue.huey.dequeue()
+    job.status, job.attempts, job.started_at = "running", 1, utcnow()
+    db.session.commit()
+    job_queue.huey._emit(SIGNAL_INTERRUPTED, task)  # what the consumer does on SIGTERM
+    assert job.status == "queued" and "was stopped when its worker shut down" in job.error
+    assert job_queue.work() == 1 and job.status == "succeeded" and job.attempts == 2
