@@ -14,6 +14,7 @@ it failed as interrupted.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -152,10 +153,8 @@ def interrupted(job_id: int) -> None:
 def _retry_or_fail(job: Job, what_happened: str) -> None:
     if job.attempts < max_attempts():
         job.error = f"Interrupted: attempt {job.attempts} {what_happened}; it was queued again."
-        try:
+        with suppress(QueueUnavailableError):  # enqueue marked it failed, with the reason
             enqueue(job)
-        except QueueUnavailableError:
-            pass  # marked failed with the reason by enqueue
     else:
         fail(job, f"Interrupted: attempt {job.attempts} {what_happened} and no attempts remain.")
 
