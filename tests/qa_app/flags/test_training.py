@@ -149,3 +149,15 @@ def test_unknown_target_is_refused(app):
         assert "unknown target" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected FlagServiceError")
+
+
+def test_the_registry_shows_a_queued_training_with_its_job(app, users, client_as, job_queue):
+    executive = client_as("executive")
+    response = post_form(executive, "/flags/models/train", {"target": "escalation"},
+                         follow_redirects=True)  # fmt: skip
+    page = response.get_data(as_text=True)
+    row = db.session.scalar(select(FlagModel))
+    assert f"Training escalation v{row.version} started" in page
+    assert 'data-testid="training-progress"' in page and "queued" in page
+    assert f'href="/jobs/{row.meta["job_id"]}" data-testid="training-job"' in page
+    assert "carry on if the web server restarts" in page
