@@ -13,6 +13,7 @@ periodic ``reap_jobs`` (every minute, in the consumer).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +29,22 @@ RUN_TASK = "run_job"
 REAP_TASK = "reap_jobs"
 
 
+_BUILDING = threading.Lock()
+
+
 def init_app(app: Flask) -> None:
-    install(app, build(app))
+    """Built on first use, not here: a command that never queues anything (say
+    ``flask db upgrade``) should not create the queue file or reach Redis."""
+    app.extensions["huey"] = None
+
+
+def of(app: Flask) -> Huey:
+    """``app``'s queue, built from its configuration the first time it is needed."""
+    if app.extensions.get("huey") is None:
+        with _BUILDING:
+            if app.extensions.get("huey") is None:
+                install(app, build(app))
+    return app.extensions["huey"]
 
 
 def build(app: Flask, *, memory: bool = False, immediate: bool | None = None) -> Huey:
@@ -103,10 +118,11 @@ def app_context(app: Flask) -> Iterator[None]:
 
 
 def huey() -> Huey:
-    return current_app.extensions["huey"]
+    return of(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def run_task() -> TaskWrapper:
+    huey()
     return current_app.extensions["huey.tasks"][RUN_TASK]
 
 

@@ -20,18 +20,18 @@ def _app(tmp_path, **config):
 
 def test_the_embedded_default_is_a_sqlite_queue_in_the_instance_folder(tmp_path):
     app = _app(tmp_path, JOBS_SQLITE_FILE=str(tmp_path / "queue" / "jobs.sqlite"))
-    huey = app.extensions["huey"]
+    assert not (tmp_path / "queue" / "jobs.sqlite").exists()  # nothing until first use
+    huey = queue.of(app)
     assert isinstance(huey, SqliteHuey) and not huey.immediate
-    assert (tmp_path / "queue" / "jobs.sqlite").exists()
+    assert (tmp_path / "queue" / "jobs.sqlite").exists() and queue.of(app) is huey
     default = create_app(TEST_CONFIG | {"JOBS_IMMEDIATE": True})
     assert queue.sqlite_file(default).parent.name == "instance"
 
 
 def test_redis_url_selects_redis_and_tests_run_in_process(tmp_path):
     app = _app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
-    assert isinstance(app.extensions["huey"], RedisHuey)
-    immediate = create_app(TEST_CONFIG)
-    assert immediate.extensions["huey"].immediate
+    assert isinstance(queue.of(app), RedisHuey)
+    assert queue.of(create_app(TEST_CONFIG)).immediate
 
 
 def test_redis_url_is_read_from_the_environment(tmp_path, monkeypatch):
@@ -39,11 +39,11 @@ def test_redis_url_is_read_from_the_environment(tmp_path, monkeypatch):
     config = {k: v for k, v in TEST_CONFIG.items() if k != "REDIS_URL"}
     app = create_app(config | {"JOBS_IMMEDIATE": False})
     assert app.config["REDIS_URL"] == "redis://queue.example:6379/0"
-    assert isinstance(app.extensions["huey"], RedisHuey)
+    assert isinstance(queue.of(app), RedisHuey)
 
 
 def test_the_same_task_names_on_every_process(app):
-    names = set(app.extensions["huey"]._registry._registry)
+    names = set(queue.of(app)._registry._registry)
     assert any(n.endswith(".run_job") for n in names)
     assert any(n.endswith(".reap_jobs") for n in names)
 
