@@ -16,6 +16,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application; ``test_config`` overrides every other layer."""
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
+    # A bad redaction setting stops the start, not the first import.
+    from qa_app.interactions.redaction import policy_from_config
+
+    policy_from_config(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))

@@ -41,6 +41,15 @@ class Defaults:
     FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")
     QUALITY_THRESHOLD = 80.0  # reports: a score below this is "below the team's threshold"
     QUALITY_THRESHOLDS: dict[int, float] = {}  # reports: per-team override, team id -> points
+    # Privacy (qa_app/interactions/redaction.py documents each kind and its token):
+    # what the import redacts from transcripts before anything is written. The
+    # environment takes comma-separated names (QA_REDACTION_KINDS="card,email").
+    REDACTION_KINDS: tuple[str, ...] = ("card", "national_id", "email", "phone")
+    REDACTION_NATIONAL_IDS: tuple[str, ...] = ("us_ssn", "uk_nino")
+    REDACTION_PATTERNS: dict[str, str] = {}  # name -> regex, replaced by "[NAME]"
+    # Transcripts of interactions that started more than this many days ago are
+    # purged by `flask retention purge` (evaluations, scores, metadata kept); None keeps all.
+    TRANSCRIPT_RETENTION_DAYS: int | None = None
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
