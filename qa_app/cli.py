@@ -81,3 +81,6 @@ def register(app: Flask) -> None:
     from qa_app.flags.cli import flags_cli
 
     app.cli.add_command(flags_cli)
+    from qa_app.privacy.cli import retention_cli
+
+    app.cli.add_command(retention_cli)

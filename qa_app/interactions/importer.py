@@ -46,6 +46,7 @@ UPDATED_COLUMNS = (
     "escalated",
     "metadata",
     "imported_at",
+    "purged_at",  # a re-imported transcript is no longer purged
 )
 
 
@@ -259,6 +260,7 @@ class _Run:
                         row["escalated"],
                         _json(row["metadata"]),
                         row["imported_at"],
+                        row["purged_at"],
                     )
                 )
         return sum(1 for inserted in db.session.scalars(self._upsert) if inserted)
@@ -337,6 +339,7 @@ def _row(source: str, record: Record, values: dict[str, Any], now: Any) -> dict[
         "escalated": record.escalated,
         "metadata": record.meta,
         "imported_at": now,
+        "purged_at": None,
     }
 
 
