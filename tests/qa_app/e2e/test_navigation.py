@@ -20,6 +20,7 @@ NAVIGATION = {
         "Models",
         "Users",
         "Teams",
+        "Audit trail",
     ],
     "executive": [
         "Home",
