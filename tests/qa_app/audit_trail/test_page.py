@@ -159,3 +159,10 @@ def test_hostile_values_are_shown_as_text(users, client_as):
     db.session.commit()
     html = client_as("admin").get("/admin/audit/").get_data(as_text=True)
     assert "<script>x()" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+
+
+def test_only_admins_see_the_audit_trail_in_the_navigation(users, client_as):
+    assert 'href="/admin/audit/"' in client_as("admin").get("/").get_data(as_text=True)
+    for role in ("executive", "reviewer", "agent"):
+        html = client_as(role).get("/").get_data(as_text=True)
+        assert 'href="/admin/audit/"' not in html

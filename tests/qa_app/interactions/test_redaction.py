@@ -2,6 +2,8 @@
 must survive (order numbers, dates, times, prices, tracking numbers)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa_app.interactions.redaction import (
     NOTHING,
@@ -168,3 +170,29 @@ def test_a_bad_configuration_is_refused_with_the_key_named(config, message):
 def test_long_digit_runs_are_handled_in_linear_time():
     text = " ".join(["1"] * 20000) + "x" + "9" * 20000
     assert redact(text, ALL) == text
+
+
+def _with_check_digit(body: str) -> str:
+    return next(body + d for d in "0123456789" if luhn_valid(body + d))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.text(alphabet="0123456789", min_size=14, max_size=14),
+    network=st.sampled_from("2345"),
+    sep=st.sampled_from([" ", "-", ""]),
+    before=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30),
+)
+def test_any_valid_card_in_any_sentence_is_redacted(body, network, sep, before):
+    number = _with_check_digit(network + body)
+    printed = sep.join(number[i : i + 4] for i in range(0, 16, 4))
+    text = f"{before} card {printed}, thanks"
+    out = redact(text, ALL)
+    assert printed not in out and f"[CARD ****{number[-4:]}]" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_redaction_never_fails_and_is_idempotent(text):
+    once = redact(text, ALL)
+    assert redact(once, ALL) == once
