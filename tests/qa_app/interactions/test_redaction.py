@@ -196,3 +196,14 @@ def test_any_valid_card_in_any_sentence_is_redacted(body, network, sep, before):
 def test_redaction_never_fails_and_is_idempotent(text):
     once = redact(text, ALL)
     assert redact(once, ALL) == once
+
+
+def test_a_call_with_nothing_to_redact_comes_back_as_the_same_objects():
+    text = "Your ticket is TCK-49605, £12.00 refunded."
+    turns = [{"speaker": "agent", "text": text, "start_s": 1}]
+    assert redact_turns(turns, ALL) is turns
+
+
+def test_non_ascii_digits_are_left_alone_rather_than_misread():
+    arabic = " ".join(["\u0664\u0661\u0661\u0661"] + ["\u0661" * 4] * 3)  # Arabic-Indic
+    assert redact(f"card {arabic}", ALL) == f"card {arabic}"
