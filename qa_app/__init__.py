@@ -16,6 +16,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application; ``test_config`` overrides every other layer."""
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
+    # A bad redaction setting stops the start, not the first import.
+    from qa_app.interactions.redaction import policy_from_config
+
+    policy_from_config(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
@@ -50,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from qa_app.admin.routes import bp as admin_bp
+    from qa_app.audit_trail.routes import bp as audit_bp
     from qa_app.auth.routes import bp as auth_bp
     from qa_app.calibration.routes import bp as calibration_bp
     from qa_app.feedback.routes import bp as feedback_bp
@@ -59,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.interactions.routes import bp as interactions_bp
     from qa_app.jobs.routes import bp as jobs_bp
     from qa_app.main.routes import bp as main_bp
+    from qa_app.privacy.routes import bp as privacy_bp
     from qa_app.reports.routes import bp as reports_bp
     from qa_app.reviews.routes import bp as reviews_bp
     from qa_app.scorecards.routes import bp as scorecards_bp
@@ -76,6 +82,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(flags_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(audit_bp)
     nav.register(app, "Home", "main.home", ("admin", "executive", "reviewer", "agent"), 0)
     nav.register(
         app, "Interactions", "interactions.index", ("admin", "executive", "reviewer", "agent"), 20
@@ -93,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     nav.register(app, "Jobs", "jobs.index", ("admin", "executive"), 80)
     nav.register(app, "Users", "admin.users", ("admin",), 90)
     nav.register(app, "Teams", "admin.teams", ("admin",), 91)
+    nav.register(app, "Audit trail", "audit.index", ("admin",), 92)
 
 
 def _migrations_dir(app: Flask):

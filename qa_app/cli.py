@@ -84,3 +84,6 @@ def register(app: Flask) -> None:
     from qa_app.jobs.cli import jobs_cli
 
     app.cli.add_command(jobs_cli)
+    from qa_app.privacy.cli import retention_cli
+
+    app.cli.add_command(retention_cli)

@@ -53,6 +53,15 @@ class Defaults:
     JOB_STALE_AFTER = 3600  # seconds without a sign of life before a running job is reaped
     JOB_WORKERS = 2  # worker threads of `flask jobs worker`
     EXPORT_JOB_ROWS = 20_000  # report exports with more rows run as a background job
+    # Privacy (qa_app/interactions/redaction.py documents each kind and its token):
+    # what the import redacts from transcripts before anything is written. The
+    # environment takes comma-separated names (QA_REDACTION_KINDS="card,email").
+    REDACTION_KINDS: tuple[str, ...] = ("card", "national_id", "email", "phone")
+    REDACTION_NATIONAL_IDS: tuple[str, ...] = ("us_ssn", "uk_nino")
+    REDACTION_PATTERNS: dict[str, str] = {}  # name -> regex, replaced by "[NAME]"
+    # Transcripts of interactions that started more than this many days ago are
+    # purged by `flask retention purge` (evaluations, scores, metadata kept); None keeps all.
+    TRANSCRIPT_RETENTION_DAYS: int | None = None
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from qa_app import audit
 from qa_app.extensions import db
-from qa_app.interactions import parsing
+from qa_app.interactions import parsing, redaction
 from qa_app.interactions.directory import Directory
 from qa_app.interactions.parsing import Record, Rejected, RowProblem
 from qa_app.models import Interaction, User, utcnow
@@ -46,6 +46,7 @@ UPDATED_COLUMNS = (
     "escalated",
     "metadata",
     "imported_at",
+    "purged_at",  # a re-imported transcript is no longer purged
 )
 
 
@@ -162,6 +163,9 @@ class _Run:
         self.preview_limit = 0
         self.summary = ImportSummary()
         self.now = utcnow()
+        # Redaction happens here, between reading and writing, so neither the
+        # database, the preview nor the rejects file ever holds the raw values.
+        self.policy = redaction.policy_from_config(current_app.config)
         self._upsert: Any = None
         self._postgres = False
 
@@ -171,6 +175,8 @@ class _Run:
         self._postgres = db.session.get_bind().dialect.name == "postgresql"
         for batch in _batches(parsing.read(stream, fmt)):
             records = [item for item in batch if isinstance(item, Record)]
+            for record in records:
+                record.transcript = redaction.redact_turns(record.transcript, self.policy)
             for item in batch:
                 if isinstance(item, Rejected):
                     self._reject(item)
@@ -194,6 +200,9 @@ class _Run:
         self.summary.rows += 1
         self.summary.rejected += 1
         if self.partial:
+            item.raw = {
+                key: _redact_raw(key, value, self.policy) for key, value in item.raw.items()
+            }
             self.rejects.append(item)
 
     def _accept(self, good: list[tuple[Record, dict[str, Any]]]) -> None:
@@ -251,6 +260,7 @@ class _Run:
                         row["escalated"],
                         _json(row["metadata"]),
                         row["imported_at"],
+                        row["purged_at"],
                     )
                 )
         return sum(1 for inserted in db.session.scalars(self._upsert) if inserted)
@@ -329,6 +339,7 @@ def _row(source: str, record: Record, values: dict[str, Any], now: Any) -> dict[
         "escalated": record.escalated,
         "metadata": record.meta,
         "imported_at": now,
+        "purged_at": None,
     }
 
 
@@ -345,6 +356,20 @@ def _beside(path_or_stream: Any) -> Path | None:
         path = Path(path_or_stream)
         return path.with_name(f"{path.stem}.rejects.csv")
     return None
+
+
+def _redact_raw(key: str, value: Any, policy: redaction.Policy) -> Any:
+    """A rejected row's transcript (or unreadable JSON line) is redacted like a good one."""
+    if str(key).lower() not in ("transcript", "line"):
+        return value
+    if isinstance(value, str):
+        return redaction.redact(value, policy)
+    if isinstance(value, list):
+        return [
+            redaction.redact_turns([turn], policy)[0] if isinstance(turn, dict) else turn
+            for turn in value
+        ]
+    return value
 
 
 def _cell(value: Any) -> Any:

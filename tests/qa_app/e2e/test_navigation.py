@@ -21,6 +21,7 @@ NAVIGATION = {
         "Jobs",
         "Users",
         "Teams",
+        "Audit trail",
     ],
     "executive": [
         "Home",
