@@ -43,7 +43,7 @@ migrate: install
 run: install assets migrate
 	$(BIN)/flask demo seed --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL
 # names a reachable server (CI always sets it; see .ci/run).

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 import scorecards
@@ -73,6 +74,25 @@ def card_for(version: ScorecardVersion) -> scorecards.Scorecard:
 
 
 _CACHE: dict[tuple, scorecards.Scorecard] = {}
+
+
+def get_for_scoring(evaluation_id: int, *, page: bool = True) -> Evaluation | None:
+    """The evaluation with everything a scoring request reads, in two queries
+    rather than six: the interaction and its agent, the pinned version and the
+    answers. The version's definition is left out (``card_for`` reads it once
+    per process), and so is the transcript unless a ``page`` shows it."""
+    interaction = joinedload(Evaluation.interaction)
+    return db.session.get(
+        Evaluation,
+        evaluation_id,
+        options=[
+            interaction.joinedload(Interaction.agent)
+            if page
+            else interaction.defer(Interaction.transcript),
+            joinedload(Evaluation.scorecard_version).defer(ScorecardVersion.definition),
+            selectinload(Evaluation.answers),
+        ],
+    )
 
 
 def start(
