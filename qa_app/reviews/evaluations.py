@@ -79,17 +79,25 @@ _CACHE: dict[tuple, scorecards.Scorecard] = {}
 def get_for_scoring(evaluation_id: int, *, page: bool = True) -> Evaluation | None:
     """The evaluation with everything a scoring request reads, in two queries
     rather than six: the interaction and its agent, the pinned version and the
-    answers. The version's definition is left out (``card_for`` reads it once
-    per process), and so is the transcript unless a ``page`` shows it."""
-    interaction = joinedload(Evaluation.interaction)
+    answers, each with only the columns used (the version's definition is read
+    once per process by ``card_for``; the transcript only when a ``page`` shows
+    it). Anything else is still loaded on first access."""
+    shown = (Interaction.external_id, Interaction.csat, Interaction.transcript) if page else ()
+    interaction = joinedload(Evaluation.interaction).load_only(
+        Interaction.channel, Interaction.started_at, Interaction.agent_id, *shown
+    )
+    if page:
+        interaction = interaction.joinedload(Interaction.agent).load_only(User.name)
     return db.session.get(
         Evaluation,
         evaluation_id,
         options=[
-            interaction.joinedload(Interaction.agent)
-            if page
-            else interaction.defer(Interaction.transcript),
-            joinedload(Evaluation.scorecard_version).defer(ScorecardVersion.definition),
+            interaction,
+            joinedload(Evaluation.scorecard_version).load_only(
+                ScorecardVersion.scorecard_id,
+                ScorecardVersion.number,
+                ScorecardVersion.published_at,
+            ),
             selectinload(Evaluation.answers),
         ],
     )
