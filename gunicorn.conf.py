@@ -4,7 +4,7 @@ Every value can be changed from the environment, so one file serves a laptop,
 a single server and several machines behind a load balancer:
 
     WEB_CONCURRENCY    worker processes            (default: 2 x cores + 1)
-    GUNICORN_THREADS   threads per worker          (default: 2)
+    GUNICORN_THREADS   threads per worker          (default: 4)
     GUNICORN_WORKER_CLASS  "gthread" or "sync"     (default: gthread)
     GUNICORN_BIND      address(es), comma-separated (default: $HOST:$PORT, 127.0.0.1:8000)
     GUNICORN_TIMEOUT   seconds a worker may be silent before it is killed (default: 60)
@@ -33,13 +33,15 @@ workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 # thread; sync has one thread per process and no keep-alive, so a slow client
 # (a reviewer on a poor connection uploading a 20 MiB import, the autosave
 # calls every few seconds from each open scoring page) holds a whole process.
-# gthread keeps idle keep-alive connections off the worker threads, and a
-# second thread per process overlaps one request's database wait with another's
-# Python work without doubling memory (pandas and scikit-learn make a process
-# ~150 MB). More threads buy little under the GIL: scale with processes.
+# gthread keeps idle keep-alive connections off the worker threads, and its
+# threads overlap one request's waits on PostgreSQL (a scoring page makes about
+# seven round trips) with another's Python work, without the memory of more
+# processes (pandas and scikit-learn make a process ~150 MB). Under the GIL the
+# Python work itself does not run in parallel: 4 threads served more scoring
+# pages per second than 2 in bench/load.py; past that, add processes.
 # Set GUNICORN_WORKER_CLASS=sync behind a buffering proxy (nginx) if preferred.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = _int("GUNICORN_THREADS", 2)
+threads = _int("GUNICORN_THREADS", 4)
 
 # Bind: GUNICORN_BIND, else HOST and PORT (as `make run` passes them).
 bind = (
