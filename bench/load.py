@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,25 @@ def report(recorder: Recorder, seconds: dict[str, float]) -> list[str]:
     return lines
 
 
+ACCESS = re.compile(r'"(GET|POST) (\S+) HTTP/1\.[01]" (\d+) \S+ (\d+)ms')
+
+
+def server_times(log: Path) -> list[str]:
+    """Time inside gunicorn per route, from the access log (%(M)s): the part of
+    each latency that is the application's, not the client's or the queue's."""
+    times: dict[str, list[int]] = {}
+    for line in log.read_text().splitlines():
+        found = ACCESS.search(line)
+        if found:
+            route = re.sub(r"\d+", "<id>", found.group(2).split("?")[0])
+            times.setdefault(f"{found.group(1)} {route}", []).append(int(found.group(4)))
+    lines = [f"{'server time (access log, whole run)':<44}{'n':>6}{'p50 ms':>8}{'p95 ms':>8}"]
+    for route, ms in sorted(times.items(), key=lambda kv: -len(kv[1])):
+        p50, p95 = np.percentile(ms, [50, 95])
+        lines.append(f"{route:<44}{len(ms):>6}{p50:>8.0f}{p95:>8.0f}")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", help="build or reuse (and keep) this database")
@@ -259,6 +279,7 @@ def main() -> int:
           f"gunicorn.conf.py: {workers} workers x {threads} threads ({kind}); "
           f"throughput phases: {len(drafts)} sessions, {args.saturate:g} s each")  # fmt: skip
     print("\n".join(report(recorder, seconds)))
+    print("\n".join(server_times(logs / "app.log")))
     page = len(recorder.samples["scoring page (max)"]) / seconds["scoring page (max)"]
     ceiling = len(recorder.samples["hello (max)"]) / seconds["hello (max)"]
     print(
