@@ -47,7 +47,7 @@ run: install assets migrate
 	@echo "Serving on http://$(HOST):$(PORT) with a background job worker  (Ctrl-C to stop)"
 	@$(BIN)/flask jobs worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL
 # names a reachable server (CI always sets it; see .ci/run).

@@ -22,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     policy_from_config(app.config)
 
     db.init_app(app)
+    _sqlite_for_several_processes(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -49,7 +50,42 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.cli import register as register_cli
 
     register_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client address, scheme,
+    host and port from their X-Forwarded-* headers (secure cookies and https
+    redirects need the real scheme). Never trusted without the setting: a
+    client could forge them."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+
+
+def _sqlite_for_several_processes(app: Flask) -> None:
+    """SQLite in WAL mode: gunicorn's workers read while one of them writes
+    (the default rollback journal blocks every reader during a write), and a
+    writer waits up to 15 s for the lock instead of failing at once."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # not :memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
 
 
 def _register_blueprints(app: Flask) -> None:

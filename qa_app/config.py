@@ -4,6 +4,11 @@ environment, then the mapping passed to ``create_app`` (tests).
 Only non-secret defaults live in this file. The session secret comes from the
 environment or from a key generated once into the instance folder, so no secret
 is ever committed.
+
+``QA_ENV=production`` adds the ``Production`` layer right after the defaults
+(secure cookies, https URLs, proxy headers) and refuses to start without an
+explicit ``SECRET_KEY`` and ``DATABASE_URL``: several processes or machines
+must share one key and one database, never generate their own.
 """
 
 from __future__ import annotations
@@ -62,6 +67,20 @@ class Defaults:
     # Transcripts of interactions that started more than this many days ago are
     # purged by `flask retention purge` (evaluations, scores, metadata kept); None keeps all.
     TRANSCRIPT_RETENTION_DAYS: int | None = None
+    PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* are trusted
+
+
+class Production:
+    """Behind an https proxy, on a shared database (``QA_ENV=production``)."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    PROXY_COUNT = 1  # one proxy (nginx, a load balancer); QA_PROXY_COUNT to change
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run: the message says what to set."""
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
@@ -78,9 +97,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def is_production(override: Mapping[str, Any] | None = None) -> bool:
+    """``ENV`` from the test override, else ``QA_ENV`` from the environment."""
+    env = (override or {}).get("ENV") or os.environ.get("QA_ENV", "")
+    return str(env).strip().lower() == "production"
+
+
 def load(app: Any, override: Mapping[str, Any] | None) -> None:
     """Apply every configuration layer to ``app.config`` in order."""
     app.config.from_object(Defaults)
+    production = is_production(override)
+    if production:
+        app.config.from_object(Production)
     app.config.from_pyfile("config.py", silent=True)
     for key in _ENV_KEYS:
         if os.environ.get(key):
@@ -93,8 +121,26 @@ def load(app: Any, override: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if production:
+        app.config["ENV"] = "production"
+        require_explicit(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def require_explicit(cfg: Mapping[str, Any]) -> None:
+    """Production refuses the single-machine fallbacks: a secret generated into
+    this machine's instance folder (other machines would sign sessions with
+    another key) and the SQLite file in it (other machines would not see it)."""
+    missing = []
+    if not cfg.get("SECRET_KEY"):
+        missing.append("SECRET_KEY (a long random string shared by every web process)")
+    if cfg.get("SQLALCHEMY_DATABASE_URI") == Defaults.SQLALCHEMY_DATABASE_URI:
+        missing.append("DATABASE_URL (e.g. postgresql://user:password@host/dbname)")
+    if missing:
+        raise ConfigError(
+            "QA_ENV=production needs these set in the environment: " + "; ".join(missing)
+        )
 
 
 def instance_secret(instance: Path) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -139,7 +140,10 @@ def write_rejects(target: Path, rejects: list[Rejected]) -> None:
         columns.update(dict.fromkeys(item.raw))
     names = [c for c in columns if c not in ("row", "problems")] + ["row", "problems"]
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    # Written beside the target and renamed into place: a download (from any
+    # worker) never reads half a file.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writeheader()
         for item in rejects:
@@ -149,6 +153,7 @@ def write_rejects(target: Path, rejects: list[Rejected]) -> None:
                 f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
             )
             writer.writerow(cells)
+    partial.replace(target)
 
 
 class _Run:
