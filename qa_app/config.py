@@ -50,6 +50,9 @@ class Defaults:
     # Transcripts of interactions that started more than this many days ago are
     # purged by `flask retention purge` (evaluations, scores, metadata kept); None keeps all.
     TRANSCRIPT_RETENTION_DAYS: int | None = None
+    # Import uploads (raw files, before redaction) older than this are removed by
+    # `flask retention purge`, whatever the transcript retention.
+    UPLOAD_MAX_AGE_HOURS = 24
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
