@@ -67,6 +67,9 @@ class Defaults:
     # Transcripts of interactions that started more than this many days ago are
     # purged by `flask retention purge` (evaluations, scores, metadata kept); None keeps all.
     TRANSCRIPT_RETENTION_DAYS: int | None = None
+    # Import uploads (raw files, before redaction) older than this are removed by
+    # `flask retention purge`, whatever the transcript retention.
+    UPLOAD_MAX_AGE_HOURS = 24
     PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* are trusted
 
 

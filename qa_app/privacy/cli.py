@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from qa_app.privacy import retention
+from qa_app.privacy.uploads import purge_stale_uploads
 
 retention_cli = AppGroup("retention", help="Retention: purge transcripts past the period.")
 
@@ -14,13 +15,18 @@ retention_cli = AppGroup("retention", help="Retention: purge transcripts past th
 @click.option("--dry-run", "dry_run", is_flag=True, help="Report what would be purged (default).")
 @click.option("--yes", "confirmed", is_flag=True, help="Purge for real (audited).")
 def purge_command(dry_run: bool, confirmed: bool) -> None:
-    """Empty the transcripts older than TRANSCRIPT_RETENTION_DAYS; evaluations stay."""
+    """Empty the transcripts older than TRANSCRIPT_RETENTION_DAYS (evaluations stay)
+    and remove import uploads older than UPLOAD_MAX_AGE_HOURS."""
     if dry_run and confirmed:
         raise click.UsageError("Choose one of --dry-run and --yes.")
     try:
         report = retention.purge_transcripts(dry_run=not confirmed, via="cli")
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    stale = purge_stale_uploads(dry_run=not confirmed)
+    if stale.uploads:
+        verb = "Would remove" if stale.dry_run else "Removed"
+        click.echo(f"{verb} {stale.uploads} stale import upload(s), {stale.bytes:,} bytes.")
     if report.days is None:
         click.echo("TRANSCRIPT_RETENTION_DAYS is not set: transcripts are kept; nothing to do.")
         return
