@@ -31,6 +31,7 @@ from qa_app.interactions import parsing
 from qa_app.interactions.directory import Directory
 from qa_app.interactions.parsing import Record, Rejected, RowProblem
 from qa_app.models import Interaction, User, utcnow
+from qa_app.spreadsheet import neutralise
 
 BATCH_SIZE = 2000
 TABLE = Interaction.__table__
@@ -140,12 +141,14 @@ def write_rejects(target: Path, rejects: list[Rejected]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
-        writer.writeheader()
+        writer.writerow({name: neutralise(name) for name in names})
         for item in rejects:
             cells = {k: _cell(v) for k, v in item.raw.items() if k in names}
             cells["row"] = item.row
-            cells["problems"] = "; ".join(
-                f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
+            cells["problems"] = neutralise(
+                "; ".join(
+                    f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
+                )
             )
             writer.writerow(cells)
 
@@ -348,9 +351,10 @@ def _beside(path_or_stream: Any) -> Path | None:
 
 
 def _cell(value: Any) -> Any:
+    """A rejected field as the rejects CSV shows it (opened in a spreadsheet)."""
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise(value)
 
 
 def _facts(source: str, summary: ImportSummary) -> dict[str, Any]:
