@@ -139,7 +139,9 @@ def write_rejects(target: Path, rejects: list[Rejected]) -> None:
         columns.update(dict.fromkeys(item.raw))
     names = [c for c in columns if c not in ("row", "problems")] + ["row", "problems"]
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    # backslashreplace: a rejected JSON line may hold a lone surrogate ("\ud800"),
+    # which UTF-8 cannot encode; the file shows it as the escape instead.
+    with target.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
         writer.writerow({name: neutralise(name) for name in names})
         for item in rejects:
