@@ -142,7 +142,8 @@ def test_restore_asks_before_replacing(app, runner, data, tmp_path):
 
 @pytest.mark.skipif(BACKEND == "sqlite", reason="the PostgreSQL refusal")
 def test_postgresql_points_to_pg_dump(runner, tmp_path):
-    for args in (["backup", str(tmp_path / "x.sqlite")], ["restore", str(tmp_path), "--yes"]):
+    path = str(tmp_path / "x.sqlite")
+    for args in (["backup", path], ["restore", path, "--yes"]):
         result = runner.invoke(args=args)
         assert result.exit_code != 0
         assert "pg_dump" in result.output and "pg_restore" in result.output

@@ -74,7 +74,7 @@ NAMES = st.sampled_from(["calls.csv", "calls.jsonl", "calls.txt", "calls.ndjson"
 @given(
     # Below 500 kB: Werkzeug's test client spools larger bodies to a temporary
     # file it never closes. The service tests above feed the 2 MB fields.
-    file=interaction_files(huge=400_000),
+    file=interaction_files(huge=300_000),
     name=NAMES,
     fmt_field=st.sampled_from(["", "csv", "jsonl", "xml"]),
     partial=st.booleans(),
@@ -83,7 +83,7 @@ NAMES = st.sampled_from(["calls.csv", "calls.jsonl", "calls.txt", "calls.ndjson"
 def test_upload_pages_never_fail_and_never_write_part_of_a_rejected_file(
     app, admin, file, name, fmt_field, partial
 ):
-    data, _ = file
+    data = file[0][:450_000]  # cut, mid-row perhaps, below the spooling threshold
     tried("upload pages /interactions/import (upload, preview, confirm)")
     before = _counts()
     response = post_form(
