@@ -42,6 +42,8 @@ def enforce() -> None:
     Runs before the access check, which then sends the visitor to sign in."""
     if request.endpoint in (None, "static") or not current_user.is_authenticated:
         return
+    if "_user_id" not in session:  # signed in by a request loader (API token), not a cookie
+        return
     now = int(time.time())
     config = current_app.config
     idle = int(config["SESSION_IDLE_MINUTES"]) * 60
