@@ -37,11 +37,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<session_version>": a session from before a password change
+        # (or in the old bare-id form) no longer loads anyone.
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     _register_blueprints(app)
+    from qa_app.auth import sessions
+
+    app.before_request(sessions.enforce)  # before the access check: expiry first
     app.before_request(access.enforce)
     app.after_request(security.headers)
     errors.register(app)

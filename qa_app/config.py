@@ -29,11 +29,22 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a reviewer's working day
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # production config turns this on
+    # Production turns this on (HTTPS only); it also makes the remember-me
+    # cookie Secure and sends Strict-Transport-Security (qa_app/security.py).
+    SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute, from sign-in
+    SESSION_IDLE_MINUTES = 60  # signed out after this long without a request
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MAX_LENGTH = 128
+    # Sign-in throttle: refused after this many failures within the window,
+    # per account (e-mail) and per client address (qa_app/auth/throttle.py).
+    SIGNIN_WINDOW_MINUTES = 15
+    SIGNIN_ACCOUNT_FAILURES = 5
+    SIGNIN_ADDRESS_FAILURES = 20
     USERS_PER_PAGE = 50
     # Calibration: a reviewer whose mean absolute deviation from the key (or the
     # others' median) exceeds this many points is called out as an outlier; a
@@ -129,6 +140,8 @@ def load(app: Any, override: Mapping[str, Any] | None) -> None:
         require_explicit(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    # The remember-me cookie follows the session cookie unless set on its own.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
 
 def require_explicit(cfg: Mapping[str, Any]) -> None:

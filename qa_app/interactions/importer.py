@@ -32,6 +32,7 @@ from qa_app.interactions import parsing, redaction
 from qa_app.interactions.directory import Directory
 from qa_app.interactions.parsing import Record, Rejected, RowProblem
 from qa_app.models import Interaction, User, utcnow
+from qa_app.spreadsheet import neutralise
 
 BATCH_SIZE = 2000
 TABLE = Interaction.__table__
@@ -141,16 +142,20 @@ def write_rejects(target: Path, rejects: list[Rejected]) -> None:
     names = [c for c in columns if c not in ("row", "problems")] + ["row", "problems"]
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed into place: a download (from any
-    # worker) never reads half a file.
+    # worker) never reads half a file. backslashreplace: a rejected JSON line may
+    # hold a lone surrogate ("\ud800"), which UTF-8 cannot encode; the file shows
+    # it as the escape instead.
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    with partial.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
-        writer.writeheader()
+        writer.writerow({name: neutralise(name) for name in names})
         for item in rejects:
             cells = {k: _cell(v) for k, v in item.raw.items() if k in names}
             cells["row"] = item.row
-            cells["problems"] = "; ".join(
-                f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
+            cells["problems"] = neutralise(
+                "; ".join(
+                    f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
+                )
             )
             writer.writerow(cells)
     partial.replace(target)
@@ -378,9 +383,10 @@ def _redact_raw(key: str, value: Any, policy: redaction.Policy) -> Any:
 
 
 def _cell(value: Any) -> Any:
+    """A rejected field as the rejects CSV shows it (opened in a spreadsheet)."""
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise(value)
 
 
 def _facts(source: str, summary: ImportSummary) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
+from qa_app.models.security import SignInAttempt
 from qa_app.models.types import (
     CHANNELS,
     EVALUATION_KINDS,
@@ -51,6 +52,7 @@ __all__ = [
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",
+    "SignInAttempt",
     "Team",
     "User",
     "utcnow",

@@ -121,7 +121,7 @@ def _channel(definition: dict[str, Any]) -> str:
 def parse_upload(text: str) -> tuple[dict[str, Any] | None, list[scorecards.Problem]]:
     """A definition from an uploaded YAML/JSON text, or every problem in it."""
     try:
-        card = scorecards.load(text)
+        card = scorecards.load_text(text)  # never a path on this server
     except scorecards.ScorecardError as exc:
         return None, exc.problems
     return scorecards.to_dict(card), []
