@@ -33,6 +33,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return user if user is not None and user.active else None
 
     _register_blueprints(app)
+    from qa_app.api import init_app as init_api
+
+    init_api(app)
     app.before_request(access.enforce)
     app.after_request(security.headers)
     errors.register(app)

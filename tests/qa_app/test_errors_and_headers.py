@@ -10,9 +10,8 @@ def test_unknown_page_is_a_friendly_404(client):
 def test_api_paths_get_json_error_bodies(client):
     response = client.get("/api/v1/nothing")
     assert response.status_code == 404
-    assert response.get_json() == {
-        "error": {"code": 404, "message": response.json["error"]["message"]}
-    }
+    body = response.get_json()
+    assert body == {"code": "not_found", "message": body["message"]} and body["message"]
 
 
 def test_wrong_method_is_405_not_500(client):
