@@ -7,14 +7,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from qa_app import access, config, errors, nav, security
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` with a ceiling. Ids are 32-bit INTEGER columns: a larger
+    number can name nothing, and past 2**63 SQLite's driver would raise
+    (a 500) where the answer is simply "not found"."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application; ``test_config`` overrides every other layer."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     config.load(app, test_config)
 
     db.init_app(app)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from qa_app.access import signed_in
 from qa_app.api import queries, schemas
@@ -42,7 +43,7 @@ SUMMARY = (
 
 @blp.route("", methods=["GET"], endpoint="list")
 @signed_in
-@blp.arguments(schemas.EvaluationQuery, location="query")
+@blp.arguments(schemas.EvaluationQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.EvaluationPage)
 def list_(args: dict[str, Any]):
     """Submitted evaluations, newest submission first, as the pages show them:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from qa_app.access import roles_required
 from qa_app.api import queries, schemas
@@ -22,7 +23,7 @@ READERS = ("admin", "executive", "reviewer")  # as the Flagged queue
 
 @blp.route("", methods=["GET"], endpoint="list")
 @roles_required(*READERS)
-@blp.arguments(schemas.FlagQuery, location="query")
+@blp.arguments(schemas.FlagQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.FlagPage)
 def list_(args: dict[str, Any]):
     """Flags with their probability and reasons, filtered; cursor pages."""

@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from qa_app.access import roles_required, signed_in
 from qa_app.api import schemas
@@ -96,7 +97,7 @@ def _refusal(summary: importer.ImportSummary, partial: bool) -> str:
 
 @blp.route("", methods=["GET"], endpoint="list")
 @signed_in
-@blp.arguments(schemas.InteractionQuery, location="query")
+@blp.arguments(schemas.InteractionQuery, location="query", unknown=RAISE)
 @blp.response(200, schemas.InteractionPage)
 def list_(args: dict[str, Any]):
     """Interactions newest first; agents see only their own."""

@@ -14,7 +14,13 @@ from qa_app.models import CHANNELS, EVALUATION_KINDS, EVALUATION_STATUSES, SCORE
 from qa_app.models.flags import FLAG_REVIEWS, FLAG_TARGETS
 
 MAX_LIMIT = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns (and the URL converter's ceiling)
 BATCH_LIMIT = 500  # items per upsert request (config API_BATCH_LIMIT may lower or raise it)
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 (reads like a field class)
+    """An id filter: positive and within the column's range."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 # --- errors and pages ------------------------------------------------------------------
@@ -56,8 +62,8 @@ def _page(name: str, item: type[Schema]) -> type[Schema]:
 
 
 class InteractionQuery(CursorQuery):
-    team_id = fields.Integer(validate=validate.Range(min=1))
-    agent_id = fields.Integer(validate=validate.Range(min=1))
+    team_id = Id()
+    agent_id = Id()
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     started_after = fields.AwareDateTime(metadata={"description": "Inclusive, ISO 8601."})
     started_before = fields.AwareDateTime(metadata={"description": "Exclusive, ISO 8601."})
@@ -150,9 +156,9 @@ class UpsertResult(Schema):
 
 
 class EvaluationQuery(CursorQuery):
-    agent_id = fields.Integer(validate=validate.Range(min=1))
-    reviewer_id = fields.Integer(validate=validate.Range(min=1))
-    interaction_id = fields.Integer(validate=validate.Range(min=1))
+    agent_id = Id()
+    reviewer_id = Id()
+    interaction_id = Id()
     kind = fields.String(validate=validate.OneOf(EVALUATION_KINDS))
     submitted_after = fields.AwareDateTime(metadata={"description": "Inclusive."})
     submitted_before = fields.AwareDateTime(metadata={"description": "Exclusive."})
@@ -292,9 +298,9 @@ class CalibrationResults(Schema):
 
 class FlagQuery(CursorQuery):
     target = fields.String(validate=validate.OneOf(FLAG_TARGETS))
-    team_id = fields.Integer(validate=validate.Range(min=1))
+    team_id = Id()
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    interaction_id = fields.Integer(validate=validate.Range(min=1))
+    interaction_id = Id()
     min_probability = fields.Float(validate=validate.Range(min=0, max=1))
     review = fields.String(
         validate=validate.OneOf((*FLAG_REVIEWS, "none")),

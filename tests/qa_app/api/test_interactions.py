@@ -123,6 +123,10 @@ def test_reviewers_and_agents_may_not_write(api_as):
     assert _count() == 0
 
 
+def _flat(pages: list[list[int]]) -> list[int]:
+    return [i for page in pages for i in page]
+
+
 @pytest.fixture
 def twelve(make, users):
     """Twelve interactions an hour apart: even ones by the agent, odd by another."""
@@ -165,19 +169,19 @@ def test_cursor_pages_are_complete_and_do_not_shift_when_rows_arrive(api_as, mak
 
 def test_filters_narrow_the_list(api_as, users, twelve):
     api = api_as("executive")
-    assert sum(_walk(api, "channel=call"), []) == [i.id for i in twelve[6:]][::-1]
-    mine = sum(_walk(api, f"agent_id={users['agent'].id}"), [])
+    assert _flat(_walk(api, "channel=call")) == [i.id for i in twelve[6:]][::-1]
+    mine = _flat(_walk(api, f"agent_id={users['agent'].id}"))
     assert mine == [i.id for i in twelve[::2]][::-1]
-    team = sum(_walk(api, f"team_id={users['agent'].team_id}"), [])
+    team = _flat(_walk(api, f"team_id={users['agent'].team_id}"))
     assert team == mine
     window = "started_after=2026-11-02T10:00:00%2B00:00&started_before=2026-11-02T12:00:00Z"
-    assert sum(_walk(api, window), []) == [twelve[3].id, twelve[2].id]
+    assert _flat(_walk(api, window)) == [twelve[3].id, twelve[2].id]
 
 
 def test_an_agent_sees_only_their_own_whatever_the_filter(api_as, users, twelve):
     api = api_as("agent")
     other = twelve[1].agent_id
-    assert sum(_walk(api, f"agent_id={other}"), []) == [i.id for i in twelve[::2]][::-1]
+    assert _flat(_walk(api, f"agent_id={other}")) == [i.id for i in twelve[::2]][::-1]
     assert api.get(f"{URL}/{twelve[1].id}").status_code == 404
     own = api.get(f"{URL}/{twelve[0].id}")
     assert own.status_code == 200 and own.get_json()["agent_id"] == users["agent"].id
