@@ -129,7 +129,7 @@ def test_flags_of_active_models_newest_first_in_complete_pages(api_as, flags):
     api = api_as("reviewer")
     assert _ids(api) == [f.id for f in flags[:5]][::-1]
     # The old model's flag shares flags[0]'s time: the higher id comes first.
-    everything = [f.id for f in flags[1:5]][::-1] + [flags[5].id, flags[0].id]
+    everything = [f.id for f in reversed(flags[1:5])] + [flags[5].id, flags[0].id]
     assert _ids(api, "all_models=true") == everything
     body = api.get("/api/v1/flags?limit=1").get_json()
     assert body["items"][0]["reasons"] == [{"feature": "word:refund", "weight": 0.4}]
