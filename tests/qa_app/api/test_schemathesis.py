@@ -16,6 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.config._checks import PositiveDataAcceptanceConfig
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from qa_app import create_app
 from qa_app.api import tokens
@@ -30,6 +31,10 @@ MAX_EXAMPLES = 10
 # string that fits the schema but names no position (400 invalid_cursor), and
 # well-formed batch items for agents that do not exist (422 items_invalid).
 ACCEPTED = ["2xx", "3xx", "400", "401", "403", "404", "409", "422", "429"]
+# "Invalid data is rejected", except for the batch upsert: in partial mode a batch
+# with bad items is accepted by design (200, the good items written, the bad ones
+# listed in `errors`), so that one check cannot apply to it.
+PARTIAL_BY_DESIGN = {("POST", "/api/v1/interactions")}
 
 
 def _cases() -> list[tuple[str, str, GenerationMode]]:
@@ -70,6 +75,7 @@ def api_schema(app, users, make):
 def test_the_api_honours_its_document(api_schema, method, path, mode):
     operation = api_schema.find_operation_by_path(method, path)
     assert operation is not None
+    excluded = [negative_data_rejection] if (method, path) in PARTIAL_BY_DESIGN else []
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -79,6 +85,6 @@ def test_the_api_honours_its_document(api_schema, method, path, mode):
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
-        case.call_and_validate()
+        case.call_and_validate(excluded_checks=excluded)
 
     run()

@@ -126,3 +126,8 @@ def test_the_api_ignores_the_session_cookie(client_as):
     refused = client.post(ME, json=body)
     assert refused.status_code == 401
     assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_api_responses_set_no_cookie(api_as):
+    response = api_as("reviewer").get(ME)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
