@@ -26,6 +26,9 @@ bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 @bp.route("/", methods=["GET", "POST"])
 @signed_in
 def index():
+    """Create and list. The new secret is rendered in the POST's own response
+    rather than after a redirect: carrying it across a redirect would put it in
+    the session cookie, which is signed but not encrypted."""
     form = TokenForm()
     created = None
     status = 200
