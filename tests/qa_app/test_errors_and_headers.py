@@ -42,3 +42,9 @@ def test_unexpected_exception_gives_friendly_500(app, client_as):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Something went wrong" in body and "kaboom" not in body
+
+
+def test_an_id_beyond_any_column_is_not_found_not_a_crash(client_as):
+    """Ids are 32-bit columns; a huge number in a URL would overflow SQLite's driver."""
+    response = client_as("admin").get("/interactions/99999999999999999999")
+    assert response.status_code == 404
