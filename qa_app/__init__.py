@@ -7,14 +7,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from qa_app import access, config, errors, nav, security
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` with a ceiling. Ids are 32-bit INTEGER columns: a larger
+    number can name nothing, and past 2**63 SQLite's driver would raise
+    (a 500) where the answer is simply "not found"."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application; ``test_config`` overrides every other layer."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     config.load(app, test_config)
     # A bad redaction setting stops the start, not the first import.
     from qa_app.interactions.redaction import policy_from_config
@@ -52,6 +64,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.auth import sessions
 
     app.before_request(sessions.enforce)  # before the access check: expiry first
+    from qa_app.api import init_app as init_api
+
+    init_api(app)
     app.before_request(access.enforce)
     app.after_request(security.headers)
     errors.register(app)

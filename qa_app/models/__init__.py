@@ -1,5 +1,6 @@
 """The persistent data model. Importing this package registers every table."""
 
+from qa_app.models.api_token import ApiToken
 from qa_app.models.audit import AuditEvent
 from qa_app.models.calibration import (
     CalibrationItem,
@@ -33,6 +34,7 @@ __all__ = [
     "ROLES",
     "SCORECARD_STATUSES",
     "Answer",
+    "ApiToken",
     "Assignment",
     "AuditEvent",
     "CalibrationItem",

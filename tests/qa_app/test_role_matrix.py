@@ -7,6 +7,7 @@ automatically; a route with an id parameter needs a sample id in SAMPLE_IDS.
 import pytest
 
 from qa_app.access import PUBLIC, view_access
+from qa_app.api import tokens
 from qa_app.models import ROLES
 from tests.qa_app.helpers import csrf_token
 from tests.qa_app.interactions.support import sample_upload
@@ -110,6 +111,21 @@ EXPECTED = {
     "jobs.detail": ALL,
     "jobs.status": ALL,
     "jobs.download": ALL,
+    "tokens.index": ALL,
+    "tokens.revoke": ALL,
+    "tokens.everyone": {"admin"},
+    "api_docs.openapi_json": PUBLIC,
+    "api_docs.reference": PUBLIC,
+    # The API: the same rules as the pages, checked with each role's bearer token.
+    "api_interactions.upsert": {"admin", "executive"},
+    "api_interactions.list": ALL,
+    "api_interactions.detail": ALL,
+    "api_evaluations.list": ALL,
+    "api_evaluations.detail": ALL,
+    "api_scorecards.list": {"admin", "executive", "reviewer"},
+    "api_scorecards.version": {"admin", "executive", "reviewer"},
+    "api_calibration.results": {"admin", "executive", "reviewer"},
+    "api_flags.list": {"admin", "executive", "reviewer"},
 }
 
 QUERY_ARGS = {"old", "new", "interaction_id"}
@@ -125,6 +141,8 @@ OWNED |= {"inbox.follow": {"agent"}}
 # (the sample job: the executive's finished export).
 OWNED |= {"jobs.detail": {"admin", "executive"}, "jobs.status": {"admin", "executive"}}
 OWNED |= {"jobs.download": {"executive"}}
+# An API token is revoked by its owner (the sample one: the agent's) or an admin.
+OWNED |= {"tokens.revoke": {"agent", "admin"}}
 
 # Routes whose purpose would be undone by calling them in the matrix.
 SKIP_POST = {"auth.logout", "auth.login"}
@@ -141,6 +159,7 @@ def _samples(users, make):
         "key": "greeting",
         "action": "up",
         "token": sample_upload(users["admin"]),
+        "token_id": tokens.create(users["agent"], "matrix sample").token.id,
         **review,
         **_flag_samples(users, make),
         "job_id": _job_sample(users),
@@ -154,6 +173,8 @@ def _samples(users, make):
         "reports.export_job": {"fmt": "csv"},
     }
     overrides |= _calibration_samples(users, make, card)
+    # The API's calibration results: the same (open, so 409) session.
+    overrides["api_calibration.results"] = overrides["calibration.session"]
     overrides |= _feedback_samples(users, make, card)
     return lambda endpoint: defaults | overrides.get(endpoint, {})
 
@@ -336,6 +357,8 @@ def _url(app, rule, samples):
 def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as, client, role):
     visitor = client_as(role) if role else client
     samples = _samples(users, make)
+    # The API ignores the session: each role calls it with its own token.
+    bearer = {"Authorization": f"Bearer {tokens.create(users[role], 'm').secret}"} if role else {}
     checked = 0
     for rule in _rules(app):
         allowed = view_access(app, rule.endpoint)
@@ -343,11 +366,15 @@ def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as,
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if method != "GET" and rule.endpoint in SKIP_POST:
                 continue
+            headers = bearer if url.startswith("/api/") else {}
             if method == "GET":
-                response = visitor.get(url)
+                response = visitor.get(url, headers=headers)
             else:
                 response = visitor.open(
-                    url, method=method, data={"csrf_token": csrf_token(visitor, "/")}
+                    url,
+                    method=method,
+                    data={"csrf_token": csrf_token(visitor, "/")},
+                    headers=headers,
                 )
             checked += 1
             where = f"{method} {url} as {role or 'visitor'}"
