@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     nav.register(app, "Users", "admin.users", ("admin",), 90)
     nav.register(app, "Teams", "admin.teams", ("admin",), 91)
     nav.register(app, "Audit trail", "audit.index", ("admin",), 92)
+    nav.register(app, "Retention", "privacy.retention_page", ("admin",), 93)
 
 
 def _migrations_dir(app: Flask):

@@ -28,6 +28,7 @@ EXPECTED = {
     "audit.export": {"admin"},
     "privacy.my_data": {"agent"},
     "privacy.export_user": {"admin"},
+    "privacy.retention_page": {"admin"},
     "scorecards.index": {"admin", "executive", "reviewer"},
     "scorecards.detail": {"admin", "executive", "reviewer"},
     "scorecards.version": {"admin", "executive", "reviewer"},

@@ -22,6 +22,7 @@ NAVIGATION = {
         "Users",
         "Teams",
         "Audit trail",
+        "Retention",
     ],
     "executive": [
         "Home",
