@@ -19,9 +19,9 @@ from sqlalchemy import func
 
 from qa_app.extensions import db
 from qa_app.models import AuditEvent, User
+from qa_app.spreadsheet import neutralise
 
 PAGE_SIZE = 50
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SYSTEM = "system"  # the actor filter for events without a person (CLI, jobs)
 
 
@@ -172,13 +172,6 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 CSV_HEADER = [
