@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -53,6 +53,10 @@ _UNPREFIXED = re.compile(
 _MAX = {"external_id": 120, "agent_email": 254, "team": 120, "customer_id": 120}
 # Long transcripts in one CSV cell are normal; the csv module's default cap is 128 KiB.
 _FIELD_LIMIT = 16 * 1024 * 1024
+# What the databases can store: 32-bit integer columns; PostgreSQL's UTC
+# offsets (up to 15:59); no NUL character in text or JSON on PostgreSQL.
+_MAX_INT = 2**31 - 1
+_MAX_OFFSET = timedelta(hours=16)
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,9 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         problems.append(RowProblem(row, column, message))
 
     text = {name: _text(values.get(name)) for name in KNOWN if name != "transcript"}
+    for name, value in text.items():
+        if "\x00" in value:
+            bad(name, f"{name} contains a NUL character, which cannot be stored.")
     for name in REQUIRED:
         if not text[name]:
             bad(name, f"{name} is required.")
@@ -261,9 +268,14 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         if escalated is None:
             bad("escalated", f"{text['escalated']!r} is not one of true/false/yes/no/1/0.")
     turns = transcript_parser(values.get("transcript"), bad)
+    if turns and _has_nul(turns):
+        bad("transcript", "The transcript contains a NUL character, which cannot be stored.")
+    meta = {k: v for k, v in values.items() if k not in KNOWN and v not in (None, "")}
+    for key, value in meta.items():
+        if _has_nul(key) or _has_nul(value):
+            bad(key, f"{key} contains a NUL character, which cannot be stored.")
     if problems:
         return Rejected(row, raw, problems)
-    meta = {k: v for k, v in values.items() if k not in KNOWN and v not in (None, "")}
     return Record(
         row=row,
         external_id=text["external_id"],
@@ -293,18 +305,42 @@ def _started_at(value: str, bad) -> datetime | None:
     if parsed.tzinfo is None:
         bad("started_at", f"{value!r} has no UTC offset; add one, e.g. +00:00 or Z.")
         return None
+    offset = parsed.utcoffset()
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        offset = None
+    if offset is None or abs(offset) >= _MAX_OFFSET:
+        bad("started_at", f"{value!r} is out of range (UTC offsets go up to 15:59).")
+        return None
     return parsed
 
 
 def _duration(value: Any, text: str, bad) -> int | None:
     if not text:
         return 0
+    number = None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if text.isdigit() and text.isascii():
-        return int(text)
-    bad("duration_seconds", f"{text!r} is not a whole number of seconds (0 or more).")
-    return None
+        number = value
+    elif text.isdigit() and text.isascii():
+        number = int(text)
+    if number is None:
+        bad("duration_seconds", f"{text!r} is not a whole number of seconds (0 or more).")
+    elif number > _MAX_INT:
+        bad("duration_seconds", f"{text} seconds is more than this field can hold.")
+        return None
+    return number
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether a string anywhere inside ``value`` (keys included) holds U+0000."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _csat(value: Any, text: str, bad) -> int | None:
