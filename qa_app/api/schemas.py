@@ -122,7 +122,7 @@ class InteractionItem(Schema):
 class UpsertRequest(Schema):
     source = fields.String(
         load_default="api",
-        validate=validate.Length(min=1, max=60),
+        validate=[validate.Length(min=1, max=60), validate.Regexp(r"^[^\u0000]*$")],
         metadata={"description": "Items are unique per (source, external_id): re-sending updates."},
     )
     partial = fields.Boolean(

@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -57,6 +57,8 @@ _MAX_INT = 2_147_483_647  # the database's integer column
 # Characters no database text column takes: NUL, and lone UTF-16 surrogates
 # (which JSON's \ud800 escapes can produce).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# PostgreSQL's UTC offsets go up to 15:59.
+_MAX_OFFSET = timedelta(hours=16)
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,9 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         problems.append(RowProblem(row, column, message))
 
     text = {name: _text(values.get(name)) for name in KNOWN if name != "transcript"}
+    for name, value in text.items():
+        if "\x00" in value:
+            bad(name, f"{name} contains a NUL character, which cannot be stored.")
     for name in REQUIRED:
         if not text[name]:
             bad(name, f"{name} is required.")
@@ -331,12 +336,21 @@ def _started_at(value: str, bad) -> datetime | None:
     if parsed.tzinfo is None:
         bad("started_at", f"{value!r} has no UTC offset; add one, e.g. +00:00 or Z.")
         return None
+    offset = parsed.utcoffset()
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        offset = None
+    if offset is None or abs(offset) >= _MAX_OFFSET:
+        bad("started_at", f"{value!r} is out of range (UTC offsets go up to 15:59).")
+        return None
     return parsed
 
 
 def _duration(value: Any, text: str, bad) -> int | None:
     if not text:
         return 0
+    number = None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         number = value
     elif text.isdigit() and text.isascii():
