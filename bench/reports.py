@@ -153,6 +153,22 @@ def fill(app, n: int) -> None:
               f"{time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
 
 
+def rebuild_rollups(app) -> None:
+    """The roll-ups filled as in production: the backfill behind
+    ``flask reports rebuild-rollups`` (the SQL fill above bypasses the write path)."""
+    from qa_app.reports import rollups
+
+    with app.app_context():
+        start = time.perf_counter()
+        counts = rollups.rebuild(db.session.connection())
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in counts:
+                conn.execute(sa.text(f"VACUUM ANALYZE {table}"))
+        rows = ", ".join(f"{table} {n:,} rows" for table, n in counts.items())
+        print(f"rebuilt roll-ups ({rows}) in {time.perf_counter() - start:.0f} s", flush=True)
+
+
 def drop_secondary_indexes(table: str) -> list[str]:
     """Drop the table's non-primary indexes and unique constraints; return the SQL
     that recreates them."""
@@ -220,6 +236,9 @@ def measure(app, client, url: str, runs: int) -> tuple[float, float]:
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
+            # The page's own session settings (qa_app.reports.queries.analytic).
+            cursor.execute("SELECT set_config('jit', 'off', false), "
+                           "set_config('work_mem', '64MB', false)")  # fmt: skip
 
             def bare():
                 cursor.execute(statement, params)
@@ -250,13 +269,21 @@ def main() -> None:
     parser.add_argument("--evaluations", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--database",
+        help="reuse this filled database (kept by --keep): "
+        "migrate it and rebuild the roll-ups, but do not fill or drop it",
+    )
     args = parser.parse_args()
     admin = sa.create_engine(
         SERVER.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
     )
-    name = f"bench_reports_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    name = args.database or f"bench_reports_{uuid.uuid4().hex[:8]}"
+    if args.database:
+        args.keep = True
+    else:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     results = []
     try:
@@ -264,7 +291,9 @@ def main() -> None:
                           "WTF_CSRF_ENABLED": False})  # fmt: skip
         with app.app_context():
             upgrade()
-        fill(app, args.evaluations)
+        if not args.database:
+            fill(app, args.evaluations)
+        rebuild_rollups(app)
         client = app.test_client()
         login = client.post("/auth/login", data={"email": "exec@bench.test", "password": PASSWORD})
         assert login.status_code == 302, login.status_code

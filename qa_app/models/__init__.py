@@ -12,6 +12,7 @@ from qa_app.models.feedback import CoachingItem, CoachingSession, Dispute, Dispu
 from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
 from qa_app.models.org import Team, User
+from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.types import (
@@ -29,6 +30,7 @@ __all__ = [
     "EVALUATION_STATUSES",
     "ROLES",
     "SCORECARD_STATUSES",
+    "AgentQuestionDay",
     "Answer",
     "Assignment",
     "AuditEvent",
@@ -45,6 +47,7 @@ __all__ = [
     "FlagModel",
     "Interaction",
     "Notification",
+    "QuestionDay",
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",

@@ -8,9 +8,11 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional, Regexp
+from wtforms.widgets import Select
 
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, Team, User
@@ -24,21 +26,40 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
+class PlainSelect(Select):
+    """WTForms' Select with a cheaper option renderer (same HTML): every report
+    page carries a select of every agent, and building each option's
+    attributes generically cost more than some of the pages' queries."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        label = escape(choice.label or choice.value)
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    team = SelectField("Team", coerce=_int_or_none, validate_choice=False)
-    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False)
+    team = SelectField("Team", coerce=_int_or_none, validate_choice=False, widget=PlainSelect())
+    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False, widget=PlainSelect())
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
         validate_choice=False,  # no channel chosen is "all"; an unknown one is ignored
+        widget=PlainSelect(),
     )
-    scorecard = SelectField("Scorecard", coerce=_int_or_none, validate_choice=False)
-    reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False)
+    scorecard = SelectField(
+        "Scorecard", coerce=_int_or_none, validate_choice=False, widget=PlainSelect()
+    )
+    reviewer = SelectField(
+        "Reviewer", coerce=_int_or_none, validate_choice=False, widget=PlainSelect()
+    )
 
     def fill_choices(self) -> None:
         self.team.choices = [SelectChoice("", "All teams"), *_pairs(sa.select(Team.id, Team.name))]
