@@ -40,11 +40,16 @@ def numeric(cube: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def prepare(cube: pd.DataFrame) -> pd.DataFrame:
-    """Convert a cube once, before the many figures read it."""
-    return _cube(cube)
+    """Convert a cube once, before the many figures read it (they then skip
+    the per-column checks: a page shapes one cube a dozen times)."""
+    out = _cube(cube)
+    out.attrs["prepared"] = True
+    return out
 
 
 def _cube(cube: pd.DataFrame) -> pd.DataFrame:
+    if cube.attrs.get("prepared"):
+        return cube
     fam = [f"{f}_{k}" for f in FAMILIES for k in ("eligible", "errors")]
     return numeric(cube, SUMS + fam + EDGES)
 
@@ -135,7 +140,7 @@ def agents(cube: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
 def distribution(cube: pd.DataFrame) -> pd.DataFrame:
     """Evaluations per 10-point score bin (undefined totals left out), from the
     cube's cumulative counts: bin k holds those below 10(k+1) but not below 10k."""
-    c = numeric(cube, ["scored", *EDGES])
+    c = _cube(cube)
     below = [float(c[e].sum()) if e in c else 0.0 for e in EDGES]
     cumulative = [*below, float(c["scored"].sum()) if "scored" in c else 0.0]
     counts = [int(hi - lo) for lo, hi in zip([0.0, *cumulative[:-1]], cumulative, strict=True)]

@@ -70,7 +70,7 @@ def _delta(now: float, before: float) -> float:
 def build(team: int | None, period: Period) -> dict[str, Any]:
     filters = Filters(date_from=period.start, date_to=period.end, team=team)
     previous = period.previous()
-    now = services.quality(filters)
+    now = services.summary(filters)
     before = services.headline(filters.replace(date_from=previous.start, date_to=previous.end))
     headline = []
     for label, key, kind, better in HEADLINE:

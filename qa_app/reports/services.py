@@ -17,7 +17,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
-from qa_app.reports import activity, figures, queries
+from qa_app.reports import activity, figures, queries, reviewer_scan
 from qa_app.reports.queries import Drill, Filters
 
 COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
@@ -73,6 +73,19 @@ def quality(filters: Filters) -> dict[str, Any]:
     }
 
 
+def summary(filters: Filters) -> dict[str, Any]:
+    """What the periodic review shows of the Quality tab (headline, agents ranked,
+    weekly chart), without the tables and charts it does not show."""
+    c = cube(filters)
+    teams = team_names(c["team_id"]) if not c.empty else {}
+    weekly = _trend_chart(figures.trend(c, "week"), figures.trend(c, "week", by="team_id"), teams)
+    return {
+        "head": figures.headline(c),
+        "agents": figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {}),
+        "charts": {"week": weekly},
+    }
+
+
 def _trend_chart(overall: pd.DataFrame, by_team: pd.DataFrame, teams: dict) -> dict:
     periods = list(overall["period"])
     series = {"All teams": list(overall["mean"])}
@@ -102,13 +115,11 @@ def pareto_chart(table: pd.DataFrame) -> dict:
 
 
 def reviewers(filters: Filters) -> pd.DataFrame:
-    load = activity.reviewer_load(filters)
+    load, cells = reviewer_scan.reviewer_activity(filters)
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
     labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
-    return figures.reviewers(
-        load, activity.comparable_cells(filters), activity.dispute_counts(filters), calib, labels
-    )
+    return figures.reviewers(load, cells, activity.dispute_counts(filters), calib, labels)
 
 
 def _days(filters: Filters) -> int | None:
