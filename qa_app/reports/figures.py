@@ -151,19 +151,31 @@ def distribution(cube: pd.DataFrame) -> pd.DataFrame:
 
 def pareto(failures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     """Questions by failure rate (answers below full points / answered non-N/A),
-    worst first, with the cumulative share of all failed answers."""
+    worst first, with the cumulative share of all failed answers.
+
+    In plain Python: a Pareto has one row per question key (tens), where each
+    pandas step would cost more than the arithmetic."""
     columns = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
     if failures.empty:
         return pd.DataFrame(columns=columns)
-    out = numeric(failures, ["answered", "failed"])
-    out["failure_rate"] = ratio(out["failed"], out["answered"])
-    out["question"] = out["question_key"].map(lambda k: texts.get(k, k))
-    out = out.sort_values(
-        ["failure_rate", "failed", "question_key"], ascending=[False, False, True]
-    )
-    out["cumulative"] = ratio(out["failed"].cumsum(), float(out["failed"].sum()))
-    out[["answered", "failed"]] = out[["answered", "failed"]].astype(int)
-    return out[columns].reset_index(drop=True)
+    rows = []
+    for key, answered, failed in zip(
+        failures["question_key"], failures["answered"], failures["failed"], strict=True
+    ):
+        a, f = _count(answered), _count(failed)
+        rows.append([key, texts.get(key, key), a, f, f / a if a else float("nan")])
+    rows.sort(key=lambda r: (pd.isna(r[4]), -r[4] if not pd.isna(r[4]) else 0, -r[3], r[0]))
+    total, running = sum(r[3] for r in rows), 0
+    for row in rows:
+        running += row[3]
+        row.append(running / total if total else float("nan"))
+    out = pd.DataFrame(rows, columns=columns)
+    return out.astype({"answered": int, "failed": int, "failure_rate": float, "cumulative": float})
+
+
+def _count(value: object) -> int:
+    """A SQL count or sum as an int (NULL: 0)."""
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def leniency(cells: pd.DataFrame) -> pd.DataFrame:

@@ -62,14 +62,25 @@ class FilterForm(FlaskForm):
     )
 
     def fill_choices(self) -> None:
-        self.team.choices = [SelectChoice("", "All teams"), *_pairs(sa.select(Team.id, Team.name))]
-        people = sa.select(User.id, User.name)
-        agents = _pairs(people.where(User.role == "agent"))
-        self.agent.choices = [SelectChoice("", "All agents"), *agents]
-        reviewers = people.where(User.role.in_(("reviewer", "executive", "admin")))
-        self.reviewer.choices = [SelectChoice("", "All reviewers"), *_pairs(reviewers)]
-        cards = sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft")
-        self.scorecard.choices = [SelectChoice("", "All scorecards"), *_pairs(cards)]
+        """Teams, agents, reviewers and published scorecards, in one round trip."""
+        kinds = {
+            "team": sa.select(Team.id, Team.name),
+            "agent": sa.select(User.id, User.name).where(User.role == "agent"),
+            "reviewer": sa.select(User.id, User.name).where(
+                User.role.in_(("reviewer", "executive", "admin"))
+            ),
+            "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
+        }
+        parts = [
+            q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items()
+        ]
+        found: dict[str, list] = {kind: [] for kind in kinds}
+        for id_, name, kind in db.session.execute(sa.union_all(*parts)):
+            found[kind].append((id_, name))
+        self.team.choices = [SelectChoice("", "All teams"), *_pairs(found["team"])]
+        self.agent.choices = [SelectChoice("", "All agents"), *_pairs(found["agent"])]
+        self.reviewer.choices = [SelectChoice("", "All reviewers"), *_pairs(found["reviewer"])]
+        self.scorecard.choices = [SelectChoice("", "All scorecards"), *_pairs(found["scorecard"])]
 
     def filters(self, default: tuple[date, date] | None) -> Filters:
         """The filters asked for; the default period when no date was given at all."""
@@ -90,8 +101,8 @@ class FilterForm(FlaskForm):
         )
 
 
-def _pairs(query) -> list[SelectChoice]:
-    rows = sorted(db.session.execute(query), key=lambda row: (row[1].lower(), row[0]))
+def _pairs(rows: list) -> list[SelectChoice]:
+    rows = sorted(rows, key=lambda row: (row[1].lower(), row[0]))
     return [SelectChoice(i, name) for i, name in rows]
 
 

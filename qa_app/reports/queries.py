@@ -111,6 +111,23 @@ def period(column: Any, grain: str) -> Any:
     return sa.func.date(column)
 
 
+def period_key(column: Any, grain: str) -> Any:
+    """``period`` for GROUP BY: on PostgreSQL the truncated timestamp itself, which
+    groups about three times faster than its text; ``as_text`` formats the few
+    grouped values afterwards."""
+    if dialect() == "postgresql":
+        return sa.func.date_trunc(grain, sa.func.timezone("UTC", column))
+    return period(column, grain)
+
+
+def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The ``period_key`` columns of a result as 'YYYY-MM-DD' text (as ``period``)."""
+    for column in columns:
+        if column in out and len(out) and not isinstance(out[column].iloc[0], str):
+            out[column] = [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in out[column]]
+    return out
+
+
 def window(column: Any, filters: Filters) -> list[Any]:
     lo, hi = filters.bounds()
     return [c for c in (column >= lo if lo else None, column < hi if hi else None) if c is not None]
@@ -254,8 +271,8 @@ def evaluation_cube(
     source, conds = counted(filters)
     if drill is not None:
         conds += drill_conditions(drill, threshold)
-    week = period(EVALS.c.submitted_at, "week").label("week")
-    month = period(EVALS.c.submitted_at, "month").label("month")
+    week = period_key(EVALS.c.submitted_at, "week").label("week")
+    month = period_key(EVALS.c.submitted_at, "month").label("month")
     columns = [
         week,
         month,
@@ -283,7 +300,7 @@ def evaluation_cube(
     query = sa.select(*columns).select_from(source).where(*conds)
     if grouped:
         query = query.group_by(week, month, INTERACTIONS.c.team_id, EVALS.c.agent_id)
-    return frame(query)
+    return as_text(frame(query), "week", "month")
 
 
 def question_failures(filters: Filters) -> pd.DataFrame:

@@ -14,7 +14,16 @@ import pandas as pd
 import sqlalchemy as sa
 
 from qa_app.reports import activity
-from qa_app.reports.queries import EVALS, INTERACTIONS, Filters, counted, dialect, frame, period
+from qa_app.reports.queries import (
+    EVALS,
+    INTERACTIONS,
+    Filters,
+    as_text,
+    counted,
+    dialect,
+    frame,
+    period_key,
+)
 
 LOAD = ["reviewer_id", "n", "active_days", "scored", "total_sum", "median_seconds"]
 CELLS = ["reviewer_id", "team_id", "channel", "week", "n", "total_sum"]
@@ -24,7 +33,7 @@ def reviewer_activity(filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(load per reviewer, comparable cells per reviewer/team/channel/week)."""
     if dialect() != "postgresql":
         return activity.reviewer_load(filters), activity.comparable_cells(filters)
-    out = frame(query(filters))
+    out = as_text(frame(query(filters)), "week")
     load = out.loc[out["level"] == 1, LOAD].reset_index(drop=True)
     cells = out.loc[out["level"] == 0].rename(columns={"n": "all", "scored": "n"})
     cells = cells.loc[cells["n"] > 0, CELLS].reset_index(drop=True)
@@ -35,7 +44,7 @@ def query(filters: Filters) -> sa.Select:
     """Level 1 rows: one per reviewer (load); level 0: one per comparable cell, whose
     ``scored``/``total_sum`` count only defined totals, as leniency compares."""
     source, conds = counted(filters)
-    week = period(EVALS.c.submitted_at, "week").label("week")
+    week = period_key(EVALS.c.submitted_at, "week").label("week")
     day = sa.func.date_trunc("day", sa.func.timezone("UTC", EVALS.c.submitted_at))
     cell = (INTERACTIONS.c.team_id, INTERACTIONS.c.channel, week)
     median = sa.func.percentile_cont(0.5).within_group(EVALS.c.time_spent_seconds)

@@ -125,8 +125,9 @@ def rebuild(conn: sa.Connection) -> dict[str, int]:
     out = {}
     for (table, keys, counts), build in zip(SHAPES, BUILDERS, strict=True):
         conn.execute(table.delete())
-        result = conn.execute(table.insert().from_select([*keys, *counts], build(dialect)))
-        out[table.name] = result.rowcount
+        conn.execute(table.insert().from_select([*keys, *counts], build(dialect)))
+        # Counted, not rowcount: drivers may not report one for INSERT ... SELECT.
+        out[table.name] = conn.scalar(sa.select(sa.func.count()).select_from(table))
     return out
 
 
