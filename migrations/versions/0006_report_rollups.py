@@ -1,7 +1,7 @@
 """report roll-ups: answers per day, team, channel, version, question; per agent, question, day
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-26 15:00:00
 
 The tables are filled from the existing evaluations in the same transaction
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
