@@ -47,6 +47,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from qa_app import models  # noqa: F401  (register tables before use)
     from qa_app.models import User
+    from qa_app.reports import rollups
+
+    rollups.install()  # the report roll-ups follow every write
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:

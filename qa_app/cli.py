@@ -85,6 +85,9 @@ def register(app: Flask) -> None:
     from qa_app.flags.cli import flags_cli
 
     app.cli.add_command(flags_cli)
+    from qa_app.reports.cli import reports_cli
+
+    app.cli.add_command(reports_cli)
     from qa_app.jobs.cli import jobs_cli
 
     app.cli.add_command(jobs_cli)

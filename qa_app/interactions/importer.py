@@ -32,6 +32,7 @@ from qa_app.interactions import parsing, redaction
 from qa_app.interactions.directory import Directory
 from qa_app.interactions.parsing import Record, Rejected, RowProblem
 from qa_app.models import Interaction, User, utcnow
+from qa_app.reports import rollups
 from qa_app.spreadsheet import neutralise
 
 BATCH_SIZE = 2000
@@ -223,7 +224,11 @@ class _Run:
         if not good or not self.write or (self.summary.problems and not self.partial):
             return
         rows = [_row(self.source, record, values, self.now) for record, values in good]
-        created = self._copy_upsert(rows) if self._postgres else self._sqlite_write(rows)
+        ids = [row["external_id"] for row in rows]
+        # A re-import may move an interaction to another team or channel: the
+        # report roll-ups follow its evaluations there.
+        with rollups.interactions_rewritten(db.session.connection(), self.source, ids):
+            created = self._copy_upsert(rows) if self._postgres else self._sqlite_write(rows)
         self.summary.created += created
         self.summary.updated += len(rows) - created
 

@@ -14,6 +14,7 @@ from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
 from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
+from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.security import SignInAttempt
@@ -33,6 +34,7 @@ __all__ = [
     "JOB_STATUSES",
     "ROLES",
     "SCORECARD_STATUSES",
+    "AgentQuestionDay",
     "Answer",
     "ApiToken",
     "Assignment",
@@ -51,6 +53,7 @@ __all__ = [
     "Interaction",
     "Job",
     "Notification",
+    "QuestionDay",
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",

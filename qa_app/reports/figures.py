@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 import calibration
 
 SUMS = ["n", "scored", "total_sum", "auto_failed", "below"]
 FAMILIES = ("customer", "business", "compliance")
+EDGES = [f"lt{10 * (n + 1)}" for n in range(9)]  # cumulative counts in the cube
 BIN_LABELS = [f"{10 * n}-{10 * n + 9}" for n in range(9)] + ["90-100"]
 
 
@@ -40,13 +40,18 @@ def numeric(cube: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def prepare(cube: pd.DataFrame) -> pd.DataFrame:
-    """Convert a cube once, before the many figures read it."""
-    return _cube(cube)
+    """Convert a cube once, before the many figures read it (they then skip
+    the per-column checks: a page shapes one cube a dozen times)."""
+    out = _cube(cube)
+    out.attrs["prepared"] = True
+    return out
 
 
 def _cube(cube: pd.DataFrame) -> pd.DataFrame:
+    if cube.attrs.get("prepared"):
+        return cube
     fam = [f"{f}_{k}" for f in FAMILIES for k in ("eligible", "errors")]
-    return numeric(cube, SUMS + fam)
+    return numeric(cube, SUMS + fam + EDGES)
 
 
 def _scores(g: pd.DataFrame) -> pd.DataFrame:
@@ -132,29 +137,45 @@ def agents(cube: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def distribution(bins: pd.DataFrame) -> pd.DataFrame:
-    counts = dict(zip(bins["bin"].astype(int), bins["n"].astype(int), strict=True))
-    out = pd.DataFrame({"bin": range(10), "scores": BIN_LABELS})
-    out["n"] = out["bin"].map(counts).fillna(0).astype(int)
+def distribution(cube: pd.DataFrame) -> pd.DataFrame:
+    """Evaluations per 10-point score bin (undefined totals left out), from the
+    cube's cumulative counts: bin k holds those below 10(k+1) but not below 10k."""
+    c = _cube(cube)
+    below = [float(c[e].sum()) if e in c else 0.0 for e in EDGES]
+    cumulative = [*below, float(c["scored"].sum()) if "scored" in c else 0.0]
+    counts = [int(hi - lo) for lo, hi in zip([0.0, *cumulative[:-1]], cumulative, strict=True)]
+    out = pd.DataFrame({"bin": range(10), "scores": BIN_LABELS, "n": counts})
     out["share"] = ratio(out["n"].astype(float), float(out["n"].sum()))
     return out
 
 
 def pareto(failures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     """Questions by failure rate (answers below full points / answered non-N/A),
-    worst first, with the cumulative share of all failed answers."""
+    worst first, with the cumulative share of all failed answers.
+
+    In plain Python: a Pareto has one row per question key (tens), where each
+    pandas step would cost more than the arithmetic."""
     columns = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
     if failures.empty:
         return pd.DataFrame(columns=columns)
-    out = numeric(failures, ["answered", "failed"])
-    out["failure_rate"] = ratio(out["failed"], out["answered"])
-    out["question"] = out["question_key"].map(lambda k: texts.get(k, k))
-    out = out.sort_values(
-        ["failure_rate", "failed", "question_key"], ascending=[False, False, True]
-    )
-    out["cumulative"] = ratio(out["failed"].cumsum(), float(out["failed"].sum()))
-    out[["answered", "failed"]] = out[["answered", "failed"]].astype(int)
-    return out[columns].reset_index(drop=True)
+    rows = []
+    for key, answered, failed in zip(
+        failures["question_key"], failures["answered"], failures["failed"], strict=True
+    ):
+        a, f = _count(answered), _count(failed)
+        rows.append([key, texts.get(key, key), a, f, f / a if a else float("nan")])
+    rows.sort(key=lambda r: (pd.isna(r[4]), -r[4] if not pd.isna(r[4]) else 0, -r[3], r[0]))
+    total, running = sum(r[3] for r in rows), 0
+    for row in rows:
+        running += row[3]
+        row.append(running / total if total else float("nan"))
+    out = pd.DataFrame(rows, columns=columns)
+    return out.astype({"answered": int, "failed": int, "failure_rate": float, "cumulative": float})
+
+
+def _count(value: object) -> int:
+    """A SQL count or sum as an int (NULL: 0)."""
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def leniency(cells: pd.DataFrame) -> pd.DataFrame:
@@ -249,43 +270,33 @@ def coverage(cov: pd.DataFrame, targets: dict[int | None, float | None], labels)
     return c[columns].sort_values("agent").reset_index(drop=True)
 
 
-def coaching(sessions: pd.DataFrame, answers: pd.DataFrame, labels) -> pd.DataFrame:
+def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFrame:
     """Per session: pass rate on its focus questions before and after its date.
 
     Pass: full points, among answered non-N/A answers of the agent on those
     question keys; before = submitted before the session day, after = after it.
+    ``sides`` has per session_id the answered (``<side>_n``) and passed
+    (``<side>_passed``) counts, summed in SQL.
     """
     columns = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
                "after_n", "after_pass"]  # fmt: skip
     if sessions.empty:
         return pd.DataFrame(columns=columns)
-    s = sessions.assign(
-        held=[d.isoformat() if isinstance(d, date) else str(d)[:10] for d in sessions["held_on"]],
-        question_key=[list(k or []) for k in sessions["focus_questions"]],
-    )
-    out = s[["id", "agent_id", "held"]].rename(columns={"id": "session_id"})
-    out["agent"] = out["agent_id"].map(lambda i: labels.get(int(i), f"#{i}"))
-    out["focus"] = [", ".join(k) for k in s["question_key"]]
-    pairs = s.explode("question_key").dropna(subset=["question_key"])
-    a = numeric(answers, ["answered", "passed"])
-    if not a.empty and not pairs.empty:
-        m = pairs[["id", "agent_id", "question_key", "held"]].merge(
-            a, on=["agent_id", "question_key"]
-        )
-        m["side"] = np.where(
-            m["day"] < m["held"], "before", np.where(m["day"] > m["held"], "after", "")
-        )
-        g = m.loc[m["side"] != ""].groupby(["id", "side"])[["answered", "passed"]].sum()
-        g = g.unstack("side", fill_value=0)
-    else:
-        g = pd.DataFrame()
+    out = pd.DataFrame({"session_id": sessions["id"]})
+    out["agent"] = sessions["agent_id"].map(lambda i: labels.get(int(i), f"#{i}"))
+    out["held_on"] = [d.isoformat() if isinstance(d, date) else str(d)[:10]
+                      for d in sessions["held_on"]]  # fmt: skip
+    out["focus"] = [", ".join(k or []) for k in sessions["focus_questions"]]
+    found = sides.set_index("session_id") if not sides.empty else pd.DataFrame()
     for side in ("before", "after"):
-        answered = g[("answered", side)] if ("answered", side) in g else pd.Series(dtype=float)
-        passed = g[("passed", side)] if ("passed", side) in g else pd.Series(dtype=float)
-        n = out["session_id"].map(answered).fillna(0)
+        n, passed = (
+            (pd.to_numeric(out["session_id"].map(found[f"{side}_{c}"])).fillna(0)
+             for c in ("n", "passed"))
+            if not found.empty
+            else (pd.Series(0.0, index=out.index),) * 2
+        )  # fmt: skip
         out[f"{side}_n"] = n.astype(int)
-        out[f"{side}_pass"] = ratio(out["session_id"].map(passed).fillna(0), n)
-    out = out.rename(columns={"held": "held_on"})
+        out[f"{side}_pass"] = ratio(passed.astype(float), n.astype(float))
     return out[columns].reset_index(drop=True)
 
 

@@ -8,9 +8,11 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional, Regexp
+from wtforms.widgets import Select
 
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, Team, User
@@ -24,31 +26,61 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
+class PlainSelect(Select):
+    """WTForms' Select with a cheaper option renderer (same HTML): every report
+    page carries a select of every agent, and building each option's
+    attributes generically cost more than some of the pages' queries."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        label = escape(choice.label or choice.value)
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    team = SelectField("Team", coerce=_int_or_none, validate_choice=False)
-    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False)
+    team = SelectField("Team", coerce=_int_or_none, validate_choice=False, widget=PlainSelect())
+    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False, widget=PlainSelect())
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
         validate_choice=False,  # no channel chosen is "all"; an unknown one is ignored
+        widget=PlainSelect(),
     )
-    scorecard = SelectField("Scorecard", coerce=_int_or_none, validate_choice=False)
-    reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False)
+    scorecard = SelectField(
+        "Scorecard", coerce=_int_or_none, validate_choice=False, widget=PlainSelect()
+    )
+    reviewer = SelectField(
+        "Reviewer", coerce=_int_or_none, validate_choice=False, widget=PlainSelect()
+    )
 
     def fill_choices(self) -> None:
-        self.team.choices = [SelectChoice("", "All teams"), *_pairs(sa.select(Team.id, Team.name))]
-        people = sa.select(User.id, User.name)
-        agents = _pairs(people.where(User.role == "agent"))
-        self.agent.choices = [SelectChoice("", "All agents"), *agents]
-        reviewers = people.where(User.role.in_(("reviewer", "executive", "admin")))
-        self.reviewer.choices = [SelectChoice("", "All reviewers"), *_pairs(reviewers)]
-        cards = sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft")
-        self.scorecard.choices = [SelectChoice("", "All scorecards"), *_pairs(cards)]
+        """Teams, agents, reviewers and published scorecards, in one round trip."""
+        kinds = {
+            "team": sa.select(Team.id, Team.name),
+            "agent": sa.select(User.id, User.name).where(User.role == "agent"),
+            "reviewer": sa.select(User.id, User.name).where(
+                User.role.in_(("reviewer", "executive", "admin"))
+            ),
+            "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
+        }
+        parts = [
+            q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items()
+        ]
+        found: dict[str, list] = {kind: [] for kind in kinds}
+        for id_, name, kind in db.session.execute(sa.union_all(*parts)):
+            found[kind].append((id_, name))
+        self.team.choices = [SelectChoice("", "All teams"), *_pairs(found["team"])]
+        self.agent.choices = [SelectChoice("", "All agents"), *_pairs(found["agent"])]
+        self.reviewer.choices = [SelectChoice("", "All reviewers"), *_pairs(found["reviewer"])]
+        self.scorecard.choices = [SelectChoice("", "All scorecards"), *_pairs(found["scorecard"])]
 
     def filters(self, default: tuple[date, date] | None) -> Filters:
         """The filters asked for; the default period when no date was given at all."""
@@ -69,8 +101,8 @@ class FilterForm(FlaskForm):
         )
 
 
-def _pairs(query) -> list[SelectChoice]:
-    rows = sorted(db.session.execute(query), key=lambda row: (row[1].lower(), row[0]))
+def _pairs(rows: list) -> list[SelectChoice]:
+    rows = sorted(rows, key=lambda row: (row[1].lower(), row[0]))
     return [SelectChoice(i, name) for i, name in rows]
 
 

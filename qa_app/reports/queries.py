@@ -25,6 +25,7 @@ from qa_app.models import (
     Dispute,
     Evaluation,
     Interaction,
+    QuestionDay,
     ScorecardVersion,
     Team,
     User,
@@ -33,12 +34,14 @@ from qa_app.models import (
 COUNTED_KINDS = ("standard", "consensus")
 FAMILIES = ("customer", "business", "compliance")
 BINS = 10  # score distribution: 10-point bins, 100 in the last one
+BIN_EDGES = [10 * (n + 1) for n in range(BINS - 1)]  # 10 .. 90
 
 EVALS = Evaluation.__table__
 INTERACTIONS = Interaction.__table__
 ANSWERS = Answer.__table__
 VERSIONS = ScorecardVersion.__table__
 DISPUTES = Dispute.__table__
+QUESTION_DAYS = QuestionDay.__table__
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,23 @@ def period(column: Any, grain: str) -> Any:
     if grain == "week":
         return sa.func.date(column, "weekday 0", "-6 days")
     return sa.func.date(column)
+
+
+def period_key(column: Any, grain: str) -> Any:
+    """``period`` for GROUP BY: on PostgreSQL the truncated timestamp itself, which
+    groups about three times faster than its text; ``as_text`` formats the few
+    grouped values afterwards."""
+    if dialect() == "postgresql":
+        return sa.func.date_trunc(grain, sa.func.timezone("UTC", column))
+    return period(column, grain)
+
+
+def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """The ``period_key`` columns of a result as 'YYYY-MM-DD' text (as ``period``)."""
+    for column in columns:
+        if column in out and len(out) and not isinstance(out[column].iloc[0], str):
+            out[column] = [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in out[column]]
+    return out
 
 
 def window(column: Any, filters: Filters) -> list[Any]:
@@ -189,15 +209,26 @@ def score_bin() -> Any:
     return sa.case(*whens, else_=BINS - 1)
 
 
+SETTINGS = sa.text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
+
+
 def analytic() -> None:
     """PostgreSQL settings for the rest of the transaction. JIT off: the planner
     costs report queries by the size of the tables (millions of answers) and
     compiles them, which takes longer (~25-100 ms) than running them from the
     covering indexes. More sort memory: grouping ~100,000 rows per agent and
-    day otherwise spills to disk."""
-    if dialect() == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))
-        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+    day otherwise spills to disk.
+
+    Both in one round trip, once per transaction (they last until its end).
+    """
+    if dialect() != "postgresql":
+        return
+    session = db.session()
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get("report_analytic") is transaction:
+        return
+    session.execute(SETTINGS)
+    session.info["report_analytic"] = session.get_transaction()
 
 
 def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -226,18 +257,22 @@ def family_versions() -> dict[str, list[int]]:
     return out
 
 
-def evaluation_cube(filters: Filters, threshold: Any, drill: Drill | None = None) -> pd.DataFrame:
+def evaluation_cube(
+    filters: Filters, threshold: Any, drill: Drill | None = None, *, grouped: bool = True
+) -> pd.DataFrame:
     """One row per (week, month, team, agent): counts and sums of the counted evaluations.
 
-    Columns n, scored (total defined), total_sum, auto_failed, below, and per
+    Columns n, scored (total defined), total_sum, auto_failed, below, per
     family ``<f>_eligible`` (version has questions of the family) and
-    ``<f>_errors``.
+    ``<f>_errors``, and the score distribution as cumulative counts ``lt10`` ..
+    ``lt90`` (totals below 10 ... 90), so the histogram needs no second scan.
+    ``grouped=False``: one row of totals (a headline only).
     """
     source, conds = counted(filters)
     if drill is not None:
         conds += drill_conditions(drill, threshold)
-    week = period(EVALS.c.submitted_at, "week").label("week")
-    month = period(EVALS.c.submitted_at, "month").label("month")
+    week = period_key(EVALS.c.submitted_at, "week").label("week")
+    month = period_key(EVALS.c.submitted_at, "month").label("month")
     columns = [
         week,
         month,
@@ -259,29 +294,58 @@ def evaluation_cube(filters: Filters, threshold: Any, drill: Drill | None = None
             eligible.label(f"{family}_eligible"),
             _count_if(has_family(family)).label(f"{family}_errors"),
         ]
+    columns += [_count_if(EVALS.c.total < edge).label(f"lt{edge}") for edge in BIN_EDGES]
+    if not grouped:
+        columns = columns[4:]
     query = sa.select(*columns).select_from(source).where(*conds)
-    query = query.group_by(week, month, INTERACTIONS.c.team_id, EVALS.c.agent_id)
-    return frame(query)
-
-
-def distribution(filters: Filters) -> pd.DataFrame:
-    """Evaluations per 10-point score bin (undefined totals left out)."""
-    source, conds = counted(filters, interactions=False)
-    binned = score_bin().label("bin")
-    query = (
-        sa.select(binned, sa.func.count().label("n"))
-        .select_from(source)
-        .where(*conds, EVALS.c.total.is_not(None))
-        .group_by(binned)
-    )
-    return frame(query)
+    if grouped:
+        query = query.group_by(week, month, INTERACTIONS.c.team_id, EVALS.c.agent_id)
+    return as_text(frame(query), "week", "month")
 
 
 def question_failures(filters: Filters) -> pd.DataFrame:
-    """Per question key: answered (non-N/A, scored) answers and those below full points."""
+    """Per question key: answered (non-N/A, scored) answers and those below full points.
+
+    From the daily roll-up unless an agent or reviewer filter needs the raw
+    answers (the roll-up keeps day, team, channel and version, not people).
+    """
+    if filters.agent is not None or filters.reviewer is not None:
+        return frame(question_failures_raw(filters))
+    return frame(question_failures_rollup(filters))
+
+
+def question_failures_rollup(filters: Filters) -> Any:
+    """The Pareto's query on ``report_question_days`` (same numbers as the raw one)."""
+    conds = []
+    if filters.date_from:
+        conds.append(QUESTION_DAYS.c.day >= filters.date_from)
+    if filters.date_to:
+        conds.append(QUESTION_DAYS.c.day <= filters.date_to)
+    if filters.team is not None:
+        conds.append(QUESTION_DAYS.c.team_id == filters.team)
+    if filters.channel:
+        conds.append(QUESTION_DAYS.c.channel == filters.channel)
+    if filters.scorecard is not None:
+        versions = sa.select(VERSIONS.c.id).where(VERSIONS.c.scorecard_id == filters.scorecard)
+        conds.append(QUESTION_DAYS.c.scorecard_version_id.in_(versions))
+    answered = sa.func.sum(QUESTION_DAYS.c.answered)
+    return (
+        sa.select(
+            QUESTION_DAYS.c.question_key,
+            answered.label("answered"),
+            sa.func.sum(QUESTION_DAYS.c.failed).label("failed"),
+        )
+        .where(*conds)
+        .group_by(QUESTION_DAYS.c.question_key)
+        .having(answered > 0)
+    )
+
+
+def question_failures_raw(filters: Filters) -> Any:
+    """The Pareto's query on the raw answers."""
     source, conds = counted(filters, interactions=False)
     ids = sa.select(EVALS.c.id).select_from(source).where(*conds).subquery()
-    query = (
+    return (
         sa.select(
             ANSWERS.c.question_key,
             sa.func.count().label("answered"),
@@ -291,18 +355,36 @@ def question_failures(filters: Filters) -> pd.DataFrame:
         .where(ANSWERS.c.possible.is_not(None))
         .group_by(ANSWERS.c.question_key)
     )
-    return frame(query)
 
 
 def question_texts() -> dict[str, str]:
-    """Question key -> its text in the newest version that has it."""
+    """Question key -> its text in the newest version that has it.
+
+    Versions never change, so each one's texts are parsed once per process
+    (keyed by id and publication time, like the evaluation service's cards):
+    the page then reads only the versions' ids, not every definition.
+    """
     texts: dict[str, str] = {}
-    rows = db.session.execute(sa.select(VERSIONS.c.definition).order_by(VERSIONS.c.id))
-    for (definition,) in rows:
-        for section in (definition or {}).get("sections", []):
-            for q in section.get("questions", []):
-                texts[q["key"]] = q.get("text", q["key"])
+    rows = db.session.execute(
+        sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
+    ).all()
+    missing = [vid for vid, at in rows if (vid, at) not in _TEXTS]
+    if missing:
+        if len(_TEXTS) > 4096:
+            _TEXTS.clear()
+        query = sa.select(VERSIONS.c.id, VERSIONS.c.published_at, VERSIONS.c.definition)
+        for vid, at, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
+            own = {}
+            for section in (definition or {}).get("sections", []):
+                for q in section.get("questions", []):
+                    own[q["key"]] = q.get("text", q["key"])
+            _TEXTS[(vid, at)] = own
+    for key in rows:
+        texts.update(_TEXTS.get(tuple(key), {}))
     return texts
+
+
+_TEXTS: dict[tuple, dict[str, str]] = {}
 
 
 def names(model: Any, ids: Any) -> dict[int, str]:

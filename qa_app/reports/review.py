@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from qa_app.extensions import db
 from qa_app.models import CalibrationSession
-from qa_app.reports import figures, services
+from qa_app.reports import services
 from qa_app.reports.queries import FAMILIES, Filters
 
 
@@ -70,9 +70,8 @@ def _delta(now: float, before: float) -> float:
 def build(team: int | None, period: Period) -> dict[str, Any]:
     filters = Filters(date_from=period.start, date_to=period.end, team=team)
     previous = period.previous()
-    now = services.quality(filters)
-    before = figures.headline(services.cube(filters.replace(
-        date_from=previous.start, date_to=previous.end)))  # fmt: skip
+    now = services.summary(filters)
+    before = services.headline(filters.replace(date_from=previous.start, date_to=previous.end))
     headline = []
     for label, key, kind, better in HEADLINE:
         delta = _delta(float(now["head"][key]), float(before[key]))

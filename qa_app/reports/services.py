@@ -7,8 +7,8 @@ numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -17,7 +17,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
-from qa_app.reports import activity, figures, queries
+from qa_app.reports import activity, figures, queries, reviewer_scan
 from qa_app.reports.queries import Drill, Filters
 
 COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
@@ -42,8 +42,14 @@ def cube(filters: Filters) -> pd.DataFrame:
     return figures.prepare(queries.evaluation_cube(filters, threshold_expr()))
 
 
+def headline(filters: Filters) -> dict[str, float]:
+    """The headline figures alone: one row of totals, no grouping."""
+    totals = queries.evaluation_cube(filters, threshold_expr(), grouped=False)
+    return figures.headline(figures.prepare(totals))
+
+
 def quality(filters: Filters) -> dict[str, Any]:
-    """Everything on the Quality tab, from one cube query and one histogram query."""
+    """Everything on the Quality tab, from one cube query (histogram included)."""
     c = cube(filters)
     head = figures.headline(c)
     weekly, monthly = figures.trend(c, "week"), figures.trend(c, "month")
@@ -53,7 +59,7 @@ def quality(filters: Filters) -> dict[str, Any]:
         "week": _trend_chart(weekly, by_team, teams),
         "month": _trend_chart(monthly, figures.trend(c, "month", by="team_id"), teams),
     }
-    dist = figures.distribution(queries.distribution(filters))
+    dist = figures.distribution(c)
     charts["distribution"] = figures.chart(dist["scores"], {"Evaluations": dist["n"]}, kind="bar")
     return {
         "head": head,
@@ -64,6 +70,19 @@ def quality(filters: Filters) -> dict[str, Any]:
         "families": figures.families(head),
         "distribution": dist,
         "charts": charts,
+    }
+
+
+def summary(filters: Filters) -> dict[str, Any]:
+    """What the periodic review shows of the Quality tab (headline, agents ranked,
+    weekly chart), without the tables and charts it does not show."""
+    c = cube(filters)
+    teams = team_names(c["team_id"]) if not c.empty else {}
+    weekly = _trend_chart(figures.trend(c, "week"), figures.trend(c, "week", by="team_id"), teams)
+    return {
+        "head": figures.headline(c),
+        "agents": figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {}),
+        "charts": {"week": weekly},
     }
 
 
@@ -96,13 +115,11 @@ def pareto_chart(table: pd.DataFrame) -> dict:
 
 
 def reviewers(filters: Filters) -> pd.DataFrame:
-    load = activity.reviewer_load(filters)
+    load, cells = reviewer_scan.reviewer_activity(filters)
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
     labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
-    return figures.reviewers(
-        load, activity.comparable_cells(filters), activity.dispute_counts(filters), calib, labels
-    )
+    return figures.reviewers(load, cells, activity.dispute_counts(filters), calib, labels)
 
 
 def _days(filters: Filters) -> int | None:
@@ -156,14 +173,18 @@ def coaching(filters: Filters) -> pd.DataFrame:
     sessions = activity.coaching_sessions(filters)
     if sessions.empty:
         return figures.coaching(sessions, pd.DataFrame(), {})
-    held = pd.to_datetime(sessions["held_on"])
-    lo = held.min().to_pydatetime() - timedelta(days=COACHING_WINDOW_DAYS)
-    hi = held.max().to_pydatetime() + timedelta(days=COACHING_WINDOW_DAYS + 1)
-    pairs = {(int(a), k) for a, ks in zip(sessions["agent_id"], sessions["focus_questions"],
-             strict=True) for k in (ks or [])}  # fmt: skip
-    answers = activity.focus_answers(pairs, _utc(lo), _utc(hi))
+    lo, hi = coaching_window(sessions["held_on"])
+    sides = queries.frame(activity.focus_sides(filters, lo, hi))
     labels = queries.user_names(sessions["agent_id"])
-    return figures.coaching(sessions, answers, labels)
+    return figures.coaching(sessions, sides, labels)
+
+
+def coaching_window(held: Iterable[date]) -> tuple[date, date]:
+    """The days of answers looked at: from the window before the first session to
+    the window after the last, [lo, hi)."""
+    days = [d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for d in held]
+    window = timedelta(days=COACHING_WINDOW_DAYS)
+    return min(days) - window, max(days) + window + timedelta(days=1)
 
 
 def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
@@ -178,12 +199,6 @@ def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
         "before": pooled("before") if len(table) else float("nan"),
         "after": pooled("after") if len(table) else float("nan"),
     }
-
-
-def _utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 PER_PAGE = 50
