@@ -4,11 +4,14 @@
 (transcripts as lists of turns) pickling and unpickling cost about as much as
 scoring. A forked child instead inherits the parent's memory (copy on write), so it
 gets the model and the frame for free and sends back only one float per row. The
-parent scores the first part itself while the children score the others.
+parent scores the first part itself while the children score the others. The
+inherited objects are frozen out of the children's garbage collections first
+(``gc.freeze``): a collection would touch, and so copy, every page of them.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from typing import TYPE_CHECKING
 
@@ -32,6 +35,11 @@ def _decisions(model: FlagModel, frame: pd.DataFrame, bound: tuple[int, int], ch
     )
 
 
+def _quiet_child() -> None:
+    # A collection in the child would visit (and so copy) every object it inherited.
+    gc.disable()
+
+
 def _child(bound: tuple[int, int]) -> np.ndarray:
     return _decisions(_SHARED["model"], _SHARED["frame"], bound, _SHARED["chunk"])
 
@@ -43,8 +51,9 @@ def scores(
     if len(bounds) == 1 or "fork" not in multiprocessing.get_all_start_methods():
         return np.concatenate([_decisions(model, frame, b, chunk) for b in bounds])
     _SHARED.update(model=model, frame=frame, chunk=chunk)
+    gc.freeze()  # inherited objects stay out of the children's collections (no copies)
     try:
-        pool = multiprocessing.get_context("fork").Pool(len(bounds) - 1)
+        pool = multiprocessing.get_context("fork").Pool(len(bounds) - 1, _quiet_child)
         try:
             pending = pool.map_async(_child, bounds[1:])
             first = _decisions(model, frame, bounds[0], chunk)
@@ -53,5 +62,6 @@ def scores(
             pool.close()
             pool.join()
     finally:
+        gc.unfreeze()
         _SHARED.clear()
     return np.concatenate([first, *rest])
