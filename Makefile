@@ -40,10 +40,14 @@ assets: $(VENDOR_FILES)
 migrate: install
 	$(BIN)/flask db upgrade
 
+# The job worker (Huey consumer) runs beside gunicorn and stops with it: the
+# trap sends it SIGINT (finish the running job, then exit) whatever ends the run.
 run: install assets migrate
 	$(BIN)/flask demo seed --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	@echo "Serving on http://$(HOST):$(PORT) with a background job worker  (Ctrl-C to stop)"
+	@$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL
 # names a reachable server (CI always sets it; see .ci/run).

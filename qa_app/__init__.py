@@ -7,32 +7,66 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from qa_app import access, config, errors, nav, security
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` with a ceiling. Ids are 32-bit INTEGER columns: a larger
+    number can name nothing, and past 2**63 SQLite's driver would raise
+    (a 500) where the answer is simply "not found"."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application; ``test_config`` overrides every other layer."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     config.load(app, test_config)
+    # A bad redaction setting stops the start, not the first import.
+    from qa_app.interactions.redaction import policy_from_config
+
+    policy_from_config(app.config)
 
     db.init_app(app)
+    _sqlite_for_several_processes(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
+    from qa_app.jobs import queue as job_queue
+
+    job_queue.init_app(app)
+
     from qa_app import models  # noqa: F401  (register tables before use)
     from qa_app.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
+    def load_user(session_id: str) -> User | None:
+        # "<id>:<session_version>": a session from before a password change
+        # (or in the old bare-id form) no longer loads anyone.
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     _register_blueprints(app)
+    from qa_app.auth import sessions
+
+    app.before_request(sessions.enforce)  # before the access check: expiry first
+    from qa_app.api import init_app as init_api
+
+    init_api(app)
     app.before_request(access.enforce)
     app.after_request(security.headers)
     errors.register(app)
@@ -41,11 +75,47 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.cli import register as register_cli
 
     register_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client address, scheme,
+    host and port from their X-Forwarded-* headers (secure cookies and https
+    redirects need the real scheme). Never trusted without the setting: a
+    client could forge them."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
+
+
+def _sqlite_for_several_processes(app: Flask) -> None:
+    """SQLite in WAL mode: gunicorn's workers read while one of them writes
+    (the default rollback journal blocks every reader during a write), and a
+    writer waits up to 15 s for the lock instead of failing at once."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # not :memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
 
 
 def _register_blueprints(app: Flask) -> None:
     from qa_app.admin.routes import bp as admin_bp
+    from qa_app.audit_trail.routes import bp as audit_bp
     from qa_app.auth.routes import bp as auth_bp
     from qa_app.calibration.routes import bp as calibration_bp
     from qa_app.feedback.routes import bp as feedback_bp
@@ -53,7 +123,9 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.inbox.routes import badge as inbox_badge
     from qa_app.inbox.routes import bp as inbox_bp
     from qa_app.interactions.routes import bp as interactions_bp
+    from qa_app.jobs.routes import bp as jobs_bp
     from qa_app.main.routes import bp as main_bp
+    from qa_app.privacy.routes import bp as privacy_bp
     from qa_app.reports.routes import bp as reports_bp
     from qa_app.reviews.routes import bp as reviews_bp
     from qa_app.scorecards.routes import bp as scorecards_bp
@@ -70,6 +142,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calibration_bp)
     app.register_blueprint(flags_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(audit_bp)
     nav.register(app, "Home", "main.home", ("admin", "executive", "reviewer", "agent"), 0)
     nav.register(
         app, "Interactions", "interactions.index", ("admin", "executive", "reviewer", "agent"), 20
@@ -84,8 +159,11 @@ def _register_blueprints(app: Flask) -> None:
     nav.register(app, "Disputes", "feedback.disputes", ("executive", "reviewer"), 60)
     nav.register(app, "Coaching", "feedback.coaching_list", ("executive", "reviewer", "agent"), 65)
     nav.register(app, "Reports", "reports.dashboard", ("admin", "executive"), 70)
+    nav.register(app, "Jobs", "jobs.index", ("admin", "executive"), 80)
     nav.register(app, "Users", "admin.users", ("admin",), 90)
     nav.register(app, "Teams", "admin.teams", ("admin",), 91)
+    nav.register(app, "Audit trail", "audit.index", ("admin",), 92)
+    nav.register(app, "Retention", "privacy.retention_page", ("admin",), 93)
 
 
 def _migrations_dir(app: Flask):

@@ -66,6 +66,10 @@ def enforce() -> Any:
         abort(403)
     if allowed is PUBLIC:
         return None
+    if request.path.startswith("/api/"):
+        from qa_app.api.auth import use_bearer_user
+
+        use_bearer_user()  # 401 unless a valid token; the session is ignored
     if not current_user.is_authenticated:
         if request.path.startswith("/api/"):
             abort(401)

@@ -1,6 +1,8 @@
-"""``flask`` commands: accounts, the demo organisation."""
+"""``flask`` commands: accounts, the demo organisation, backup and restore."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -74,6 +76,8 @@ def seed_command(seed: int, interactions: int, force: bool, if_empty: bool) -> N
 
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_cli)
     from qa_app.interactions.cli import interactions_cli
 
@@ -81,3 +85,60 @@ def register(app: Flask) -> None:
     from qa_app.flags.cli import flags_cli
 
     app.cli.add_command(flags_cli)
+    from qa_app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
+    from qa_app.privacy.cli import retention_cli
+
+    app.cli.add_command(retention_cli)
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path | None) -> None:
+    """Back up the SQLite database to PATH (default: instance/backups/), with a manifest.
+
+    Safe while the application runs. For PostgreSQL use pg_dump (see the README)."""
+    from flask import current_app
+
+    from qa_app import backup
+
+    try:
+        manifest = backup.backup(current_app, path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    target = (path or Path(current_app.instance_path) / "backups" / manifest["file"]).resolve()
+    click.echo(
+        f"Backed up {len(manifest['tables'])} tables, {rows} rows to {target}; "
+        f"integrity check ok; manifest {backup.manifest_path(target).name}."
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup PATH after verifying it.
+
+    Stop the application first: it would otherwise keep writing to the old file."""
+    from flask import current_app
+
+    from qa_app import backup
+
+    try:
+        live = backup.database_file(current_app)
+        manifest = backup.verify(path)
+        if not yes:
+            click.confirm(
+                f"Replace {live} with the backup of {manifest['created_at']}?", abort=True
+            )
+        backup.restore(current_app, path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(
+        f"Restored {len(manifest['tables'])} tables, {rows} rows from {path} "
+        f"(taken {manifest['created_at']}); every table matched its manifest. "
+        f"The previous database is kept as {live.name}.pre-restore."
+    )

@@ -4,6 +4,11 @@ environment, then the mapping passed to ``create_app`` (tests).
 Only non-secret defaults live in this file. The session secret comes from the
 environment or from a key generated once into the instance folder, so no secret
 is ever committed.
+
+``QA_ENV=production`` adds the ``Production`` layer right after the defaults
+(secure cookies, https URLs, proxy headers) and refuses to start without an
+explicit ``SECRET_KEY`` and ``DATABASE_URL``: several processes or machines
+must share one key and one database, never generate their own.
 """
 
 from __future__ import annotations
@@ -24,11 +29,22 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a reviewer's working day
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # production config turns this on
+    # Production turns this on (HTTPS only); it also makes the remember-me
+    # cookie Secure and sends Strict-Transport-Security (qa_app/security.py).
+    SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute, from sign-in
+    SESSION_IDLE_MINUTES = 60  # signed out after this long without a request
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MAX_LENGTH = 128
+    # Sign-in throttle: refused after this many failures within the window,
+    # per account (e-mail) and per client address (qa_app/auth/throttle.py).
+    SIGNIN_WINDOW_MINUTES = 15
+    SIGNIN_ACCOUNT_FAILURES = 5
+    SIGNIN_ADDRESS_FAILURES = 20
     USERS_PER_PAGE = 50
     # Calibration: a reviewer whose mean absolute deviation from the key (or the
     # others' median) exceeds this many points is called out as an outlier; a
@@ -41,11 +57,49 @@ class Defaults:
     FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")
     QUALITY_THRESHOLD = 80.0  # reports: a score below this is "below the team's threshold"
     QUALITY_THRESHOLDS: dict[int, float] = {}  # reports: per-team override, team id -> points
+    # Background jobs (Huey). Without REDIS_URL the queue is a SQLite file in the
+    # instance folder (JOBS_SQLITE_FILE overrides); with it, Redis, so workers can
+    # run on other machines. JOBS_IMMEDIATE runs each job inside the request (tests).
+    REDIS_URL: str | None = None
+    JOBS_IMMEDIATE = False
+    JOBS_SQLITE_FILE: str | None = None
+    JOBS_QUEUE_NAME = "qa-jobs"
+    JOB_RETRIES = 2  # a failed attempt is retried this many times (unexpected errors only)
+    JOB_RETRY_DELAY = 30  # seconds before a retry
+    JOB_STALE_AFTER = 3600  # seconds without a sign of life before a running job is reaped
+    JOB_WORKERS = 2  # worker threads of `flask jobs worker`
+    EXPORT_JOB_ROWS = 20_000  # report exports with more rows run as a background job
+    # Privacy (qa_app/interactions/redaction.py documents each kind and its token):
+    # what the import redacts from transcripts before anything is written. The
+    # environment takes comma-separated names (QA_REDACTION_KINDS="card,email").
+    REDACTION_KINDS: tuple[str, ...] = ("card", "national_id", "email", "phone")
+    REDACTION_NATIONAL_IDS: tuple[str, ...] = ("us_ssn", "uk_nino")
+    REDACTION_PATTERNS: dict[str, str] = {}  # name -> regex, replaced by "[NAME]"
+    # Transcripts of interactions that started more than this many days ago are
+    # purged by `flask retention purge` (evaluations, scores, metadata kept); None keeps all.
+    TRANSCRIPT_RETENTION_DAYS: int | None = None
+    # Import uploads (raw files, before redaction) older than this are removed by
+    # `flask retention purge`, whatever the transcript retention.
+    UPLOAD_MAX_AGE_HOURS = 24
+    PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* are trusted
+
+
+class Production:
+    """Behind an https proxy, on a shared database (``QA_ENV=production``)."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    PROXY_COUNT = 1  # one proxy (nginx, a load balancer); QA_PROXY_COUNT to change
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run: the message says what to set."""
 
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
 # Flask's ``from_prefixed_env`` maps onto the key after the prefix).
-_ENV_KEYS = ("SECRET_KEY",)
+_ENV_KEYS = ("SECRET_KEY", "REDIS_URL")
 
 
 def normalise_database_url(url: str) -> str:
@@ -57,9 +111,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def is_production(override: Mapping[str, Any] | None = None) -> bool:
+    """``ENV`` from the test override, else ``QA_ENV`` from the environment."""
+    env = (override or {}).get("ENV") or os.environ.get("QA_ENV", "")
+    return str(env).strip().lower() == "production"
+
+
 def load(app: Any, override: Mapping[str, Any] | None) -> None:
     """Apply every configuration layer to ``app.config`` in order."""
     app.config.from_object(Defaults)
+    production = is_production(override)
+    if production:
+        app.config.from_object(Production)
     app.config.from_pyfile("config.py", silent=True)
     for key in _ENV_KEYS:
         if os.environ.get(key):
@@ -72,8 +135,28 @@ def load(app: Any, override: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    if production:
+        app.config["ENV"] = "production"
+        require_explicit(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    # The remember-me cookie follows the session cookie unless set on its own.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+
+
+def require_explicit(cfg: Mapping[str, Any]) -> None:
+    """Production refuses the single-machine fallbacks: a secret generated into
+    this machine's instance folder (other machines would sign sessions with
+    another key) and the SQLite file in it (other machines would not see it)."""
+    missing = []
+    if not cfg.get("SECRET_KEY"):
+        missing.append("SECRET_KEY (a long random string shared by every web process)")
+    if cfg.get("SQLALCHEMY_DATABASE_URI") == Defaults.SQLALCHEMY_DATABASE_URI:
+        missing.append("DATABASE_URL (e.g. postgresql://user:password@host/dbname)")
+    if missing:
+        raise ConfigError(
+            "QA_ENV=production needs these set in the environment: " + "; ".join(missing)
+        )
 
 
 def instance_secret(instance: Path) -> str:

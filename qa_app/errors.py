@@ -25,7 +25,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _render(code: int, message: str):
+def _render(code: int, message: str, exc: HTTPException | None = None):
+    if request.path.startswith("/api/"):
+        from qa_app.api import errors as api_errors
+
+        return api_errors.response(code, exc, None if exc is not None else message)
     if _wants_json():
         return jsonify(error={"code": code, "message": message}), code
     return render_template("errors/error.html", code=code, message=message), code
@@ -46,9 +50,9 @@ def register(app: Flask) -> None:
         if code == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH") or 0
             return _render(
-                413, f"The upload is larger than the {limit // (1024 * 1024)} MiB limit."
+                413, f"The upload is larger than the {limit // (1024 * 1024)} MiB limit.", exc
             )
-        return _render(code, MESSAGES.get(code, exc.description or "Error"))
+        return _render(code, MESSAGES.get(code, exc.description or "Error"), exc)
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):

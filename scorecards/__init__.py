@@ -7,7 +7,7 @@ the definition's design, ``scoring.py`` for the scoring rules.
 
 from scorecards.diff import Change, FieldChange, ScorecardDiff, diff
 from scorecards.errors import AnswerError, Problem, ScorecardError
-from scorecards.io import dump, from_dict, load, to_dict
+from scorecards.io import dump, from_dict, load, load_text, to_dict
 from scorecards.library import library_path, list_library, load_library
 from scorecards.model import Critical, Option, Question, Scorecard, Section
 from scorecards.result import Result, SectionResult
@@ -35,6 +35,7 @@ __all__ = [
     "list_library",
     "load",
     "load_library",
+    "load_text",
     "score",
     "score_many",
     "to_dict",

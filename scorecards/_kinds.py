@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from typing import TYPE_CHECKING, Any
 
 from scorecards.model import DEFAULT_SCALE, NA, SCOPES
@@ -49,9 +50,19 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 80
+_SHOW.maxlevel = 3
+
+
 def show(value: Any) -> str:
-    """A value as the author wrote it, for messages: strings quoted."""
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    """A value as the author wrote it, for messages: strings quoted.
+
+    Bounded: a huge string, or a YAML alias bomb whose full ``repr`` would take
+    gigabytes, is shown abbreviated."""
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 80 else f'"{value[:77]}..."'
+    return _SHOW.repr(value)
 
 
 def check(c: Checker, data: dict, path: str, kind: str) -> None:

@@ -20,6 +20,8 @@ from scorecards.model import DEFAULT_SCALE, Critical, Option, Question, Scorecar
 from scorecards.validate import validate
 
 _SUFFIXES = (".yaml", ".yml", ".json")
+MAX_TEXT = 1_000_000  # a real scorecard is a few kilobytes
+MAX_DEPTH = 64  # a scorecard nests four or five levels
 
 
 def load(source: str | Path | dict) -> Scorecard:
@@ -40,16 +42,51 @@ def load(source: str | Path | dict) -> Scorecard:
     return from_dict(source)
 
 
+def load_text(text: str) -> Scorecard:
+    """Load and validate a scorecard from YAML/JSON text, never from a path.
+
+    For text that came from outside (an upload, an API body): ``load`` would
+    read a one-line text ending in ``.yaml`` as a file name on the server.
+    Raises only ``ScorecardError``, whatever the text holds.
+    """
+    if len(text) > MAX_TEXT:
+        raise ScorecardError([Problem("", f"the text is longer than {MAX_TEXT:,} characters")])
+    if _flow_depth(text) > MAX_DEPTH:
+        message = f"brackets nested more than {MAX_DEPTH} levels deep"
+        raise ScorecardError([Problem("", message)])
+    return from_dict(_parse(text, json_first=text.lstrip().startswith("{")))
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest ``[``/``{`` nesting anywhere in the text, quotes included.
+
+    PyYAML's scanner slows down quadratically with flow nesting (50,000 ``[``
+    take seconds), so absurd nesting is refused before parsing. Brackets inside
+    quoted text count too: simpler than tracking YAML's quoting rules, and no
+    real scorecard has dozens of unclosed brackets in its guidance."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def _parse(text: str, json_first: bool) -> Any:
     if json_first:
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass  # YAML is a superset in practice; let it report the error.
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        # ValueError: a well-formed but impossible value, e.g. 2026-02-30.
         raise ScorecardError([Problem("", f"not valid YAML or JSON: {exc}")]) from exc
+    except RecursionError as exc:  # "[[[[...": deeper than the parser can follow
+        raise ScorecardError([Problem("", "not valid YAML or JSON: nested too deeply")]) from exc
 
 
 def from_dict(data: Any) -> Scorecard:

@@ -5,6 +5,7 @@ from sqlalchemy import func
 from qa_app.access import roles_required
 from qa_app.admin import services
 from qa_app.admin.forms import ROLE_CHOICES, TeamForm, UserForm
+from qa_app.auth import sessions
 from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
 
@@ -66,6 +67,7 @@ def edit_user(user_id: int):
         except services.AdminError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
+            sessions.keep_current(user)  # an admin resetting their own password
             flash(f"Account {user.email} saved.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), (

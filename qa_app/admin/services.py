@@ -53,7 +53,7 @@ def _check(data: UserData, existing: User | None) -> None:
     clash = db.session.scalar(db.select(User).where(User.email == data.email))
     if clash is not None and clash is not existing:
         raise AdminError("email", "Another account already uses this e-mail.")
-    if data.password and (problem := password_problem(data.password)):
+    if data.password and (problem := password_problem(data.password, data.email)):
         raise AdminError("password", problem)
 
 

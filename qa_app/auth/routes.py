@@ -1,10 +1,10 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from qa_app.access import public, signed_in
-from qa_app.auth import services
+from qa_app.auth import services, sessions, throttle
 from qa_app.auth.forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -26,9 +26,16 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        refusal = throttle.check(form.email.data, address)
+        if refusal is not None:
+            flash(refusal.message, "danger")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(refusal.seconds)}
         user = services.authenticate(form.email.data, form.password.data)
+        throttle.record(form.email.data, address, succeeded=user is not None)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sessions.start(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash(services.GENERIC_FAILURE, "danger")
         return render_template("auth/login.html", form=form), 401
@@ -38,7 +45,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    logout_user()
+    sessions.end()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -50,10 +57,12 @@ def password():
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("This is not your current password.")
-        elif problem := services.password_problem(form.new.data):
+        elif problem := services.password_problem(form.new.data, current_user.email):
             form.new.errors.append(problem)
         else:
             services.change_password(current_user, form.new.data)
+            sessions.keep_current(current_user)
+            flash("Your other sessions are signed out.", "info")
             flash("Your password is changed.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

@@ -36,16 +36,26 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def password_problem(password: str) -> str | None:
-    """Plain-language reason a new password is refused, or None."""
+def password_problem(password: str, email: str | None = None) -> str | None:
+    """Plain-language reason a new password is refused, or None.
+
+    Length is what makes a password strong; the upper bound keeps hashing a
+    bounded cost. The account's own e-mail is the first thing an attacker tries.
+    """
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    maximum = current_app.config["PASSWORD_MAX_LENGTH"]
     if len(password) < minimum:
         return f"Use at least {minimum} characters."
-    if len(password) > 200:
-        return "Use at most 200 characters."
+    if len(password) > maximum:
+        return f"Use at most {maximum} characters."
+    if email:
+        address = normalise_email(email)
+        if password.strip().lower() in (address, address.partition("@")[0]):
+            return "Do not use your e-mail address as your password."
     return None
 
 
 def change_password(user: User, new_password: str) -> None:
+    """Set the password; every session of the account but the caller's ends."""
     user.set_password(new_password, method=current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()

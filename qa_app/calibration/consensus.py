@@ -106,8 +106,15 @@ def save(
             "calibration.consensus_recorded",
             "calibration_session",
             session.id,
-            None,
-            {"interaction_id": interaction_id, "changes": changed},
+            {
+                "interaction_id": interaction_id,
+                "consensus": {k: c["before"] for k, c in changed.items()},
+            },
+            {
+                "interaction_id": interaction_id,
+                "consensus": {k: c["after"] for k, c in changed.items()},
+                "changes": changed,
+            },
         )
     try:
         db.session.commit()
@@ -151,6 +158,7 @@ def publish(user: User, session: CalibrationSession, interaction_id: int) -> Eva
     )
     if evaluation.status == "submitted":  # a concurrent publish won
         raise AlreadyPublishedError(evaluation)
+    before = {"session_id": session.id, **evaluations.snapshot(evaluation)}
     evaluations.apply_answers(evaluation, answers)
     evaluation.comment = f"Consensus of calibration session “{session.title}”."
     evaluation.status, evaluation.submitted_at = "submitted", utcnow()
@@ -166,7 +174,7 @@ def publish(user: User, session: CalibrationSession, interaction_id: int) -> Eva
         "calibration.consensus_published",
         "evaluation",
         evaluation.id,
-        None,
+        before,
         {"session_id": session.id, **evaluations.snapshot(evaluation)},
     )
     try:

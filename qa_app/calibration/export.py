@@ -18,16 +18,9 @@ from typing import Any
 from calibration import Stat, interpret_alpha
 from qa_app.calibration.results import Results
 from qa_app.models import CalibrationSession
+from qa_app.spreadsheet import neutralise
 
 HEADER = ["record", "interaction", "question", "reviewer", "statistic", "value", "detail"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: Any) -> Any:
-    """Text cells that would start a formula get a leading apostrophe."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
-        return "'" + cell
-    return "" if cell is None else cell
 
 
 def _stat(record: str, statistic: str, stat: Stat, *, question: str = "", reading=False):
@@ -94,5 +87,5 @@ def to_csv(session: CalibrationSession, results: Results) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows(session, results):
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow(["" if cell is None else neutralise(cell) for cell in row])
     return buffer.getvalue()

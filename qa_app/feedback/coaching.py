@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import abort
 
-from qa_app import audit
+from qa_app import audit, locks
 from qa_app.extensions import db
 from qa_app.feedback.services import FeedbackError
 from qa_app.models import CoachingItem, CoachingSession, Evaluation, Notification, User, utcnow
@@ -199,6 +199,10 @@ def remind_due(today: date, agent_id: int | None = None) -> int:
     rows = db.session.execute(query).all()
     if not rows:
         return 0
+    # Two workers (an agent's two tabs, the inbox and the cron command) must
+    # not both find an item unsent and both notify: check and insert under a
+    # database lock.
+    locks.hold("feedback.remind")
     links = {_item_link(item): (item, session) for item, session in rows}
     sent = set(
         db.session.scalars(

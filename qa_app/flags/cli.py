@@ -9,20 +9,13 @@ import click
 from flask.cli import AppGroup
 
 from qa_app.flags import services
+from qa_app.spreadsheet import neutralise
 
 flags_cli = AppGroup("flags", help="Flagging models: train, score interactions, export flags.")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _day(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None else None
-
-
-def neutralise(cell: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
-        return "'" + cell
-    return cell
 
 
 @flags_cli.command("train")

@@ -1,38 +1,35 @@
-"""Background training, until the project has a job queue (a later issue adds Huey).
+"""Flagging work as background jobs: training a new version, scoring every interaction.
 
-``start_training`` creates the FlagModel row (status ``training``) in the request,
-so the registry page shows it at once, and trains in a ``threading.Thread`` with
-its own application context (hence its own database session). The thread writes
-its stage and percentage to ``meta["progress"]``; the page polls it.
-
-Limits, on purpose for now: the thread lives in the web process, so a restart or
-a worker recycled by gunicorn ends the run. Such a row stops getting progress
-updates; after ``STALE_AFTER`` it is marked failed ("interrupted") the next time
-someone opens the registry or starts a run, and a new run can be started.
-With ``FLAG_TRAINING_SYNC = True`` (tests) the run happens inside the request.
+``start_training`` creates the FlagModel row (status ``training``) and its Job in
+the request, so the registry page shows it at once, then queues the job; the
+Huey worker trains (``training.run`` writes its stage to the row and the job).
+If the worker dies mid-run, the job reaper retries it or marks it failed, and
+the row with it. In immediate mode (tests: ``JOBS_IMMEDIATE``) the training has
+finished when ``start_training`` returns, as ``FLAG_TRAINING_SYNC`` used to do.
 """
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
-from flask import Flask, current_app
 from sqlalchemy import select
 
 from qa_app.extensions import db
-from qa_app.flags import training
+from qa_app.flags import services, training
 from qa_app.flags.services import TARGETS, FlagServiceError
-from qa_app.models import FlagModel, User, utcnow
+from qa_app.jobs import runner
+from qa_app.jobs.registry import JobFailedError, Reporter, register
+from qa_app.models import FlagModel, Job, User
 
-STALE_AFTER = timedelta(hours=6)
+TRAIN = "flags.train"
+SCORE_ALL = "flags.score_all"
 
 
-def start_training(target: str, since: datetime | None, actor: User | None) -> FlagModel:
-    """Start training a new version of ``target``; refused while one is running."""
+def start_training(target: str, since: datetime | None, actor: User) -> FlagModel:
+    """Queue training of a new version of ``target``; refused while one is training."""
     if target not in TARGETS:
         raise FlagServiceError(f"Unknown target {target!r}.")
-    reap_stale()
     running = db.session.scalar(
         select(FlagModel).where(FlagModel.target == target, FlagModel.status == "training")
     )
@@ -41,52 +38,70 @@ def start_training(target: str, since: datetime | None, actor: User | None) -> F
             f"Version {running.version} of {target} is still training; wait for it to finish."
         )
     row = training.new_model_row(target, actor, since)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("FLAG_TRAINING_SYNC"):
-        _run(app, row.id, same_context=True)
-    else:
-        worker = threading.Thread(
-            target=_run, args=(app, row.id), name=f"flag-training-{row.id}", daemon=True
-        )
-        worker.start()
+    job = runner.create(TRAIN, actor, f"Train {target} model v{row.version}", {"model_id": row.id})
+    row.meta = {**row.meta, "job_id": job.id}
+    db.session.commit()
+    try:
+        runner.enqueue(job)
+    except runner.QueueUnavailableError as exc:
+        raise FlagServiceError(f"Training could not start: {exc}") from exc
     return row
 
 
-def _run(app: Flask, row_id: int, *, same_context: bool = False) -> None:
-    if same_context:
-        _train(app, row_id)
-        return
-    with app.app_context():
-        try:
-            _train(app, row_id)
-        finally:
-            db.session.remove()
-
-
-def _train(app: Flask, row_id: int) -> None:
-    row = db.session.get(FlagModel, row_id)
-    if row is None:  # pragma: no cover - deleted meanwhile
-        return
-    try:
-        training.run(row)
-    except Exception:  # recorded on the row by training.run; keep the server up
-        app.logger.exception("training flag model %s failed", row_id)
-
-
-def reap_stale(now: datetime | None = None) -> int:
-    """Mark runs that stopped reporting progress as failed (interrupted)."""
-    now = now or utcnow()
-    reaped = 0
-    for row in db.session.scalars(select(FlagModel).where(FlagModel.status == "training")):
-        stamp = (row.meta or {}).get("progress", {}).get("updated_at")
-        updated = datetime.fromisoformat(stamp) if stamp else row.created_at
-        if now - updated > STALE_AFTER:
-            row.status = "failed"
-            row.error = (
-                "Interrupted: the server stopped before training finished "
-                "(background training does not survive a restart yet). Train again."
-            )
-            reaped += 1
-    if reaped:
+@register(TRAIN, on_failed=lambda job, reason: _training_failed(job, reason))
+def _train(job: Job, report: Reporter) -> dict[str, Any]:
+    row = db.session.get(FlagModel, job.params["model_id"])
+    if row is None:
+        raise JobFailedError("The model version to train no longer exists.")
+    if row.status != "training":  # a retry after an unexpected error
+        row.status, row.error = "training", ""
         db.session.commit()
-    return reaped
+    training.run(row, progress=report.step)
+    if row.status == "failed":
+        raise JobFailedError(row.error)
+    return {
+        "summary": f"{row.target.capitalize()} v{row.version} trained on {row.meta.get('rows')} "
+        f"labelled interactions" + (" and activated." if row.active else "."),
+        "link": ["flags.model", {"model_id": row.id}],
+        "model_id": row.id,
+    }
+
+
+def _training_failed(job: Job, reason: str) -> None:
+    row = db.session.get(FlagModel, job.params.get("model_id"))
+    if row is not None and row.status == "training":
+        row.status = "failed"
+        row.error = reason
+        progress = {**(row.meta or {}).get("progress", {}), "stage": "failed", "percent": 100}
+        row.meta = {**row.meta, "progress": progress}
+
+
+def start_scoring_all(actor: User, target: str | None = None) -> Job:
+    """Queue scoring every interaction with the active model(s)."""
+    if not services.active_models(target):
+        raise FlagServiceError("No active model: train and activate one first.")
+    title = f"Score all interactions ({target or 'every active model'})"
+    try:
+        return runner.submit(SCORE_ALL, actor, title, {"target": target})
+    except runner.QueueUnavailableError as exc:
+        raise FlagServiceError(f"Scoring could not start: {exc}") from exc
+
+
+@register(SCORE_ALL)
+def _score_all(job: Job, report: Reporter) -> dict[str, Any]:
+    target = job.params.get("target")
+    total = services.count_to_score(all_interactions=True, target=target)
+    done = 0
+
+    def progress(n: int) -> None:
+        nonlocal done
+        done += n
+        report.step(f"scored {done} of {total}", 100 * done // max(total, 1))
+
+    report.step(f"scoring {total} interactions", 0)
+    try:
+        scored = services.score(all_interactions=True, target=target, progress=progress)
+    except FlagServiceError as exc:
+        raise JobFailedError(str(exc)) from exc
+    return {"summary": f"Scored {scored} interaction(s).", "scored": scored,
+            "link": ["flags.queue_page", {}]}  # fmt: skip

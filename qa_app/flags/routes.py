@@ -13,6 +13,7 @@ from qa_app.access import roles_required
 from qa_app.extensions import db
 from qa_app.flags import jobs, queue, services
 from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
+from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
 from qa_app.reviews.services import reviewable_scorecards, reviewers
 
@@ -112,7 +113,7 @@ def review(flag_id: int):
 @bp.route("/models")
 @roles_required(*LEADS)
 def models():
-    jobs.reap_stale()
+    runner.reap()
     targets = {target: services.versions(target) for target in services.TARGETS}
     return render_template(
         "flags/models.html",
@@ -167,6 +168,21 @@ def train():
             f"Training {row.target} v{row.version} started; this page shows its progress.", "info"
         )
     return redirect(url_for("flags.models"))
+
+
+@bp.route("/models/score-all", methods=["POST"])
+@roles_required(*LEADS)
+def score_all():
+    """Re-score every interaction with the active models, as a background job."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        job = jobs.start_scoring_all(current_user)
+    except services.FlagServiceError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("flags.models"))
+    flash(f"{job.title}: started; this page shows its progress.", "info")
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 @bp.route("/models/<int:model_id>/activate", methods=["POST"])

@@ -111,7 +111,12 @@ def activate(actor: User | None, row: FlagModel) -> FlagModel | None:
         "flag_model",
         row.id,
         {"target": row.target, "active_version": previous.version if previous else None},
-        {"target": row.target, "active_version": row.version},
+        {
+            "target": row.target,
+            "active_version": row.version,
+            # Going back to an older version is a rollback; said so in the trail.
+            "rollback": previous is not None and row.version < previous.version,
+        },
     )
     db.session.commit()
     return previous

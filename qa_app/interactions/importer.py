@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -27,10 +28,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from qa_app import audit
 from qa_app.extensions import db
-from qa_app.interactions import parsing
+from qa_app.interactions import parsing, redaction
 from qa_app.interactions.directory import Directory
 from qa_app.interactions.parsing import Record, Rejected, RowProblem
 from qa_app.models import Interaction, User, utcnow
+from qa_app.spreadsheet import neutralise
 
 BATCH_SIZE = 2000
 TABLE = Interaction.__table__
@@ -46,6 +48,7 @@ UPDATED_COLUMNS = (
     "escalated",
     "metadata",
     "imported_at",
+    "purged_at",  # a re-imported transcript is no longer purged
 )
 
 
@@ -138,16 +141,24 @@ def write_rejects(target: Path, rejects: list[Rejected]) -> None:
         columns.update(dict.fromkeys(item.raw))
     names = [c for c in columns if c not in ("row", "problems")] + ["row", "problems"]
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    # Written beside the target and renamed into place: a download (from any
+    # worker) never reads half a file. backslashreplace: a rejected JSON line may
+    # hold a lone surrogate ("\ud800"), which UTF-8 cannot encode; the file shows
+    # it as the escape instead.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with partial.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.DictWriter(handle, fieldnames=names)
-        writer.writeheader()
+        writer.writerow({name: neutralise(name) for name in names})
         for item in rejects:
             cells = {k: _cell(v) for k, v in item.raw.items() if k in names}
             cells["row"] = item.row
-            cells["problems"] = "; ".join(
-                f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
+            cells["problems"] = neutralise(
+                "; ".join(
+                    f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
+                )
             )
             writer.writerow(cells)
+    partial.replace(target)
 
 
 class _Run:
@@ -162,6 +173,9 @@ class _Run:
         self.preview_limit = 0
         self.summary = ImportSummary()
         self.now = utcnow()
+        # Redaction happens here, between reading and writing, so neither the
+        # database, the preview nor the rejects file ever holds the raw values.
+        self.policy = redaction.policy_from_config(current_app.config)
         self._upsert: Any = None
         self._postgres = False
 
@@ -171,6 +185,8 @@ class _Run:
         self._postgres = db.session.get_bind().dialect.name == "postgresql"
         for batch in _batches(parsing.read(stream, fmt)):
             records = [item for item in batch if isinstance(item, Record)]
+            for record in records:
+                record.transcript = redaction.redact_turns(record.transcript, self.policy)
             for item in batch:
                 if isinstance(item, Rejected):
                     self._reject(item)
@@ -194,6 +210,9 @@ class _Run:
         self.summary.rows += 1
         self.summary.rejected += 1
         if self.partial:
+            item.raw = {
+                key: _redact_raw(key, value, self.policy) for key, value in item.raw.items()
+            }
             self.rejects.append(item)
 
     def _accept(self, good: list[tuple[Record, dict[str, Any]]]) -> None:
@@ -251,6 +270,7 @@ class _Run:
                         row["escalated"],
                         _json(row["metadata"]),
                         row["imported_at"],
+                        row["purged_at"],
                     )
                 )
         return sum(1 for inserted in db.session.scalars(self._upsert) if inserted)
@@ -329,6 +349,7 @@ def _row(source: str, record: Record, values: dict[str, Any], now: Any) -> dict[
         "escalated": record.escalated,
         "metadata": record.meta,
         "imported_at": now,
+        "purged_at": None,
     }
 
 
@@ -347,10 +368,25 @@ def _beside(path_or_stream: Any) -> Path | None:
     return None
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
+def _redact_raw(key: str, value: Any, policy: redaction.Policy) -> Any:
+    """A rejected row's transcript (or unreadable JSON line) is redacted like a good one."""
+    if str(key).lower() not in ("transcript", "line"):
+        return value
+    if isinstance(value, str):
+        return redaction.redact(value, policy)
+    if isinstance(value, list):
+        return [
+            redaction.redact_turns([turn], policy)[0] if isinstance(turn, dict) else turn
+            for turn in value
+        ]
     return value
+
+
+def _cell(value: Any) -> Any:
+    """A rejected field as the rejects CSV shows it (opened in a spreadsheet)."""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise(value)
 
 
 def _facts(source: str, summary: ImportSummary) -> dict[str, Any]:

@@ -53,6 +53,10 @@ _UNPREFIXED = re.compile(
 _MAX = {"external_id": 120, "agent_email": 254, "team": 120, "customer_id": 120}
 # Long transcripts in one CSV cell are normal; the csv module's default cap is 128 KiB.
 _FIELD_LIMIT = 16 * 1024 * 1024
+_MAX_INT = 2_147_483_647  # the database's integer column
+# Characters no database text column takes: NUL, and lone UTF-16 surrogates
+# (which JSON's \ud800 escapes can produce).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,10 @@ def _read_csv(lines: _Lines) -> Iterator[Record | Rejected]:
     except StopIteration:
         yield Rejected(1, {}, [RowProblem(1, "", "The file is empty.")], fatal=True)
         return
+    except csv.Error as exc:  # e.g. a lone carriage return inside the header
+        message = f"The header row cannot be read as CSV: {exc}."
+        yield Rejected(1, {}, [RowProblem(1, "", message)], fatal=True)
+        return
     keys = [name.lower() if name.lower() in KNOWN else name for name in header]
     missing = [name for name in REQUIRED if name not in keys]
     if missing:
@@ -213,6 +221,10 @@ def _read_jsonl(lines: _Lines) -> Iterator[Record | Rejected]:
         except json.JSONDecodeError as exc:
             message = f"Not valid JSON: {exc.msg} at character {exc.colno}."
             yield Rejected(number, {"line": line.rstrip("\r\n")}, [RowProblem(number, "", message)])
+            continue
+        except RecursionError:
+            message = "Not valid JSON: nested too deeply."
+            yield Rejected(number, {"line": line[:200]}, [RowProblem(number, "", message)])
             continue
         if not isinstance(obj, dict):
             message = "Each line must be one JSON object ({...})."
@@ -261,6 +273,9 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         if escalated is None:
             bad("escalated", f"{text['escalated']!r} is not one of true/false/yes/no/1/0.")
     turns = transcript_parser(values.get("transcript"), bad)
+    for name, value in values.items():
+        if problem := _unstorable(value) or _unstorable(name):
+            bad(name if isinstance(name, str) else "", problem)
     if problems:
         return Rejected(row, raw, problems)
     meta = {k: v for k, v in values.items() if k not in KNOWN and v not in (None, "")}
@@ -279,6 +294,29 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         meta=meta,
         raw=raw,
     )
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why ``value`` (any JSON value) cannot be stored, or None.
+
+    Walks nested lists and dicts without recursion, so no nesting depth that
+    ``json.loads`` accepted can overflow the stack here."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if found := _UNSTORABLE.search(item):
+                char = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
+                return f"contains {char}, which cannot be stored; remove it."
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return "holds NaN or Infinity, which cannot be stored."
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _started_at(value: str, bad) -> datetime | None:
@@ -300,11 +338,16 @@ def _duration(value: Any, text: str, bad) -> int | None:
     if not text:
         return 0
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if text.isdigit() and text.isascii():
-        return int(text)
-    bad("duration_seconds", f"{text!r} is not a whole number of seconds (0 or more).")
-    return None
+        number = value
+    elif text.isdigit() and text.isascii():
+        number = int(text)
+    else:
+        bad("duration_seconds", f"{text!r} is not a whole number of seconds (0 or more).")
+        return None
+    if number > _MAX_INT:
+        bad("duration_seconds", f"{text[:20]} is too large; at most {_MAX_INT} seconds.")
+        return None
+    return number
 
 
 def _csat(value: Any, text: str, bad) -> int | None:
@@ -395,7 +438,9 @@ def _jsonl_transcript(value: Any, bad) -> list[dict[str, Any]] | None:
             return None
         start = turn.get("start_s")
         if start is not None and (
-            isinstance(start, bool) or not isinstance(start, int | float) or start < 0
+            isinstance(start, bool)
+            or not isinstance(start, int | float)
+            or not 0 <= start <= _MAX_INT  # NaN and infinities fail this too
         ):
             bad("transcript", f"{where}: start_s must be a number of seconds (0 or more) or null.")
             return None

@@ -17,11 +17,15 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import undefer
 
 from qa_app.access import roles_required, signed_in
+from qa_app.extensions import db
 from qa_app.flags import services as flag_services
-from qa_app.interactions import importer, parsing, services, uploads
+from qa_app.interactions import import_jobs, importer, parsing, services, uploads
 from qa_app.interactions.forms import ConfirmForm, FilterForm, UploadForm
+from qa_app.jobs import runner
+from qa_app.models import Job
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions")
 IMPORTERS = ("admin", "executive")
@@ -103,14 +107,30 @@ def upload():
 @roles_required(*IMPORTERS)
 def preview(token: str):
     saved = uploads.load(token, current_user)
+    return _state_of(saved, import_jobs.settle(saved))
+
+
+def _state_of(saved: uploads.Upload, job: Job | None):
+    """The upload's page for its state: imported (counts and rejects), importing
+    (the job's progress), or waiting for confirmation (after a failed job: why)."""
     if saved.status == "imported":
         stored = (saved.summary or {}).get("problems", [])
         problems = [parsing.RowProblem(*p) for p in stored]
-        return render_template("interactions/imported.html", upload=saved, problems=problems)
+        return render_template(
+            "interactions/imported.html",
+            upload=saved,
+            problems=problems,
+            has_rejects=_rejects(saved),
+        )
+    if saved.status == "importing":
+        return render_template("interactions/importing.html", upload=saved, job=job)
     result = importer.preview_file(saved.path, fmt=saved.fmt)
-    return render_template(
-        "interactions/preview.html", upload=saved, result=result, form=ConfirmForm()
-    )
+    failed = job is not None and job.status == "failed"
+    page = render_template(
+        "interactions/preview.html", upload=saved, result=result, form=ConfirmForm(),
+        failed=failed, job_error=job.error if failed else None,
+    )  # fmt: skip
+    return page, (422 if failed else 200)
 
 
 @bp.route("/import/<token>", methods=["POST"])
@@ -120,34 +140,34 @@ def confirm(token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if saved.status == "imported" or not uploads.claim(saved):
+    if saved.status != "pending" or not uploads.claim(saved):
         flash(
             "This file has already been imported (or its import is running); "
             "nothing was written again.",
             "warning",
         )
         return redirect(url_for("interactions.preview", token=token))
+    options = {
+        "partial": form.partial.data,
+        "create_agents": form.create_agents.data,
+        "create_teams": form.create_teams.data,
+    }
     try:
-        summary = importer.import_file(
-            saved.path,
-            source=saved.source,
-            fmt=saved.fmt,
-            partial=form.partial.data,
-            create_agents=form.create_agents.data,
-            create_teams=form.create_teams.data,
-            rejects_path=saved.rejects_path,
-            actor=current_user,
-        )
+        import_jobs.start(saved, current_user, options)
+    except runner.QueueUnavailableError as exc:
+        uploads.reopen(saved)
+        flash(f"The import could not start: {exc}", "danger")
+        return redirect(url_for("interactions.preview", token=token))
     except BaseException:
-        uploads.release(saved)
+        uploads.reopen(saved)
         raise
-    if not summary.written:
-        uploads.release(saved)  # nothing written: the user may retry with other options
-        return render_template(
-            "interactions/preview.html", upload=saved, result=summary, form=form, failed=True
-        ), 422
-    uploads.mark_imported(saved, _summary_facts(summary))
-    flash(f"Import finished: {summary.line()}.", "success")
+    job = import_jobs.settle(saved)  # immediate mode: already over
+    if saved.status == "importing":
+        flash("The import is running in the background; this page shows its progress.", "info")
+    elif saved.status == "imported":
+        flash(job.result.get("summary", "Import finished."), "success")
+    else:
+        return _state_of(saved, job)
     return redirect(url_for("interactions.preview", token=token))
 
 
@@ -155,22 +175,25 @@ def confirm(token: str):
 @roles_required(*IMPORTERS)
 def rejects(token: str):
     saved = uploads.load(token, current_user)
+    name = f"{Path(saved.filename).stem or 'import'}.rejects.csv"
+    if saved.job_id and not saved.has_rejects:
+        job = db.session.scalar(
+            db.select(Job).options(undefer(Job.output)).where(Job.id == saved.job_id)
+        )
+        if job is None or job.output is None:
+            abort(404)
+        return send_file(io.BytesIO(job.output), mimetype="text/csv", as_attachment=True,
+                         download_name=name)  # fmt: skip
     if not saved.has_rejects:
         abort(404)
-    name = f"{Path(saved.filename).stem or 'import'}.rejects.csv"
     # Read into memory (at most the size of the upload): a response holding an
     # open file would leak it if the client never reads the body.
     data = io.BytesIO(saved.rejects_path.read_bytes())
     return send_file(data, mimetype="text/csv", as_attachment=True, download_name=name)
 
 
-def _summary_facts(summary: importer.ImportSummary) -> dict:
-    return {
-        "created": summary.created,
-        "updated": summary.updated,
-        "rejected": summary.rejected,
-        "agents_created": len(summary.agents_created),
-        "teams_created": summary.teams_created,
-        "problems": [[p.row, p.column, p.message] for p in summary.problems[:1000]],
-        "problem_count": len(summary.problems),
-    }
+def _rejects(saved: uploads.Upload) -> bool:
+    if saved.has_rejects:
+        return True
+    job = db.session.get(Job, saved.job_id) if saved.job_id else None
+    return bool(job and job.status == "succeeded" and job.result.get("file"))

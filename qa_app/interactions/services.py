@@ -39,6 +39,8 @@ class Filters:
     csat_max: int | None = None
     escalated: str | None = None  # "yes" | "no" | "unknown"
     reviewed: str | None = None  # "yes" | "no"
+    started_after: datetime | None = None  # inclusive (the API's precise window)
+    started_before: datetime | None = None  # exclusive
 
 
 @dataclass
@@ -96,6 +98,10 @@ def _where(viewer: User, filters: Filters) -> list[Any]:
     if filters.date_to:
         end = datetime.combine(filters.date_to + timedelta(days=1), time(), UTC)
         conditions.append(Interaction.started_at < end)
+    if filters.started_after is not None:
+        conditions.append(Interaction.started_at >= filters.started_after)
+    if filters.started_before is not None:
+        conditions.append(Interaction.started_at < filters.started_before)
     if filters.csat_max is not None:
         conditions.append(Interaction.csat <= filters.csat_max)
     if filters.escalated == "yes":
@@ -125,8 +131,11 @@ def list_page(
     query = (
         db.select(
             Interaction.id,
+            Interaction.source,
             Interaction.external_id,
             Interaction.channel,
+            Interaction.agent_id,
+            Interaction.team_id,
             Interaction.started_at,
             Interaction.duration_seconds,
             Interaction.csat,

@@ -1,5 +1,8 @@
 """Uploaded files waiting between preview and confirm, in ``instance/uploads/``.
 
+Confirming hands a copy of the file to an import job (stored with the job, so a
+worker on another machine can read it); the upload remembers the job's id.
+
 Each upload is ``<token>.data`` plus ``<token>.json`` (owner, name, format,
 status, summary). The token is random and bound to the uploading user: any
 other user gets a 404. Confirming takes ``<token>.claim`` with ``O_EXCL``, so
@@ -34,8 +37,9 @@ class Upload:
     source: str
     size: int
     created_at: str
-    status: str = "pending"  # "pending" | "imported"
+    status: str = "pending"  # "pending" | "importing" (job_id runs it) | "imported"
     summary: dict[str, Any] | None = None
+    job_id: int | None = None
 
     @property
     def path(self) -> Path:
@@ -112,6 +116,20 @@ def claim(upload: Upload) -> bool:
 
 def release(upload: Upload) -> None:
     (root() / f"{upload.token}.claim").unlink(missing_ok=True)
+
+
+def mark_importing(upload: Upload, job_id: int) -> None:
+    upload.status = "importing"
+    upload.job_id = job_id
+    upload.save_meta()
+
+
+def reopen(upload: Upload) -> None:
+    """The import wrote nothing: the user may confirm again with other options."""
+    upload.status = "pending"
+    upload.job_id = None
+    upload.save_meta()
+    release(upload)
 
 
 def mark_imported(upload: Upload, summary: dict[str, Any]) -> None:

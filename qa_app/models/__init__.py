@@ -1,5 +1,6 @@
 """The persistent data model. Importing this package registers every table."""
 
+from qa_app.models.api_token import ApiToken
 from qa_app.models.audit import AuditEvent
 from qa_app.models.calibration import (
     CalibrationItem,
@@ -11,9 +12,11 @@ from qa_app.models.evaluation import Answer, Evaluation
 from qa_app.models.feedback import CoachingItem, CoachingSession, Dispute, DisputeItem
 from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
+from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
+from qa_app.models.security import SignInAttempt
 from qa_app.models.types import (
     CHANNELS,
     EVALUATION_KINDS,
@@ -27,9 +30,11 @@ __all__ = [
     "CHANNELS",
     "EVALUATION_KINDS",
     "EVALUATION_STATUSES",
+    "JOB_STATUSES",
     "ROLES",
     "SCORECARD_STATUSES",
     "Answer",
+    "ApiToken",
     "Assignment",
     "AuditEvent",
     "CalibrationItem",
@@ -44,10 +49,12 @@ __all__ = [
     "Flag",
     "FlagModel",
     "Interaction",
+    "Job",
     "Notification",
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",
+    "SignInAttempt",
     "Team",
     "User",
     "utcnow",

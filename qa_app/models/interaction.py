@@ -48,6 +48,8 @@ class Interaction(db.Model):
     # "metadata" is reserved by declarative classes, hence the attribute name.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType, default=dict)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the retention period emptied the transcript (qa_app/privacy/retention.py).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     agent: Mapped[User] = relationship(foreign_keys=[agent_id])
     team: Mapped[Team | None] = relationship()

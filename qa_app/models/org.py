@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id stored in sessions and remember-me cookies: changing the
+    # password bumps it, which ends every other session of the account.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     hired_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -48,7 +51,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Store the hash and end the account's existing sessions."""
         self.password_hash = generate_password_hash(password, method=method)
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: ``"<id>:<session_version>"``."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:

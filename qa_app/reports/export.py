@@ -15,17 +15,11 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from qa_app.spreadsheet import neutralise, text_cell
+
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _plain(value: Any) -> Any:
@@ -56,15 +50,9 @@ def to_csv(table: pd.DataFrame) -> bytes:
 def to_xlsx(table: pd.DataFrame, title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Report")
-    sheet.append([_text(sheet, str(c)) for c in table.columns])
+    sheet.append([text_cell(sheet, str(c)) for c in table.columns])
     for row in table.itertuples(index=False):
-        sheet.append([_text(sheet, v) if isinstance(v, str) else v for v in map(_plain, row)])
+        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in map(_plain, row)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _text(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # never a formula, whatever the first character
-    return cell

@@ -5,11 +5,24 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from qa_app.access import roles_required
+from qa_app.jobs import runner
 from qa_app.models import utcnow
-from qa_app.reports import export, review, services
+from qa_app.reports import export, export_jobs, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -94,6 +107,13 @@ def evaluations():
     drill = drill_from(request.args)
     fmt = request.args.get("format")
     if fmt in FORMATS:
+        count = services.evaluation_count(filters, drill)
+        if count > export_jobs.threshold():  # too large for a request: offer a job
+            return render_template(
+                "reports/export_job.html", tab="evaluations", form=form, filters=filters,
+                fmt=fmt, count=count, threshold=export_jobs.threshold(),
+                back=url_for("reports.evaluations", **_args_without("format")),
+            )  # fmt: skip
         rows, _ = services.evaluation_rows(filters, drill, page=None)
         return _download(rows, "evaluations", fmt)
     page = max(1, request.args.get("page", 1, type=int) or 1)
@@ -103,6 +123,24 @@ def evaluations():
         "reports/evaluations.html", tab="evaluations", form=form, filters=filters, drill=drill,
         rows=rows, total=total, page=page, pages=pages,
     )  # fmt: skip
+
+
+@bp.route("/evaluations/export.<fmt>", methods=["POST"])
+@roles_required(*EXECUTIVES)
+def export_job(fmt: str):
+    """Prepare a large export of the evaluations list in the background."""
+    if fmt not in FORMATS:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    _, filters = _filters()
+    count = services.evaluation_count(filters, drill_from(request.args))
+    try:
+        job = export_jobs.start(current_user, fmt, request.args.to_dict(), count)
+    except runner.QueueUnavailableError as exc:
+        flash(f"The export could not start: {exc}", "danger")
+        return redirect(url_for("reports.evaluations", **_args_without()))
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 @bp.route("/export/<table>.<fmt>")
@@ -138,6 +176,10 @@ def periodic_review():
         "reports/review.html", form=form, report=review.build(form.team.data, period),
         team_name=_team_name(filter_form, form.team.data),
     )  # fmt: skip
+
+
+def _args_without(*names: str) -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k not in names}
 
 
 def _missing(value) -> bool:

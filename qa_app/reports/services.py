@@ -189,6 +189,22 @@ def _utc(value: datetime) -> datetime:
 PER_PAGE = 50
 
 
+def evaluation_count(filters: Filters, drill: Drill) -> int:
+    """How many evaluations the drill-down list (and its export) holds."""
+    source, conds = queries.counted(filters)
+    conds += queries.drill_conditions(drill, threshold_expr())
+    queries.analytic()
+    return _count(source, conds)
+
+
+def _count(source, conds) -> int:
+    return int(
+        db.session.execute(
+            sa.select(sa.func.count()).select_from(source).where(*conds)
+        ).scalar_one()
+    )
+
+
 def evaluation_rows(
     filters: Filters, drill: Drill, *, page: int | None = 1
 ) -> tuple[pd.DataFrame, int]:
@@ -219,9 +235,8 @@ def evaluation_rows(
         .where(*conds)
         .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
     )
-    count_query = sa.select(sa.func.count()).select_from(source).where(*conds)
     queries.analytic()
-    total = int(db.session.execute(count_query).scalar_one())
+    total = _count(source, conds)
     if page is not None:
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     rows = queries.frame(query)

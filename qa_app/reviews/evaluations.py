@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 import scorecards
@@ -73,6 +74,33 @@ def card_for(version: ScorecardVersion) -> scorecards.Scorecard:
 
 
 _CACHE: dict[tuple, scorecards.Scorecard] = {}
+
+
+def get_for_scoring(evaluation_id: int, *, page: bool = True) -> Evaluation | None:
+    """The evaluation with everything a scoring request reads, in two queries
+    rather than six: the interaction and its agent, the pinned version and the
+    answers, each with only the columns used (the version's definition is read
+    once per process by ``card_for``; the transcript only when a ``page`` shows
+    it). Anything else is still loaded on first access."""
+    shown = (Interaction.external_id, Interaction.csat, Interaction.transcript) if page else ()
+    interaction = joinedload(Evaluation.interaction).load_only(
+        Interaction.channel, Interaction.started_at, Interaction.agent_id, *shown
+    )
+    if page:
+        interaction = interaction.joinedload(Interaction.agent).load_only(User.name)
+    return db.session.get(
+        Evaluation,
+        evaluation_id,
+        options=[
+            interaction,
+            joinedload(Evaluation.scorecard_version).load_only(
+                ScorecardVersion.scorecard_id,
+                ScorecardVersion.number,
+                ScorecardVersion.published_at,
+            ),
+            selectinload(Evaluation.answers),
+        ],
+    )
 
 
 def start(

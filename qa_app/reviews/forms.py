@@ -73,6 +73,26 @@ def scoring_form(card: scorecards.Scorecard, **kwargs: Any) -> ScoringBase:
     return scoring_form_class(card)(**kwargs)
 
 
+@lru_cache(maxsize=128)
+def radio_choices(card: scorecards.Scorecard) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Question key -> (value, label) of each radio button, in the form's order
+    (the n-th is ``answer_<key>-<n>``, as WTForms numbers them).
+
+    The scoring page writes its inputs from this instead of rendering ~100
+    WTForms widgets per request: the form still validates every post.
+    """
+    labels: dict[str, tuple[tuple[str, str], ...]] = {}
+    for q in card.questions():
+        if q.kind == "text":
+            continue
+        named = {str(o.key): o.label for o in q.options} if q.kind == "choice" else {}
+        labels[q.key] = tuple(
+            (c.value, "N/A" if c.value == "na" else named.get(c.value, c.value.capitalize()))
+            for c in _choices(q)
+        )
+    return labels
+
+
 class RuleForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     scorecard_id = SelectField("Scorecard", coerce=int, validators=[DataRequired()])

@@ -38,7 +38,10 @@ def queue():
         reviewer_id = current_user.id if current_user.role == "executive" else None
     items = services.queue(reviewer_id)
     form = ReassignForm()
-    form.reviewer_id.choices = [SelectChoice(u.id, u.name) for u in services.reviewers()]
+    # Only leads see the reassign controls: a reviewer's queue does not load
+    # every reviewer's account.
+    choices = services.reviewers() if everyone else []
+    form.reviewer_id.choices = [SelectChoice(u.id, u.name) for u in choices]
     return render_template(
         "reviews/queue.html",
         items=items,
@@ -46,7 +49,7 @@ def queue():
         drafts=services.my_drafts(current_user.id),
         everyone=everyone,
         reviewer_id=reviewer_id,
-        reviewer_choices=services.reviewers(),
+        reviewer_choices=choices,
         form=form,
         calibrations=_pending_calibrations(current_user),
         now=utcnow(),

@@ -10,7 +10,7 @@ from qa_app.access import roles_required, signed_in
 from qa_app.extensions import db
 from qa_app.models import Evaluation
 from qa_app.reviews import evaluations, policy
-from qa_app.reviews.forms import scoring_form
+from qa_app.reviews.forms import radio_choices, scoring_form
 from qa_app.reviews.routes import REVIEWERS, bp
 
 STALE = (
@@ -19,8 +19,10 @@ STALE = (
 )
 
 
-def _editable(evaluation_id: int) -> Evaluation:
-    evaluation = db.get_or_404(Evaluation, evaluation_id)
+def _editable(evaluation_id: int, *, page: bool = True) -> Evaluation:
+    evaluation = evaluations.get_for_scoring(evaluation_id, page=page)
+    if evaluation is None:
+        abort(404)
     if not policy.can_view(current_user, evaluation):
         abort(404)
     if not policy.can_edit(current_user, evaluation):
@@ -34,11 +36,15 @@ def _after_submit(evaluation: Evaluation) -> str:
     return url_for("reviews.evaluation", evaluation_id=evaluation.id)
 
 
-def _render(evaluation, form, card, result, status=200, problems=None):
+def _render(evaluation, form, card, result, status=200, problems=None, values=None):
+    """The scoring page with the posted ``form`` (and its errors), or with
+    ``values`` (field name -> value) read from the stored evaluation."""
     return render_template(
         "reviews/score.html",
         evaluation=evaluation,
-        form=form,
+        values=values if values is not None else form.data,
+        errors=form.errors if form is not None else {},
+        choices=radio_choices(card),
         card=card,
         result=result,
         interaction=evaluation.interaction,
@@ -49,7 +55,7 @@ def _render(evaluation, form, card, result, status=200, problems=None):
 @bp.route("/evaluations/<int:evaluation_id>/score", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def score(evaluation_id: int):
-    evaluation = _editable(evaluation_id)
+    evaluation = _editable(evaluation_id, page=request.method == "GET")
     card = evaluations.card_for(evaluation.scorecard_version)
     if request.method == "GET":
         data = {
@@ -57,17 +63,19 @@ def score(evaluation_id: int):
             for k, v in evaluation.answer_map().items()
         }
         data |= {f"comment_{a.question_key}": a.comment for a in evaluation.answers}
-        form = scoring_form(
-            card,
-            data=data | {"lock_version": evaluation.lock_version, "comment": evaluation.comment},
-        )
+        data |= {"lock_version": evaluation.lock_version, "comment": evaluation.comment}
         missing = {
             key: "Required: choose an answer."
             for key in request.args.get("missing", "").split(",")
             if key
         }
         return _render(
-            evaluation, form, card, evaluations.card_result(evaluation), problems=missing
+            evaluation,
+            None,
+            card,
+            evaluations.card_result(evaluation),
+            problems=missing,
+            values=data,
         )
     form = scoring_form(card)
     submit = request.form.get("action") == "submit" or evaluation.status == "submitted"
@@ -126,7 +134,7 @@ def autosave(evaluation_id: int):
     """Called by the page while the reviewer works: saves a draft (never a
     submitted evaluation, whose edits need an explicit save) and returns the
     engine's running score."""
-    evaluation = _editable(evaluation_id)
+    evaluation = _editable(evaluation_id, page=False)
     card = evaluations.card_for(evaluation.scorecard_version)
     form = scoring_form(card)
     if not form.validate_on_submit():

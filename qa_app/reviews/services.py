@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from qa_app import audit
 from qa_app.extensions import db
@@ -58,8 +59,27 @@ class QueueCounts:
 
 
 def queue(reviewer_id: int | None) -> list[Assignment]:
-    """Open assignments by due date (None = everyone's), with interaction and agent."""
-    query = select(Assignment).where(Assignment.status == "open")
+    """Open assignments by due date (None = everyone's), with interaction, agent
+    and scorecard loaded in the same query (the page shows them on every row)."""
+    query = (
+        select(Assignment)
+        .where(Assignment.status == "open")
+        .options(
+            joinedload(Assignment.interaction)
+            .load_only(
+                Interaction.id,
+                Interaction.external_id,
+                Interaction.started_at,
+                Interaction.channel,
+                Interaction.agent_id,
+            )
+            .joinedload(Interaction.agent),
+            joinedload(Assignment.scorecard_version)
+            .load_only(ScorecardVersion.number, ScorecardVersion.scorecard_id)
+            .joinedload(ScorecardVersion.scorecard)
+            .load_only(Scorecard.name),
+        )
+    )
     if reviewer_id is not None:
         query = query.where(Assignment.reviewer_id == reviewer_id)
     query = query.order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
@@ -81,6 +101,13 @@ def my_drafts(reviewer_id: int) -> list[Evaluation]:
             Evaluation.reviewer_id == reviewer_id,
             Evaluation.status == "draft",
             Evaluation.calibration_session_id.is_(None),
+        )
+        .options(
+            joinedload(Evaluation.interaction).load_only(Interaction.external_id),
+            joinedload(Evaluation.scorecard_version)
+            .load_only(ScorecardVersion.scorecard_id)
+            .joinedload(ScorecardVersion.scorecard)
+            .load_only(Scorecard.name),
         )
         .order_by(Evaluation.updated_at.desc())
         .limit(100)

@@ -121,7 +121,7 @@ def _channel(definition: dict[str, Any]) -> str:
 def parse_upload(text: str) -> tuple[dict[str, Any] | None, list[scorecards.Problem]]:
     """A definition from an uploaded YAML/JSON text, or every problem in it."""
     try:
-        card = scorecards.load(text)
+        card = scorecards.load_text(text)  # never a path on this server
     except scorecards.ScorecardError as exc:
         return None, exc.problems
     return scorecards.to_dict(card), []
@@ -190,6 +190,7 @@ def publish(actor: User, card: Scorecard, lock_version: str | int | None) -> Sco
         raise PublishError(problems)
     canonical = scorecards.to_dict(scorecards.from_dict(card.draft_definition))
     latest = latest_version(card)
+    before = {"status": card.status, "version": latest.number if latest else None}
     new = ScorecardVersion(
         scorecard_id=card.id,
         number=(latest.number + 1) if latest else 1,
@@ -209,8 +210,12 @@ def publish(actor: User, card: Scorecard, lock_version: str | int | None) -> Sco
         "scorecard.published",
         "scorecard",
         card.id,
-        None,
-        {"version": new.number, "questions": len(scorecards.from_dict(canonical).questions())},
+        before,
+        {
+            "status": "published",
+            "version": new.number,
+            "questions": len(scorecards.from_dict(canonical).questions()),
+        },
     )
     db.session.commit()
     return new

@@ -23,7 +23,7 @@ from flask_migrate import upgrade
 from qa_app import create_app
 from qa_app.extensions import db
 from qa_app.models import User
-from tests.qa_app.helpers import TEST_CONFIG, Factory, sign_in
+from tests.qa_app.helpers import TEST_CONFIG, Factory, JobQueue, sign_in
 
 BACKEND = os.environ.get("QA_TEST_DB", "sqlite")
 
@@ -111,6 +111,12 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def job_queue(app: Flask) -> JobQueue:
+    """Jobs queue up instead of running in the request; ``job_queue.work()`` runs them."""
+    return JobQueue(app)
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 import scorecards
@@ -18,6 +20,10 @@ TEST_CONFIG: dict[str, Any] = {
     "SECRET_KEY": "test-only-secret",
     # Fast hashing: the real method (scrypt) costs ~50 ms per sign-in.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    # Background jobs run inside the request, in memory (no queue file, no Redis).
+    "JOBS_IMMEDIATE": True,
+    "REDIS_URL": None,
+    "JOB_RETRY_DELAY": 0,
 }
 
 
@@ -130,3 +136,34 @@ class Factory:
             )
         db.session.commit()
         return card
+
+
+class JobQueue:
+    """Jobs wait in an in-memory queue instead of running inside the request;
+    ``work()`` then runs them as the worker process does: in another thread,
+    with its own application context and database session."""
+
+    def __init__(self, app: Flask) -> None:
+        from qa_app.jobs import queue
+
+        self.huey = queue.install(app, queue.build(app, memory=True, immediate=False))
+
+    def pending(self) -> int:
+        return self.huey.pending_count()
+
+    def work(self) -> int:
+        """Run every queued task (and retries queued meanwhile); the number run."""
+        ran = 0
+
+        def drain() -> None:
+            nonlocal ran
+            while (task := self.huey.dequeue()) is not None:
+                self.huey.execute(task)
+                ran += 1
+
+        worker = threading.Thread(target=drain, name="test-job-worker")
+        worker.start()
+        worker.join(120)
+        assert not worker.is_alive(), "the job worker did not finish"
+        db.session.expire_all()
+        return ran

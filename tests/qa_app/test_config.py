@@ -3,8 +3,12 @@
 import os
 import stat
 
+import pytest
+from flask import request
+
 from qa_app import create_app
-from qa_app.config import instance_secret, normalise_database_url
+from qa_app.access import public
+from qa_app.config import ConfigError, instance_secret, normalise_database_url
 
 
 def test_secret_is_generated_once_with_owner_only_permissions(tmp_path):
@@ -42,3 +46,79 @@ def test_database_url_forms_are_normalised_to_psycopg3():
     assert normalise_database_url("postgresql://a@b/c") == "postgresql+psycopg://a@b/c"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
     assert normalise_database_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
+
+
+# --- production (QA_ENV=production) ------------------------------------------
+
+PRODUCTION_ENV = {
+    "QA_ENV": "production",
+    "SECRET_KEY": "a-long-shared-secret",
+    "DATABASE_URL": "postgresql://qa@db.example/qa",
+}
+
+
+def _production_app(monkeypatch, **env):
+    for key in ("QA_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "QA_PROXY_COUNT"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in (PRODUCTION_ENV | env).items():
+        if value is None:
+            monkeypatch.delenv(key, raising=False)
+        else:
+            monkeypatch.setenv(key, value)
+    return create_app()
+
+
+def test_production_turns_on_secure_cookies_https_urls_and_one_trusted_proxy(monkeypatch):
+    app = _production_app(monkeypatch, REDIS_URL="redis://cache.example:6379/0")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["PREFERRED_URL_SCHEME"] == "https"
+    assert app.config["PROXY_COUNT"] == 1
+    assert app.config["SECRET_KEY"] == "a-long-shared-secret"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://qa@db.example/qa"
+    assert app.config["REDIS_URL"] == "redis://cache.example:6379/0"
+
+
+def test_development_keeps_plain_cookies_and_trusts_no_proxy_header(monkeypatch):
+    monkeypatch.delenv("QA_ENV", raising=False)
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.config["PROXY_COUNT"] == 0
+    assert app.config["REDIS_URL"] is None
+    seen = _probe(app, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+    assert seen == {"scheme": "http", "remote_addr": "127.0.0.1"}
+
+
+def _probe(app, headers: dict[str, str]) -> dict[str, str]:
+    """What a view sees of the request's scheme and client address."""
+    seen: dict[str, str] = {}
+
+    @public
+    def probe():
+        seen.update(scheme=request.scheme, remote_addr=request.remote_addr)
+        return "ok"
+
+    app.add_url_rule("/probe", "probe", probe)
+    assert app.test_client().get("/probe", headers=headers).status_code == 200
+    return seen
+
+
+def test_production_takes_scheme_and_client_address_from_the_configured_proxies(monkeypatch):
+    app = _production_app(monkeypatch, QA_PROXY_COUNT="2")
+    seen = _probe(
+        app, {"X-Forwarded-Proto": "https,https", "X-Forwarded-For": "198.51.100.7, 10.0.0.2"}
+    )
+    # Two proxies: the address the outer proxy saw, not a forged first entry.
+    assert seen == {"scheme": "https", "remote_addr": "198.51.100.7"}
+
+
+def test_production_without_secret_key_or_database_url_refuses_to_start(monkeypatch):
+    with pytest.raises(ConfigError) as refused:
+        _production_app(monkeypatch, SECRET_KEY=None, DATABASE_URL=None)
+    message = str(refused.value)
+    assert "SECRET_KEY" in message and "DATABASE_URL" in message
+    with pytest.raises(ConfigError, match="DATABASE_URL") as refused:
+        _production_app(monkeypatch, DATABASE_URL=None)
+    assert "SECRET_KEY" not in str(refused.value)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        _production_app(monkeypatch, SECRET_KEY=None)

@@ -10,9 +10,8 @@ def test_unknown_page_is_a_friendly_404(client):
 def test_api_paths_get_json_error_bodies(client):
     response = client.get("/api/v1/nothing")
     assert response.status_code == 404
-    assert response.get_json() == {
-        "error": {"code": 404, "message": response.json["error"]["message"]}
-    }
+    body = response.get_json()
+    assert body == {"code": "not_found", "message": body["message"]} and body["message"]
 
 
 def test_wrong_method_is_405_not_500(client):
@@ -43,3 +42,9 @@ def test_unexpected_exception_gives_friendly_500(app, client_as):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Something went wrong" in body and "kaboom" not in body
+
+
+def test_an_id_beyond_any_column_is_not_found_not_a_crash(client_as):
+    """Ids are 32-bit columns; a huge number in a URL would overflow SQLite's driver."""
+    response = client_as("admin").get("/interactions/99999999999999999999")
+    assert response.status_code == 404

@@ -7,6 +7,7 @@ automatically; a route with an id parameter needs a sample id in SAMPLE_IDS.
 import pytest
 
 from qa_app.access import PUBLIC, view_access
+from qa_app.api import tokens
 from qa_app.models import ROLES
 from tests.qa_app.helpers import csrf_token
 from tests.qa_app.interactions.support import sample_upload
@@ -23,6 +24,11 @@ EXPECTED = {
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.teams": {"admin"},
+    "audit.index": {"admin"},
+    "audit.export": {"admin"},
+    "privacy.my_data": {"agent"},
+    "privacy.export_user": {"admin"},
+    "privacy.retention_page": {"admin"},
     "scorecards.index": {"admin", "executive", "reviewer"},
     "scorecards.detail": {"admin", "executive", "reviewer"},
     "scorecards.version": {"admin", "executive", "reviewer"},
@@ -100,6 +106,27 @@ EXPECTED = {
     "flags.status": {"admin", "executive"},
     "flags.train": {"admin", "executive"},
     "flags.activate": {"admin", "executive"},
+    "flags.score_all": {"admin", "executive"},
+    "reports.export_job": {"admin", "executive"},
+    "jobs.index": ALL,
+    "jobs.detail": ALL,
+    "jobs.status": ALL,
+    "jobs.download": ALL,
+    "tokens.index": ALL,
+    "tokens.revoke": ALL,
+    "tokens.everyone": {"admin"},
+    "api_docs.openapi_json": PUBLIC,
+    "api_docs.reference": PUBLIC,
+    # The API: the same rules as the pages, checked with each role's bearer token.
+    "api_interactions.upsert": {"admin", "executive"},
+    "api_interactions.list": ALL,
+    "api_interactions.detail": ALL,
+    "api_evaluations.list": ALL,
+    "api_evaluations.detail": ALL,
+    "api_scorecards.list": {"admin", "executive", "reviewer"},
+    "api_scorecards.version": {"admin", "executive", "reviewer"},
+    "api_calibration.results": {"admin", "executive", "reviewer"},
+    "api_flags.list": {"admin", "executive", "reviewer"},
 }
 
 QUERY_ARGS = {"old", "new", "interaction_id"}
@@ -111,6 +138,12 @@ OWNED = {"reviews.start_assignment": {"reviewer"}}
 OWNED |= {f"interactions.{name}": {"admin"} for name in ("preview", "confirm", "rejects")}
 # A notification is its recipient's only (the sample one: the agent's).
 OWNED |= {"inbox.follow": {"agent"}}
+# A job is seen by its owner and admins; its file is downloaded by its owner only
+# (the sample job: the executive's finished export).
+OWNED |= {"jobs.detail": {"admin", "executive"}, "jobs.status": {"admin", "executive"}}
+OWNED |= {"jobs.download": {"executive"}}
+# An API token is revoked by its owner (the sample one: the agent's) or an admin.
+OWNED |= {"tokens.revoke": {"agent", "admin"}}
 
 # Routes whose purpose would be undone by calling them in the matrix.
 SKIP_POST = {"auth.logout", "auth.login"}
@@ -127,8 +160,10 @@ def _samples(users, make):
         "key": "greeting",
         "action": "up",
         "token": sample_upload(users["admin"]),
+        "token_id": tokens.create(users["agent"], "matrix sample").token.id,
         **review,
         **_flag_samples(users, make),
+        "job_id": _job_sample(users),
     }
     overrides = {
         "scorecards.edit_section": {"key": "opening"},
@@ -136,8 +171,11 @@ def _samples(users, make):
         "scorecards.lifecycle": {"action": "discard"},
         "scorecards.diff": {"old": 1, "new": 1},
         "reports.export_table": {"table": "questions", "fmt": "csv"},
+        "reports.export_job": {"fmt": "csv"},
     }
     overrides |= _calibration_samples(users, make, card)
+    # The API's calibration results: the same (open, so 409) session.
+    overrides["api_calibration.results"] = overrides["calibration.session"]
     overrides |= _feedback_samples(users, make, card)
     return lambda endpoint: defaults | overrides.get(endpoint, {})
 
@@ -234,6 +272,24 @@ def _flag_samples(users, make):
     return {"model_id": model.id, "flag_id": flag.id}
 
 
+def _job_sample(users):
+    """The executive's finished export job, with its file."""
+    from qa_app.extensions import db
+    from qa_app.models import Job
+
+    job = Job(
+        kind="reports.export",
+        title="Export",
+        owner_id=users["executive"].id,
+        status="succeeded",
+        result={"file": {"name": "x.csv", "mimetype": "text/csv"}},
+        output=b"a,b\r\n",
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
 def _review_samples(users, make, card):
     """A submitted evaluation of the agent, an open assignment, a rule."""
     from qa_app.extensions import db
@@ -302,6 +358,8 @@ def _url(app, rule, samples):
 def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as, client, role):
     visitor = client_as(role) if role else client
     samples = _samples(users, make)
+    # The API ignores the session: each role calls it with its own token.
+    bearer = {"Authorization": f"Bearer {tokens.create(users[role], 'm').secret}"} if role else {}
     checked = 0
     for rule in _rules(app):
         allowed = view_access(app, rule.endpoint)
@@ -309,11 +367,15 @@ def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as,
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if method != "GET" and rule.endpoint in SKIP_POST:
                 continue
+            headers = bearer if url.startswith("/api/") else {}
             if method == "GET":
-                response = visitor.get(url)
+                response = visitor.get(url, headers=headers)
             else:
                 response = visitor.open(
-                    url, method=method, data={"csrf_token": csrf_token(visitor, "/")}
+                    url,
+                    method=method,
+                    data={"csrf_token": csrf_token(visitor, "/")},
+                    headers=headers,
                 )
             checked += 1
             where = f"{method} {url} as {role or 'visitor'}"

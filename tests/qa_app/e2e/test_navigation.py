@@ -18,8 +18,11 @@ NAVIGATION = {
         "Calibration",
         "Reports",
         "Models",
+        "Jobs",
         "Users",
         "Teams",
+        "Audit trail",
+        "Retention",
     ],
     "executive": [
         "Home",
@@ -33,6 +36,7 @@ NAVIGATION = {
         "Coaching",
         "Reports",
         "Models",
+        "Jobs",
     ],
     "reviewer": [
         "Home",

@@ -1,4 +1,4 @@
-"""Flagging tests train synchronously and cheaply."""
+"""Flagging tests train cheaply, inside the request (TEST_CONFIG runs jobs immediately)."""
 
 import pytest
 
@@ -9,4 +9,4 @@ from tests.qa_app.flags.support import FAST
 def _fast_sync_training(request):
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
-        app.config.update(FLAG_TRAINING_SYNC=True, FLAG_TRAIN_OPTIONS=dict(FAST))
+        app.config.update(FLAG_TRAIN_OPTIONS=dict(FAST))

@@ -143,3 +143,25 @@ def test_a_new_import_is_scored_by_the_active_model(app, users, tmp_path):
     assert (summary.created, summary.flagged) == (1, 1)
     flag = db.session.scalar(select(Flag))
     assert flag.interaction.external_id == "n-1" and 0 <= flag.probability <= 1
+
+
+def test_score_all_from_the_models_page_runs_as_a_job(app, users, client_as, job_queue):
+    from qa_app.models import Job
+    from tests.qa_app.helpers import post_form
+
+    executive = client_as("executive")
+    refused = post_form(executive, "/flags/models/score-all", {}, follow_redirects=True)
+    assert "No active model" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Job)) is None
+
+    load_interactions([users["agent"]], n=30)
+    add_model()
+    started = post_form(executive, "/flags/models/score-all", {})
+    job = db.session.scalar(select(Job))
+    assert started.headers["Location"] == f"/jobs/{job.id}" and job.status == "queued"
+    assert _count() == 0  # the request did not score
+    job_queue.work()
+    job = db.session.get(Job, job.id)
+    assert job.status == "succeeded" and job.result["scored"] == 30 and _count() == 30
+    assert "Scored 30 interaction(s)." in executive.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-testid="score-all"' in executive.get("/flags/models").get_data(as_text=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import numpy as np
@@ -10,7 +9,8 @@ from sqlalchemy import func, select
 
 from qa_app.extensions import db
 from qa_app.flags import jobs, services, training
-from qa_app.models import AuditEvent, Flag, FlagModel, Interaction, utcnow
+from qa_app.jobs import runner
+from qa_app.models import AuditEvent, Flag, FlagModel, Interaction, Job, utcnow
 from tests.qa_app.flags.support import load_interactions
 from tests.qa_app.helpers import post_form
 
@@ -106,32 +106,40 @@ def test_page_refuses_a_second_run_while_one_is_training(app, client_as, users):
     assert db.session.scalar(select(func.count()).select_from(FlagModel)) == 1
 
 
-def test_background_thread_trains_with_its_own_context(app, users, monkeypatch):
-    app.config["FLAG_TRAINING_SYNC"] = False
-    seen: list[int] = []
-    done = threading.Event()
-
-    def fake_run(row, progress=None):
-        seen.append(row.id)
-        row.status = "failed"
-        row.error = "stopped by the test"
-        db.session.commit()
-        done.set()
-        return row
-
-    monkeypatch.setattr(training, "run", fake_run)
+def test_the_request_returns_at_once_and_a_worker_trains(app, users, make, job_queue):
+    load_interactions(_agents(users, make))
     row = jobs.start_training("escalation", None, users["executive"])
-    assert row.status == "training"  # the request returns at once
-    assert done.wait(10)
-    db.session.expire_all()
-    assert seen == [row.id] and db.session.get(FlagModel, row.id).error == "stopped by the test"
+    assert row.status == "training" and job_queue.pending() == 1  # the request returns at once
+    job = db.session.get(Job, row.meta["job_id"])
+    assert (
+        job.status == "queued" and job.kind == jobs.TRAIN and job.owner_id == users["executive"].id
+    )
+
+    assert job_queue.work() == 1  # in another thread, with its own context and session
+    row, job = db.session.get(FlagModel, row.id), db.session.get(Job, job.id)
+    assert row.status == "ready" and row.active and row.meta["progress"]["percent"] == 100
+    assert job.status == "succeeded" and job.attempts == 1 and job.progress == 100
+    assert job.result["model_id"] == row.id and "trained on" in job.result["summary"]
 
 
-def test_a_run_that_stopped_reporting_is_marked_interrupted(app, users):
-    row = training.new_model_row("coaching", None, None)
-    assert jobs.reap_stale(utcnow() + jobs.STALE_AFTER + timedelta(minutes=1)) == 1
-    assert row.status == "failed" and "does not survive a restart" in row.error
-    assert jobs.reap_stale() == 0
+def test_a_failed_training_job_marks_the_version_failed_with_the_reason(app, users, job_queue):
+    row = jobs.start_training("coaching", None, users["executive"])
+    job_queue.work()
+    row, job = db.session.get(FlagModel, row.id), db.session.get(Job, row.meta["job_id"])
+    assert row.status == "failed" and "no labelled rows" in row.error
+    assert job.status == "failed" and "no labelled rows" in job.error
+    assert job.attempts == 1  # an expected failure is not retried
+
+
+def test_a_training_interrupted_for_good_fails_the_version_too(app, users, job_queue):
+    row = jobs.start_training("coaching", None, users["executive"])
+    job = db.session.get(Job, row.meta["job_id"])
+    job.status, job.attempts, job.started_at = "running", 3, utcnow() - timedelta(hours=2)
+    db.session.commit()
+    assert runner.reap() == 1
+    assert job.status == "failed" and "Interrupted" in job.error
+    assert db.session.get(FlagModel, row.id).status == "failed"
+    assert "Interrupted" in db.session.get(FlagModel, row.id).error
 
 
 def test_unknown_target_is_refused(app):
@@ -141,3 +149,15 @@ def test_unknown_target_is_refused(app):
         assert "unknown target" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected FlagServiceError")
+
+
+def test_the_registry_shows_a_queued_training_with_its_job(app, users, client_as, job_queue):
+    executive = client_as("executive")
+    response = post_form(executive, "/flags/models/train", {"target": "escalation"},
+                         follow_redirects=True)  # fmt: skip
+    page = response.get_data(as_text=True)
+    row = db.session.scalar(select(FlagModel))
+    assert f"Training escalation v{row.version} started" in page
+    assert 'data-testid="training-progress"' in page and "queued" in page
+    assert f'href="/jobs/{row.meta["job_id"]}" data-testid="training-job"' in page
+    assert "carry on if the web server restarts" in page

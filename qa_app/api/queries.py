@@ -1,0 +1,116 @@
+"""Reading evaluations and flags for the API: visibility, filters, keyset pages.
+
+Pages are keyset pages, newest first, on (timestamp, id): a cursor names the
+last row seen, so rows written while a client pages never shift or repeat the
+rest. The visibility clause of evaluations is ``reviews.policy.can_view``
+written as SQL for submitted evaluations (a test holds the two together).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, tuple_
+
+from qa_app.extensions import db
+from qa_app.interactions.services import decode_cursor, encode_cursor
+from qa_app.models import (
+    CalibrationParticipant,
+    CalibrationSession,
+    Evaluation,
+    Flag,
+    FlagModel,
+    Interaction,
+    User,
+)
+from qa_app.reviews.policy import COUNTED_KINDS, STAFF
+
+BLIND_KINDS = ("calibration", "benchmark")
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+def _keyset(query: Any, stamp: Any, id_col: Any, cursor: str | None, limit: int) -> Any:
+    if cursor:
+        query = query.where(tuple_(stamp, id_col) < decode_cursor(cursor))
+    return query.order_by(stamp.desc(), id_col.desc()).limit(limit + 1)
+
+
+def _page(rows: list[Any], limit: int, stamp_of) -> Page:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if rows else None
+    return Page(rows, encode_cursor(stamp_of(last), last.id) if more and last else None)
+
+
+def evaluation_visibility(viewer: User) -> Any:
+    """SQL for "``viewer`` may see this submitted evaluation" (see ``policy.can_view``)."""
+    if viewer.role == "agent":
+        return and_(Evaluation.agent_id == viewer.id, Evaluation.kind.in_(COUNTED_KINDS))
+    revealed = exists().where(
+        CalibrationSession.id == Evaluation.calibration_session_id,
+        CalibrationSession.status != "open",
+    )
+    blind = and_(Evaluation.kind.in_(BLIND_KINDS), revealed)
+    if viewer.role not in STAFF:
+        took_part = exists().where(
+            CalibrationParticipant.session_id == Evaluation.calibration_session_id,
+            CalibrationParticipant.reviewer_id == viewer.id,
+        )
+        blind = and_(blind, took_part)
+    return or_(Evaluation.kind.in_(COUNTED_KINDS), Evaluation.reviewer_id == viewer.id, blind)
+
+
+def evaluations(viewer: User, args: dict[str, Any]) -> Page:
+    """Submitted evaluations ``viewer`` may see, newest submission first."""
+    query = db.select(Evaluation).where(
+        Evaluation.status == "submitted", evaluation_visibility(viewer)
+    )
+    for name in ("agent_id", "reviewer_id", "interaction_id", "kind"):
+        if args.get(name) is not None:
+            query = query.where(getattr(Evaluation, name) == args[name])
+    if args.get("submitted_after"):
+        query = query.where(Evaluation.submitted_at >= args["submitted_after"])
+    if args.get("submitted_before"):
+        query = query.where(Evaluation.submitted_at < args["submitted_before"])
+    limit = args["limit"]
+    query = _keyset(query, Evaluation.submitted_at, Evaluation.id, args.get("cursor"), limit)
+    rows = list(db.session.scalars(query))
+    return _page(rows, limit, lambda row: row.submitted_at)
+
+
+def flags(args: dict[str, Any]) -> Page:
+    """Flags newest first; by default only those of the active, ready models
+    (the ones the Flagged queue shows)."""
+    query = db.select(Flag)
+    if not args.get("all_models"):
+        active = db.select(FlagModel.id).where(
+            FlagModel.active.is_(True), FlagModel.status == "ready"
+        )
+        query = query.where(Flag.model_id.in_(active))
+    if args.get("target"):
+        query = query.where(Flag.target == args["target"])
+    if args.get("interaction_id") is not None:
+        query = query.where(Flag.interaction_id == args["interaction_id"])
+    if args.get("min_probability") is not None:
+        query = query.where(Flag.probability >= args["min_probability"])
+    review = args.get("review")
+    if review == "none":
+        query = query.where(Flag.review.is_(None))
+    elif review:
+        query = query.where(Flag.review == review)
+    if args.get("team_id") is not None or args.get("channel"):
+        query = query.join(Interaction, Interaction.id == Flag.interaction_id)
+        if args.get("team_id") is not None:
+            query = query.where(Interaction.team_id == args["team_id"])
+        if args.get("channel"):
+            query = query.where(Interaction.channel == args["channel"])
+    limit = args["limit"]
+    query = _keyset(query, Flag.created_at, Flag.id, args.get("cursor"), limit)
+    rows = list(db.session.scalars(query))
+    return _page(rows, limit, lambda row: row.created_at)

@@ -1,0 +1,230 @@
+"""Reading the audit trail: filters from the query string, keyset pages, a
+readable diff of before/after, and a CSV export safe to open in a spreadsheet.
+
+Read-only by design: nothing here (or anywhere in the application) updates or
+deletes an event; the model and a database trigger refuse it as well.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func
+
+from qa_app.extensions import db
+from qa_app.models import AuditEvent, User
+
+PAGE_SIZE = 50
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SYSTEM = "system"  # the actor filter for events without a person (CLI, jobs)
+
+
+@dataclass
+class Filters:
+    actor: str = ""
+    action: str = ""
+    entity_type: str = ""
+    entity_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    before: int | None = None  # keyset cursor: show events with a smaller id
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string values of these filters (for links and the export)."""
+        values = {
+            "actor": self.actor,
+            "action": self.action,
+            "entity_type": self.entity_type,
+            "entity_id": self.entity_id,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        } | changes
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def parse(args: Mapping[str, str]) -> Filters:
+    """Filters from a query string; each bad value is named in ``errors``."""
+    f = Filters(
+        actor=args.get("actor", "").strip()[:254],
+        action=args.get("action", "").strip()[:60],
+        entity_type=args.get("entity_type", "").strip()[:40],
+    )
+    f.entity_id = _int(args.get("entity_id"), "entity_id", "Object id", f.errors)
+    f.before = _int(args.get("before"), "before", "Page cursor", f.errors)
+    f.since = _date(args.get("since"), "since", f.errors)
+    f.until = _date(args.get("until"), "until", f.errors)
+    if f.since and f.until and f.since > f.until:
+        f.errors["until"] = "The end date is before the start date."
+    return f
+
+
+def _int(raw: str | None, key: str, label: str, errors: dict[str, str]) -> int | None:
+    if not raw or not raw.strip():
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        errors[key] = f"{label} must be a whole number, not {raw[:40]!r}."
+        return None
+    return int(text)
+
+
+def _date(raw: str | None, key: str, errors: dict[str, str]) -> date | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        errors[key] = f"{raw[:40]!r} is not a date like 2026-11-26."
+        return None
+
+
+def _query(f: Filters) -> Any:
+    query = db.select(AuditEvent, User).outerjoin(User, User.id == AuditEvent.actor_id)
+    if f.actor == SYSTEM:
+        query = query.where(AuditEvent.actor_id.is_(None))
+    elif f.actor:
+        query = query.where(func.lower(User.email) == f.actor.lower())
+    if f.action:
+        query = query.where(AuditEvent.action == f.action)
+    if f.entity_type:
+        query = query.where(AuditEvent.entity_type == f.entity_type)
+    if f.entity_id is not None:
+        query = query.where(AuditEvent.entity_id == f.entity_id)
+    if f.since:
+        query = query.where(AuditEvent.at >= datetime.combine(f.since, time(), UTC))
+    if f.until:
+        end = datetime.combine(f.until + timedelta(days=1), time(), UTC)
+        query = query.where(AuditEvent.at < end)
+    return query.order_by(AuditEvent.id.desc())
+
+
+@dataclass
+class Page:
+    rows: list[tuple[AuditEvent, User | None]]
+    next_before: int | None
+
+
+def page(f: Filters, size: int | None = None) -> Page:
+    """One page, newest first; ``next_before`` is the cursor of the next page.
+
+    Keyset (``id < cursor``) rather than OFFSET: page 1,000 costs what page 1 does,
+    and an event written meanwhile never shifts a row onto the next page twice.
+    """
+    size = size or PAGE_SIZE
+    query = _query(f)
+    if f.before is not None:
+        query = query.where(AuditEvent.id < f.before)
+    rows = [tuple(r) for r in db.session.execute(query.limit(size + 1)).all()]
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, rows[-1][0].id if more else None)  # type: ignore[misc]
+
+
+def choices() -> tuple[list[str], list[str]]:
+    """The actions and object types that occur, for the filter lists."""
+    actions = db.session.scalars(db.select(AuditEvent.action).distinct().order_by("action"))
+    types = db.session.scalars(db.select(AuditEvent.entity_type).distinct().order_by("entity_type"))
+    return list(actions), list(types)
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    before: str
+    after: str
+    kind: str  # "changed" | "added" | "removed" | "same"
+
+
+def diff(before: Any, after: Any) -> list[Change]:
+    """Before and after flattened to dotted keys, each with what happened to it."""
+    old, new = _flatten(before), _flatten(after)
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        if key not in old:
+            out.append(Change(key, "", _show(new[key]), "added"))
+        elif key not in new:
+            out.append(Change(key, _show(old[key]), "", "removed"))
+        else:
+            kind = "same" if old[key] == new[key] else "changed"
+            out.append(Change(key, _show(old[key]), _show(new[key]), kind))
+    return out
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict) and value:
+        flat: dict[str, Any] = {}
+        for key, inner in value.items():
+            flat |= _flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+        return flat
+    if value in (None, {}) and not prefix:
+        return {}
+    return {prefix or "(value)": value}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+CSV_HEADER = [
+    *("id", "at", "actor", "action", "object_type", "object_id"),
+    *("changes", "before", "after"),
+]
+
+
+def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
+    """The filtered trail as CSV text, newest first, read in keyset batches."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    yield "\ufeff" + _drain(buffer)
+    cursor = None  # the export covers every filtered event, not the page on screen
+    while True:
+        query = _query(f)
+        if cursor is not None:
+            query = query.where(AuditEvent.id < cursor)
+        rows = db.session.execute(query.limit(batch)).all()
+        for event, actor in rows:
+            changes = "; ".join(
+                f"{c.key}: {c.before} -> {c.after}"
+                for c in diff(event.before, event.after)
+                if c.kind != "same"
+            )
+            cells = [
+                event.id,
+                event.at.isoformat(),
+                actor.email if actor else SYSTEM,
+                event.action,
+                event.entity_type,
+                "" if event.entity_id is None else event.entity_id,
+                changes,
+                "" if event.before is None else _show(event.before),
+                "" if event.after is None else _show(event.after),
+            ]
+            writer.writerow([neutralise(c) for c in cells])
+        yield _drain(buffer)
+        if len(rows) < batch:
+            return
+        cursor = rows[-1][0].id
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,0 +1,1 @@
+"""Privacy: transcript retention and the agent's export of their own data."""
