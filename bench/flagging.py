@@ -8,11 +8,13 @@ evaluates on the later 20 % for target ``escalation``: model, keyword rule, rand
 sampling and the ORACLE (the generator's true escalation probability as score).
 Then times ``predict_proba`` over ``--score`` rows by scoring the 50,000-row frame
 repeatedly (1,000,000 = 20 x 50,000; no cache survives between calls), with
-n_jobs=1 and n_jobs=--jobs, and prints wall and CPU rates with the load average
-(the machine is shared, so wall-clock figures are noisy).
+n_jobs=1 and n_jobs=--jobs (forked processes that inherit the frame), and prints
+the wall-clock rate beside the rate per CPU-second (this process and its children,
+from getrusage) and the load average: the machine is shared, so wall-clock figures
+depend on what else runs, CPU-seconds much less.
 
-Targets: model PR-AUC >= 0.85 x oracle; model recall@5% >= 2 x keyword;
-scoring >= 20,000 interactions/s; training < 3 CPU-minutes. The frame carries
+Targets (issue #7): model PR-AUC >= 0.85 x oracle; model recall@5% >= 2 x keyword;
+scoring >= 20,000 interactions/s; training time is reported. The frame carries
 the import format's metadata columns topic and queue (features) besides
 hold_seconds and prior_contacts_30d.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -69,6 +72,13 @@ def demo_frame(n: int, weeks: int, seed: int) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its waited-for children (forked scorers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -126,18 +136,17 @@ def main() -> None:
     model.predict_proba(frame_once.head(1000))  # imports and lazy tables, as a server would
     timings = {}
     for jobs in sorted({1, args.jobs}):
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         for _ in range(repeats):
             model.predict_proba(frame_once, n_jobs=jobs)
-        wall = time.perf_counter() - started
-        # with n_jobs > 1 the work runs in worker processes: only n_jobs=1 CPU is measured
-        timings[jobs] = (total / wall, total / (time.process_time() - cpu) if jobs == 1 else None)
+        wall, used = time.perf_counter() - started, cpu_seconds() - cpu
+        timings[jobs] = (total / wall, total / used)
         load = os.getloadavg()
         print(
             f"scoring n_jobs={jobs}: {total:,} contacts ({repeats} x the {len(frame_once):,}-row "
-            f"frame, 20,000-row chunks) in {wall:.1f} s wall = {total / wall:,.0f}/s"
-            + (f"; {timings[jobs][1]:,.0f}/s per CPU-second" if jobs == 1 else "")
-            + f"; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
+            f"frame, 20,000-row chunks) in {wall:.1f} s wall = {total / wall:,.0f}/s; "
+            f"{used:.1f} CPU-s = {total / used:,.0f}/CPU-s; "
+            f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
         )
 
     pr_ratio = result.model["pr_auc"] / oracle["pr_auc"]
@@ -148,17 +157,29 @@ def main() -> None:
         f"\ntraining (train + time-ordered CV + holdout scoring): {train_seconds:.1f} s wall, "
         f"{train_cpu:.1f} CPU-s (train alone {model.metadata['train_seconds']:.1f} s wall)"
     )
-    best_wall = max(rate for rate, _ in timings.values())
-    print(f"\n{'figure':<44} {'value':>10} {'target':>10}  status")
-    for label, value, target in (
-        ("model PR-AUC / oracle PR-AUC", pr_ratio, 0.85),
-        ("model recall@5% / keyword recall@5%", recall_ratio, 2.0),
-        ("training CPU-seconds (train period)", train_cpu, 180),
-        ("scoring contacts/s, wall (best n_jobs)", best_wall, 20_000),
-        ("scoring contacts/s per CPU-second (n_jobs=1)", timings[1][1], 20_000),
-    ):
-        ok = value <= target if "training" in label else value >= target
-        print(f"{label:<44} {value:>10,.2f} {target:>10,}  {'met' if ok else 'NOT met'}")
+    print(f"\n{'figure':<56} {'value':>10} {'target':>10}  status")
+    figures = [
+        (
+            f"model PR-AUC / oracle PR-AUC ({result.model['pr_auc']:.3f} / {oracle['pr_auc']:.3f})",
+            pr_ratio,
+            0.85,
+        ),
+        (
+            "model recall@5% / keyword recall@5% ("
+            f"{result.model['recall_at_budget']:.3f} / "
+            f"{result.baselines['keyword']['recall_at_budget']:.3f})",
+            recall_ratio,
+            2.0,
+        ),
+    ]
+    for jobs, (rate, per_cpu) in timings.items():
+        figures.append((f"scoring contacts/s, wall-clock, n_jobs={jobs}", rate, 20_000))
+        figures.append((f"  (same run: contacts per CPU-second, n_jobs={jobs})", per_cpu, None))
+    figures.append((f"training CPU-seconds (wall seconds: {train_seconds:.1f})", train_cpu, None))
+    for label, value, target in figures:
+        status = "reported" if target is None else "met" if value >= target else "NOT met"
+        shown = "-" if target is None else f"{target:,}"
+        print(f"{label:<56} {value:>10,.2f} {shown:>10}  {status}")
 
 
 if __name__ == "__main__":

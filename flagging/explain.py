@@ -31,7 +31,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _numeric_text(name: str, row: pd.Series) -> str:
+def _numeric_text(name: str, row: pd.Series | _Row) -> str:
     value = float(row[name])
     if name == "hold_s":
         if value >= 60:
@@ -90,10 +90,8 @@ def feature_labels(columns: ColumnTransformer) -> list[tuple[str, str]]:
     return labels
 
 
-def reason_text(kind: str, detail: str, row: pd.Series) -> str:
+def reason_text(kind: str, detail: str, row: pd.Series | _Row) -> str:
     """One readable reason, e.g. 'customer said "third time"' or 'hold over 4 minutes'."""
-    if kind == "customer_end_words":
-        return f'customer\'s last words "{detail}"'
     if kind in ("topic", "queue", "issue"):
         return f"{kind}: {detail}"
     if kind.endswith("_words"):
@@ -122,20 +120,37 @@ def top_reasons(
     """
     csr = sp.csr_array(matrix)
     contributions = csr.data * coef[csr.indices]
+    # One sort for the whole batch: by row, then by contribution, largest first.
+    row_of = np.repeat(np.arange(csr.shape[0]), np.diff(csr.indptr))
+    positive = np.flatnonzero(contributions > 0)
+    order = positive[np.lexsort((-contributions[positive], row_of[positive]))]
+    bounds = np.searchsorted(row_of[order], np.arange(csr.shape[0] + 1)).tolist()
+    weights, features = contributions[order].tolist(), csr.indices[order].tolist()
+    values = _Row({name: readable[name].to_numpy() for name in readable.columns})
     out: list[list[dict]] = []
     for i in range(csr.shape[0]):
-        lo, hi = csr.indptr[i], csr.indptr[i + 1]
-        weights = contributions[lo:hi]
-        order = np.argsort(-weights, kind="stable")
         merged: dict[str, dict] = {}
-        row = readable.iloc[i]
-        for j in order:
-            if weights[j] <= 0 or len(merged) >= top:
+        values.i = i
+        for j in range(bounds[i], bounds[i + 1]):
+            if len(merged) >= top:
                 break
-            kind, detail = labels[csr.indices[lo + j]]
-            text = reason_text(kind, detail, row)
+            kind, detail = labels[features[j]]
+            text = reason_text(kind, detail, values)
             entry = merged.setdefault(text, {"reason": text, "feature": "", "weight": 0.0})
             entry["feature"] = entry["feature"] or f"{kind}:{detail}"
-            entry["weight"] = round(entry["weight"] + float(weights[j]), 4)
+            entry["weight"] = round(entry["weight"] + weights[j], 4)
         out.append(sorted(merged.values(), key=lambda e: -e["weight"]))
     return out
+
+
+class _Row:
+    """Row `i` of the readable features, read value by value (``row[name]``): the
+    few numeric reasons quote a value, so no Series is built per row."""
+
+    __slots__ = ("columns", "i")
+
+    def __init__(self, columns: dict[str, np.ndarray]) -> None:
+        self.columns, self.i = columns, 0
+
+    def __getitem__(self, name: str) -> object:
+        return self.columns[name][self.i]

@@ -33,8 +33,9 @@ from sklearn.pipeline import Pipeline
 from flagging.frame import FlaggingError
 from flagging.model import FlagModel, build_pipeline
 
-FORMAT_VERSION = 2
-"""2: word n-grams within turns, customer's last turns, topic/queue; no char n-grams."""
+FORMAT_VERSION = 3
+"""2: word n-grams within turns, customer's last turns, topic/queue; no char n-grams.
+3: the customer's last-turns block removed."""
 METADATA_MEMBER = "flagging.json"
 MODEL_MEMBER = "model.skops"
 

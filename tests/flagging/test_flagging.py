@@ -352,6 +352,17 @@ def test_chunked_and_parallel_scoring_equal_one_pass(frame, model):
     assert model.predict_proba(frame.iloc[:0]).shape == (0,)
 
 
+def test_block_by_block_scoring_equals_the_pipeline(frame, model):
+    """predict_proba sums each block's contribution instead of stacking the blocks:
+    the same log-odds as the scikit-learn Pipeline, and the same as predict."""
+    np.testing.assert_allclose(
+        model.decision_function(frame), model.pipeline.decision_function(frame), rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        model.predict(frame)["probability"], model.predict_proba(frame), rtol=1e-10
+    )
+
+
 def test_metadata_categories_are_features_and_unknown_values_ignored(frame):
     with_topic = frame.assign(topic=np.where(frame["escalated"], "billing", "delivery"))
     trained = flagging.train(with_topic.iloc[:280], "escalation", **FAST)
@@ -366,5 +377,6 @@ def test_metadata_categories_are_features_and_unknown_values_ignored(frame):
 def test_refuses_older_format_version(tmp_path, model):
     path = model.save(tmp_path / "model.flag")
     _rewrite(path, {"format_version": 1})
-    with pytest.raises(FlaggingError, match="format version 1; this code reads version 2"):
+    expected = f"format version 1; this code reads version {flagging.FORMAT_VERSION}"
+    with pytest.raises(FlaggingError, match=expected):
         flagging.load(path)
