@@ -254,9 +254,6 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         problems.append(RowProblem(row, column, message))
 
     text = {name: _text(values.get(name)) for name in KNOWN if name != "transcript"}
-    for name, value in text.items():
-        if "\x00" in value:
-            bad(name, f"{name} contains a NUL character, which cannot be stored.")
     for name in REQUIRED:
         if not text[name]:
             bad(name, f"{name} is required.")

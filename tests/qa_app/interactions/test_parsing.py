@@ -129,11 +129,11 @@ def test_jsonl_with_transcript_turns_and_typed_values():
         ("escalated", "maybe", "'maybe' is not one of true/false/yes/no/1/0."),
         ("agent_email", "nobody", "'nobody' is not an e-mail address."),
         # What the databases cannot store is refused here, not by a 500 on insert.
-        ("duration_seconds", "2147483648", "2147483648 seconds is more than this field can hold"),
+        ("duration_seconds", "2147483648", "2147483648 is too large; at most 2147483647 seconds."),
         ("started_at", "2026-03-01T09:30:00+16:00", "'2026-03-01T09:30:00+16:00' is out of range"),
         ("started_at", "0001-01-01T00:00:00+01:00", "'0001-01-01T00:00:00+01:00' is out of range"),
-        ("customer_id", "a\x00b", "customer_id contains a NUL character"),
-        ("external_id", "x\x00", "external_id contains a NUL character"),
+        ("customer_id", "a\x00b", "contains a NUL character, which cannot be stored"),
+        ("external_id", "x\x00", "contains a NUL character, which cannot be stored"),
     ],
 )
 def test_a_bad_field_is_reported_with_row_column_and_message(field, value, message):
@@ -148,7 +148,7 @@ def test_nul_characters_in_transcripts_and_extra_fields_are_refused():
     bad_turn = jsonl_bytes([row(1, transcript=turns)])
     assert only_problem(bad_turn, "jsonl")[1:] == (
         "transcript",
-        "The transcript contains a NUL character, which cannot be stored.",
+        "contains a NUL character, which cannot be stored; remove it.",
     )
     bad_meta = jsonl_bytes([row(1, transcript=[], queue={"name": "\x00"})])
     assert only_problem(bad_meta, "jsonl")[1] == "queue"
