@@ -48,7 +48,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_client import Recorder, User, hammer
-from load_data import ROOT, accounts, build
+from load_data import ROOT, accounts, build, flask
 
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGETS = {"scoring page": 100.0, "submit": 150.0}  # p95, ms
@@ -237,7 +237,8 @@ def main() -> int:
             build(url, interactions=args.interactions, reviewers=args.reviewers,
                   agents=args.agents_total, executives=10, queue=args.queue)  # fmt: skip
         else:
-            print(f"reusing database {name}", flush=True)
+            print(f"reusing database {name} (migrating it to this release)", flush=True)
+            flask(url, "db", "upgrade")
         servers.append(gunicorn("wsgi:app", args.port, url, logs / "app.log", args.workers))
         servers.append(gunicorn("bench.hello:app", args.port + 1, url, logs / "hello.log",
                                 args.workers))  # fmt: skip
