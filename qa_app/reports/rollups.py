@@ -182,12 +182,13 @@ def _lock(conn: sa.Connection, evaluations: set[int], read: set[int], moved: set
             conn.execute(query.with_for_update(read=shared))
 
 
-def counted_of_interactions(conn: sa.Connection, where: Any) -> set[int]:
+def counted_of_interactions(conn: sa.Connection, where: Any, limit: int | None = None) -> set[int]:
     """Ids of the counted evaluations of the interactions matching ``where``."""
     query = (
         sa.select(EVALS.c.id)
         .select_from(EVALS.join(INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id))
         .where(where, EVALS.c.status == "submitted", EVALS.c.kind.in_(COUNTED_KINDS))
+        .limit(limit)
     )
     return set(conn.scalars(query))
 
@@ -196,6 +197,13 @@ def counted_of_interactions(conn: sa.Connection, where: Any) -> set[int]:
 def interactions_rewritten(conn: sa.Connection, source: str, external_ids: list[str]) -> Iterator:
     """Around a bulk write of interactions (team or channel may change): carry
     their counted evaluations' contributions from the old values to the new."""
+    # First ask, from the evaluations' side, whether this source has any counted
+    # evaluation at all: a first import of a new source (the common bulk case)
+    # then skips the lookup below, which inside one long transaction runs on an
+    # empty table's statistics and would scan the growing table once per batch.
+    if counted_of_interactions(conn, INTERACTIONS.c.source == source, limit=1) == set():
+        yield
+        return
     where = sa.and_(INTERACTIONS.c.source == source, INTERACTIONS.c.external_id.in_(external_ids))
     if conn.dialect.name == "postgresql":
         conn.execute(sa.select(INTERACTIONS.c.id).where(where).order_by(INTERACTIONS.c.id)
