@@ -303,6 +303,8 @@ def _unstorable(value: Any) -> str | None:
 
     Walks nested lists and dicts without recursion, so no nesting depth that
     ``json.loads`` accepted can overflow the stack here."""
+    if isinstance(value, str) and value.isascii() and "\x00" not in value:
+        return None  # most fields: ASCII holds no surrogate; skip the regex
     stack = [value]
     while stack:
         item = stack.pop()
