@@ -14,6 +14,7 @@ it failed as interrupted.
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,21 @@ from qa_app.extensions import db
 from qa_app.jobs import queue
 from qa_app.jobs.registry import KINDS, JobFailedError, Reporter
 from qa_app.models import Job, User, utcnow
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """``value`` with what no database text or JSON column takes (NUL, lone
+    surrogates) replaced by U+FFFD: a result quoting a hostile file's rejected
+    cells must not make the job itself fail to save."""
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    return value
 
 
 class QueueUnavailableError(Exception):
@@ -104,7 +120,7 @@ def run(job_id: int, *, retries_left: int = 0) -> None:
     job.status = "succeeded"
     job.progress = 100
     job.stage = "done"
-    job.result = result or {}
+    job.result = storable(result or {})
     job.error = ""
     job.finished_at = utcnow()
     db.session.commit()
@@ -114,7 +130,7 @@ def fail(job: Job, reason: str) -> None:
     """Mark ``job`` failed with ``reason`` and let its kind clean up."""
     job.status = "failed"
     job.stage = "failed"
-    job.error = reason
+    job.error = storable(reason)
     job.finished_at = utcnow()
     db.session.commit()
     kind = KINDS.get(job.kind)

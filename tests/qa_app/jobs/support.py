@@ -27,3 +27,8 @@ def flaky(job: Job, report) -> dict:
 @register("test.refused")
 def refused(job: Job, report) -> dict:
     raise JobFailedError("The file has no header row.")
+
+
+@register("test.hostile_result")
+def hostile_result(job: Job, report) -> dict:
+    return {"summary": "cell \x00 and \ud800", "problems": [[2, "\x00col", "bad"]]}

@@ -32,6 +32,17 @@ def test_a_job_runs_and_keeps_its_result(app, users):
     assert job.started_at <= job.finished_at and job.task_id
 
 
+def test_a_result_quoting_unstorable_characters_is_kept_with_them_replaced(app, users):
+    job = runner.submit("test.hostile_result", users["executive"], "Hostile cells")
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == "succeeded"
+    assert job.result == {
+        "summary": "cell \ufffd and \ufffd",
+        "problems": [[2, "\ufffdcol", "bad"]],
+    }
+
+
 def test_an_unexpected_error_is_retried_and_the_retry_can_succeed(app, users, job_queue):
     job = _flaky(users["executive"], 2, job_queue)  # JOB_RETRIES = 2: three attempts
     assert job.status == "succeeded" and job.attempts == 3 and job.result["attempt"] == 3
