@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
+from qa_app.storable import UNSTORABLE
+
 # Mirrors qa_app.models.CHANNELS (kept here so this module stays pure; a test
 # checks they agree).
 CHANNELS = ("call", "chat", "email")
@@ -54,9 +56,6 @@ _MAX = {"external_id": 120, "agent_email": 254, "team": 120, "customer_id": 120}
 # Long transcripts in one CSV cell are normal; the csv module's default cap is 128 KiB.
 _FIELD_LIMIT = 16 * 1024 * 1024
 _MAX_INT = 2_147_483_647  # the database's integer column
-# Characters no database text column takes: NUL, and lone UTF-16 surrogates
-# (which JSON's \ud800 escapes can produce).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # PostgreSQL's UTC offsets go up to 15:59.
 _MAX_OFFSET = timedelta(hours=16)
 
@@ -309,7 +308,7 @@ def _unstorable(value: Any) -> str | None:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if found := _UNSTORABLE.search(item):
+            if found := UNSTORABLE.search(item):
                 char = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
                 return f"contains {char}, which cannot be stored; remove it."
         elif isinstance(item, float):

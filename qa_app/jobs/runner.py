@@ -14,7 +14,6 @@ it failed as interrupted.
 
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,21 +25,7 @@ from qa_app.extensions import db
 from qa_app.jobs import queue
 from qa_app.jobs.registry import KINDS, JobFailedError, Reporter
 from qa_app.models import Job, User, utcnow
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def storable(value: Any) -> Any:
-    """``value`` with what no database text or JSON column takes (NUL, lone
-    surrogates) replaced by U+FFFD: a result quoting a hostile file's rejected
-    cells must not make the job itself fail to save."""
-    if isinstance(value, str):
-        return _UNSTORABLE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [storable(v) for v in value]
-    return value
+from qa_app.storable import storable
 
 
 class QueueUnavailableError(Exception):
