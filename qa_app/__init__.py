@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from qa_app import access, config, errors, nav, security
+from qa_app import access, config, errors, nav, notifications, pool, security
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
@@ -35,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     _sqlite_for_several_processes(app)
+    pool.install(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -58,14 +59,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         user_id, _, version = session_id.partition(":")
         if not (user_id.isdigit() and version.isdigit()):
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
+        # One statement for who is signed in and the navigation's unread count.
+        row = db.session.execute(
+            db.select(User, notifications.unread_of(User.id)).where(User.id == int(user_id))
+        ).first()
+        if row is None:
             return None
+        user, unread = row
+        if not user.active or user.session_version != int(version):
+            return None
+        notifications.remember_unread(user.id, unread)
         return user
 
     _register_blueprints(app)
     from qa_app.auth import sessions
 
+    app.before_request(notifications.forget_unread)  # nothing kept from another request
     app.before_request(sessions.enforce)  # before the access check: expiry first
     from qa_app.api import init_app as init_api
 

@@ -23,7 +23,10 @@ from typing import Any
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI = "sqlite:///qa.sqlite"  # resolved inside instance/
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    # A pooled connection unused for longer than this is pinged before use
+    # (qa_app/pool.py), not every connection on every request.
+    DATABASE_PING_AFTER_IDLE_SECONDS = 10
     SQLALCHEMY_RECORD_QUERIES = False
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: 20 MiB unless configured
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a reviewer's working day
@@ -37,6 +40,9 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)  # absolute, from sign-in
     SESSION_IDLE_MINUTES = 60  # signed out after this long without a request
+    # The cookie is re-sent only when the session changes ("last seen" moves on
+    # every 30 s, qa_app/auth/sessions.py), not re-signed on every response.
+    SESSION_REFRESH_EACH_REQUEST = False
     PASSWORD_HASH_METHOD = "scrypt"
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128

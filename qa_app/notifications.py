@@ -1,11 +1,24 @@
-"""In-app notifications: written inside the caller's transaction."""
+"""In-app notifications: written inside the caller's transaction.
+
+Every page shows the unread count in its navigation. The user loader reads it
+in the same statement as the signed-in user (``unread_of``) and keeps it for
+the request; any write in the request (a flush, an ORM UPDATE or DELETE)
+forgets it, so a page that marks notifications read, or creates one for its
+viewer, still shows the true count.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from typing import Any
+
+from flask import g, has_app_context
+from sqlalchemy import event, func
+from sqlalchemy.orm import Session
 
 from qa_app.extensions import db
 from qa_app.models import Notification, utcnow
+
+_KNOWN = "qa_unread_notifications"
 
 
 def notify(user_id: int, kind: str, title: str, link: str | None = None, body: str = "") -> None:
@@ -14,7 +27,25 @@ def notify(user_id: int, kind: str, title: str, link: str | None = None, body: s
     )
 
 
+def unread_of(user_id: Any) -> Any:
+    """The unread count of ``user_id`` (a column or a value) as a scalar subquery."""
+    return (
+        db.select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def remember_unread(user_id: int, count: int) -> None:
+    """Keep the count read with the user for the rest of the request."""
+    setattr(g, _KNOWN, (user_id, count))
+
+
 def unread_count(user_id: int) -> int:
+    known = getattr(g, _KNOWN, None) if has_app_context() else None
+    if known is not None and known[0] == user_id:
+        return known[1]
     return (
         db.session.scalar(
             db.select(func.count())
@@ -29,3 +60,18 @@ def mark_read(notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
+
+
+def forget_unread(*_: Any) -> None:
+    """Drop the kept count (a write happened, or a new request begins)."""
+    if has_app_context():
+        g.pop(_KNOWN, None)
+
+
+def _forget_after_write(state: Any) -> None:
+    if not state.is_select:
+        forget_unread()
+
+
+event.listen(Session, "after_flush", forget_unread)
+event.listen(Session, "do_orm_execute", _forget_after_write)

@@ -18,6 +18,10 @@ from flask_login import current_user, login_user, logout_user
 from qa_app.models import User
 
 STARTED, SEEN = "signed_in_at", "seen_at"
+# "Last seen" is rewritten at most this often (seconds): the idle timeout is
+# counted in minutes, and an unchanged session is not re-signed and re-sent as
+# a cookie with every response.
+SEEN_RESOLUTION = 30
 
 
 def start(user: User, *, remember: bool = False) -> None:
@@ -60,7 +64,7 @@ def enforce() -> None:
             f"Your session reached its maximum length of {_hours(lifetime)}. "
             "Sign in again to continue."
         )
-    else:
+    elif now - seen >= SEEN_RESOLUTION:
         session[SEEN] = now
 
 

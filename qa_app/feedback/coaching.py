@@ -12,11 +12,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from qa_app import audit, locks
 from qa_app.extensions import db
 from qa_app.feedback.services import FeedbackError
-from qa_app.models import CoachingItem, CoachingSession, Evaluation, Notification, User, utcnow
+from qa_app.models import (
+    CoachingItem,
+    CoachingSession,
+    Evaluation,
+    Interaction,
+    Notification,
+    User,
+    utcnow,
+)
 from qa_app.notifications import notify
 from qa_app.reviews import evaluations
 from qa_app.reviews.evaluations import COUNTED_KINDS
@@ -62,6 +71,13 @@ def agents() -> list[User]:
     )
 
 
+# The lists name each evaluation by its contact's channel and day: load those
+# with the evaluations, not one query per row (and never the transcript).
+WITH_CONTACT = joinedload(Evaluation.interaction).load_only(
+    Interaction.channel, Interaction.started_at
+)
+
+
 def agent_evaluations(agent: User, limit: int = 50) -> list[Evaluation]:
     """The agent's submitted, counted evaluations a session can link, newest first."""
     return list(
@@ -74,6 +90,7 @@ def agent_evaluations(agent: User, limit: int = 50) -> list[Evaluation]:
             )
             .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
             .limit(limit)
+            .options(WITH_CONTACT)
         )
     )
 

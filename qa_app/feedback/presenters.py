@@ -9,6 +9,7 @@ from typing import Any
 
 import scorecards
 from qa_app.extensions import db
+from qa_app.feedback.coaching import WITH_CONTACT
 from qa_app.models import (
     AuditEvent,
     CoachingItem,
@@ -184,6 +185,7 @@ def awaiting_acknowledgement(agent: User) -> list[Evaluation]:
             )
             .order_by(Evaluation.submitted_at, Evaluation.id)
             .limit(50)
+            .options(WITH_CONTACT)
         )
     )
 

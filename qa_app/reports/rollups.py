@@ -164,6 +164,8 @@ def apply_difference(conn: sa.Connection, before: list[dict], after: list[dict])
             set_={c: table.c[c] + stmt.excluded[c] for c in counts},
         )
         conn.execute(stmt, delta)
+        if all(row[c] >= 0 for row in delta for c in counts):
+            continue  # only additions: no row can have dropped to nothing
         empty = table.delete().where(
             *(table.c[k] == sa.bindparam(f"k_{k}") for k in keys), table.c[counts[0]] <= 0
         )
@@ -228,12 +230,23 @@ def _moved(interaction: Interaction) -> bool:
 def _may_count(evaluation: Evaluation) -> bool:
     """Submitted before or after this flush (drafts contribute nothing either way)."""
     statuses = _values(evaluation, "status")
-    return not statuses or "submitted" in statuses
+    if not statuses:  # not loaded: unknown; a new one without a status: a draft by default
+        return not sa.inspect(evaluation).pending
+    return "submitted" in statuses
 
 
-def _touched(session: Session) -> tuple[set[int], list[Evaluation], set[int], set[int]]:
-    """Evaluation ids (persistent), new evaluations, interaction ids moved, interactions read."""
+def _was_draft(evaluation: Evaluation) -> bool:
+    """Leaving the draft status in this flush: it contributed nothing before it.
+    Its UPDATE is version-checked (``lock_version``), so had the row moved on
+    meanwhile, the flush would fail rather than count from a wrong "before"."""
+    return set(sa.inspect(evaluation).attrs["status"].history.deleted or ()) == {"draft"}
+
+
+def _touched(session: Session) -> tuple[set[int], set[int], list[Evaluation], set[int], set[int]]:
+    """Evaluation ids (persistent), those of them leaving the draft status, new
+    evaluations, interaction ids moved, interactions read."""
     ids: set[int] = set()
+    drafts: set[int] = set()
     new: list[Evaluation] = []
     moved: set[int] = set()
     read: set[int] = set()
@@ -255,21 +268,24 @@ def _touched(session: Session) -> tuple[set[int], list[Evaluation], set[int], se
             new.append(evaluation)
         else:
             ids.add(evaluation.id)
+            if _was_draft(evaluation):
+                drafts.add(evaluation.id)
         if evaluation.interaction_id is not None:
             read.add(evaluation.interaction_id)
-    return ids, new, moved, read
+    return ids, drafts, new, moved, read
 
 
 def _before_flush(session: Session, context: Any, instances: Any) -> None:
     session.info.pop(PENDING, None)
-    ids, new, moved, read = _touched(session)
+    ids, drafts, new, moved, read = _touched(session)
     if not (ids or new or moved):
         return
     conn = session.connection()
     if moved:
         ids |= counted_of_interactions(conn, INTERACTIONS.c.id.in_(sorted(moved)))
-    _lock(conn, ids, read, moved)
-    session.info[PENDING] = (ids, new, contributions(conn, ids))
+    counted = ids - drafts  # a draft being submitted contributed nothing: no read
+    _lock(conn, counted, read, moved)
+    session.info[PENDING] = (ids, new, contributions(conn, counted))
 
 
 def _after_flush(session: Session, context: Any) -> None:

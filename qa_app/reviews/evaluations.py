@@ -53,6 +53,9 @@ class IncompleteError(ValueError):
 class Saved:
     evaluation: Evaluation
     result: scorecards.Result
+    # The optimistic-lock counter as written: read before the commit expires
+    # the evaluation, so answering with it costs no reload.
+    lock_version: int
 
 
 def card_for(version: ScorecardVersion) -> scorecards.Scorecard:
@@ -236,7 +239,7 @@ def _save(
     if lock_version is not None and str(evaluation.lock_version) != str(lock_version):
         if submit and evaluation.status == "submitted" and _same(evaluation, answers):
             # A double click on submit: the first one already did the work.
-            return Saved(evaluation, card_result(evaluation))
+            return Saved(evaluation, card_result(evaluation), evaluation.lock_version)
         raise StaleEvaluationError
     was_submitted = evaluation.status == "submitted"
     before = snapshot(evaluation) if was_submitted else None
@@ -256,8 +259,10 @@ def _save(
         audit.record(
             actor, "evaluation.edited", "evaluation", evaluation.id, before, snapshot(evaluation)
         )
+    db.session.flush()  # a lost race raises here as at commit (StaleDataError)
+    lock_version = evaluation.lock_version
     _commit()
-    return Saved(evaluation, result)
+    return Saved(evaluation, result, lock_version)
 
 
 def _commit() -> None:

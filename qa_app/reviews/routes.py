@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from qa_app.access import roles_required
 from qa_app.extensions import db
-from qa_app.models import Assignment, Interaction, Scorecard, User, utcnow
+from qa_app.models import Assignment, Interaction, Scorecard, ScorecardVersion, User, utcnow
 from qa_app.reviews import evaluations, services
 from qa_app.reviews.forms import ReassignForm
 
@@ -59,7 +60,15 @@ def queue():
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
 @roles_required(*REVIEWERS)
 def start_assignment(assignment_id: int):
-    assignment = db.get_or_404(Assignment, assignment_id)
+    # Starting needs ids only: not the transcript, not the scorecard definition.
+    assignment = db.get_or_404(
+        Assignment,
+        assignment_id,
+        options=[
+            joinedload(Assignment.interaction).load_only(Interaction.agent_id),
+            joinedload(Assignment.scorecard_version).load_only(ScorecardVersion.scorecard_id),
+        ],
+    )
     if assignment.reviewer_id != current_user.id:
         abort(404)  # someone else's work item: not theirs to open
     if assignment.status != "open":

@@ -79,10 +79,11 @@ def score(evaluation_id: int):
         )
     form = scoring_form(card)
     submit = request.form.get("action") == "submit" or evaluation.status == "submitted"
+    after_submit = _after_submit(evaluation)  # read now: the commit expires the evaluation
     if not form.validate_on_submit():
         return _render(evaluation, form, card, None, 422)
     try:
-        saved = evaluations.save(
+        evaluations.save(
             current_user,
             evaluation,
             form.answers(card),
@@ -123,7 +124,7 @@ def score(evaluation_id: int):
             "Evaluation submitted." if request.form.get("action") == "submit" else "Changes saved.",
             "success",
         )
-        return redirect(_after_submit(saved.evaluation))
+        return redirect(after_submit)
     flash("Draft saved.", "success")
     return redirect(url_for("reviews.score", evaluation_id=evaluation.id))
 
@@ -141,8 +142,9 @@ def autosave(evaluation_id: int):
         return jsonify(
             error={"code": 422, "message": "invalid answers", "fields": form.errors}
         ), 422
+    draft = evaluation.status == "draft"  # read now: the commit expires the evaluation
     try:
-        if evaluation.status == "draft":
+        if draft:
             saved = evaluations.save(
                 current_user,
                 evaluation,
@@ -152,7 +154,7 @@ def autosave(evaluation_id: int):
                 lock_version=form.lock_version.data,
                 seconds=form.seconds_spent(),
             )
-            result, lock = saved.result, saved.evaluation.lock_version
+            result, lock = saved.result, saved.lock_version
         else:
             result, lock = scorecards.score(card, form.answers(card)), evaluation.lock_version
     except evaluations.StaleEvaluationError:
@@ -169,7 +171,7 @@ def autosave(evaluation_id: int):
         total_before_autofail=result.total_before_autofail,
         auto_failed=result.auto_failed,
         missing=list(result.missing_required),
-        saved=evaluation.status == "draft",
+        saved=draft,
         sections=[{"key": s.key, "percent": s.percent} for s in result.sections],
     )
 

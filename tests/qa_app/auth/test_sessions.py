@@ -45,6 +45,14 @@ def test_activity_refreshes_the_idle_clock(app, client, users):
         assert session[SEEN] >= int(time.time()) - 5
 
 
+def test_pages_in_quick_succession_do_not_resend_the_session_cookie(client, users):
+    sign_in(client, "agent@example.test")
+    _home(client)
+    again = _home(client)
+    assert again.status_code == 200
+    assert not [c for c in again.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
 def test_idle_session_is_signed_out_with_a_message(app, client, users):
     sign_in(client, "reviewer@example.test")
     with client.session_transaction() as session:

@@ -5,8 +5,8 @@ import pytest
 
 from qa_app.extensions import db
 from qa_app.inbox.routes import safe_link
-from qa_app.models import Notification
-from qa_app.notifications import notify, unread_count
+from qa_app.models import Notification, utcnow
+from qa_app.notifications import notify, remember_unread, unread_count
 from tests.qa_app.helpers import post_form
 
 
@@ -35,6 +35,22 @@ def test_mark_all_read_and_counts(users, client_as):
     assert 'data-testid="unread">3<' in reviewer.get("/notifications/").text
     post_form(reviewer, "/notifications/read-all", {})
     assert unread_count(users["reviewer"].id) == 0 and unread_count(users["agent"].id) == 1
+
+
+def test_the_count_read_with_the_user_is_forgotten_after_any_write(app, users):
+    """The badge count comes with the signed-in user; a page that writes
+    (creates a notification, marks one read) must not show the old one."""
+    agent = users["agent"].id
+    with app.test_request_context("/"):
+        remember_unread(agent, 7)
+        assert unread_count(agent) == 7  # kept for the request: no query
+        notify(agent, "test", "Item due", link="/")
+        db.session.flush()
+        assert unread_count(agent) == 1
+        remember_unread(agent, 7)
+        db.session.execute(db.update(Notification).values(read_at=utcnow()))
+        assert unread_count(agent) == 0
+        db.session.rollback()
 
 
 def test_someone_elses_notification_is_404_and_stays_unread(users, client_as):
