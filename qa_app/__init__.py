@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from qa_app import access, config, errors, nav, notifications, pool, security
+from qa_app import access, config, errors, nav, notifications, pool, security, urls
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
@@ -82,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(access.enforce)
     app.after_request(security.headers)
     errors.register(app)
+    urls.init_app(app)
     app.context_processor(lambda: {"nav_entries": nav.entries_for_current_user()})
 
     from qa_app.cli import register as register_cli

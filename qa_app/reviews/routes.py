@@ -57,18 +57,17 @@ def queue():
     )
 
 
+# Starting needs ids only: not the transcript, not the scorecard definition.
+_START_OPTIONS = [
+    joinedload(Assignment.interaction).load_only(Interaction.agent_id),
+    joinedload(Assignment.scorecard_version).load_only(ScorecardVersion.scorecard_id),
+]
+
+
 @bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
 @roles_required(*REVIEWERS)
 def start_assignment(assignment_id: int):
-    # Starting needs ids only: not the transcript, not the scorecard definition.
-    assignment = db.get_or_404(
-        Assignment,
-        assignment_id,
-        options=[
-            joinedload(Assignment.interaction).load_only(Interaction.agent_id),
-            joinedload(Assignment.scorecard_version).load_only(ScorecardVersion.scorecard_id),
-        ],
-    )
+    assignment = db.get_or_404(Assignment, assignment_id, options=_START_OPTIONS)
     if assignment.reviewer_id != current_user.id:
         abort(404)  # someone else's work item: not theirs to open
     if assignment.status != "open":
