@@ -6,7 +6,8 @@ postgresql://postgres@127.0.0.1:5432/postgres) names a server. Without
 ``--database`` the script builds a fresh database there (``bench/load_data.py``:
 migrations, the demo organisation scaled to 200 reviewers and 1,000,000
 interactions) and drops it afterwards; ``--database NAME`` builds NAME if it does
-not exist, reuses it if it does, and keeps it.
+not exist, reuses it if it does (dropping drafts left by earlier runs and adding
+``--queue`` open assignments per reviewer), and keeps it.
 
 It starts two gunicorns with the repository's ``gunicorn.conf.py`` (production
 configuration: ``QA_ENV=production``, cookies not marked Secure since loopback
@@ -22,7 +23,8 @@ from this process:
    the evaluations the database holds as submitted since the run began (exit 1
    on any difference: a lost or duplicated submit);
 3. throughput: ``--users`` sessions load one scoring page each, back to back,
-   for ``--saturate`` seconds; then the same against hello.
+   for ``--saturate`` seconds; then the same against hello, with the same
+   connection handling (``Connection: close`` unless ``--keepalive``).
 
 Targets: scoring page p95 < 100 ms and submit p95 < 150 ms with 50 reviewers at
 work, scoring page throughput >= 1/3 of hello's, no errors.
@@ -48,7 +50,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load_client import Recorder, User, hammer
-from load_data import ROOT, accounts, build, flask
+from load_data import ROOT, accounts, build, flask, top_up
 
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGETS = {"scoring page": 100.0, "submit": 150.0}  # p95, ms
@@ -246,8 +248,10 @@ def main() -> int:
             build(url, interactions=args.interactions, reviewers=args.reviewers,
                   agents=args.agents_total, executives=10, queue=args.queue)  # fmt: skip
         else:
-            print(f"reusing database {name} (migrating it to this release)", flush=True)
+            print(f"reusing database {name} (migrating it to this release, topping up "
+                  "the queues)", flush=True)  # fmt: skip
             flask(url, "db", "upgrade")
+            top_up(url, args.queue)
         servers.append(gunicorn("wsgi:app", args.port, url, logs / "app.log", args.workers))
         servers.append(gunicorn("bench.hello:app", args.port + 1, url, logs / "hello.log",
                                 args.workers))  # fmt: skip

@@ -143,6 +143,17 @@ def build(url: str, *, interactions: int, reviewers: int, agents: int, executive
           f"{counts[4]} reviewers", flush=True)  # fmt: skip
 
 
+def top_up(url: str, queue: int) -> None:
+    """Before reusing a database: drop the drafts earlier runs left open and give
+    every reviewer ``queue`` more open assignments, so a rerun starts as a fresh
+    build would (the previous runs' submitted evaluations stay)."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM evaluations WHERE status = 'draft'"))
+        conn.execute(sa.text(ASSIGNMENTS), {"per": queue})
+    engine.dispose()
+
+
 def accounts(url: str) -> dict[str, list[str]]:
     """Sign-in e-mails by role; reviewers only those with open assignments."""
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))

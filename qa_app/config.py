@@ -58,6 +58,10 @@ class Defaults:
     # flags drift on the trends page.
     CALIBRATION_OUTLIER_POINTS = 5.0
     CALIBRATION_DRIFT_SLOPE = 1.0
+    # The team's weekly line on an agent's home is recomputed at most this
+    # often per process (seconds; 0: on every visit). The agent's own line is
+    # always current.
+    TEAM_TREND_CACHE_SECONDS = 300
     DISPUTE_WINDOW_DAYS = 7  # an agent may dispute this many days after submission
     COACHING_THRESHOLD = 80.0  # flagging: a counted evaluation below this is a coaching label
     FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")

@@ -12,9 +12,11 @@ uses the interaction date for the same reason.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, case, func, literal_column
 from sqlalchemy.sql import ColumnElement
 
@@ -52,9 +54,10 @@ def _day(value: Any) -> str:
 
 
 def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list[dict[str, Any]]:
-    """Weekly mean score of the agent and of the agent's team, over the
-    ``weeks`` weeks up to ``until`` (default: the agent's latest scored
-    interaction, so a quiet spell does not empty the chart)."""
+    """Weekly mean score of the agent and of the agent's team, over whole
+    weeks from the Monday ``weeks`` weeks before ``until`` (default: the
+    agent's latest scored interaction, so a quiet spell does not empty the
+    chart)."""
     if until is None:
         latest = db.session.scalar(
             db.select(func.max(Interaction.started_at))
@@ -66,7 +69,9 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
         until = (
             latest.date() if isinstance(latest, datetime) else date.fromisoformat(str(latest)[:10])
         )
-    start = datetime.combine(until - timedelta(weeks=weeks), datetime.min.time(), UTC)
+    first = until - timedelta(weeks=weeks)
+    first -= timedelta(days=first.weekday())  # from a Monday: the first week is whole
+    start = datetime.combine(first, datetime.min.time(), UTC)
     week = _week(Interaction.started_at).label("week")
     base = (
         db.select(week, func.avg(Evaluation.total), func.count())
@@ -80,8 +85,7 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
     }
     team: dict[str, float] = {}
     if agent.team_id is not None:
-        query = base.join(User, User.id == Evaluation.agent_id).where(User.team_id == agent.team_id)
-        team = {_day(w): avg for w, avg, _ in db.session.execute(query)}
+        team = _team_weeks(agent.team_id, start, base)
     return [
         {
             "week": w,
@@ -91,6 +95,29 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
         }
         for w in sorted(set(mine) | set(team))
     ]
+
+
+def _team_weeks(team_id: int, start: datetime, base: Any) -> dict[str, float]:
+    """The team's weekly means since ``start``, kept for ``TEAM_TREND_CACHE_SECONDS``.
+
+    The team line is the same for every agent of the team and is the costly
+    half of the agent's home (every counted evaluation of the team in 26 weeks,
+    each joined to its interaction for the week); it is a comparison, so a few
+    minutes' delay is fine, while the agent's own line is always read fresh.
+    Kept per application (``app.extensions``), per process; 0 turns it off."""
+    ttl = float(current_app.config.get("TEAM_TREND_CACHE_SECONDS", 0))
+    kept = current_app.extensions.setdefault("qa_team_trend", {})
+    key, now = (team_id, start), time.monotonic()
+    hit = kept.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    query = base.join(User, User.id == Evaluation.agent_id).where(User.team_id == team_id)
+    weeks = {_day(w): avg for w, avg, _ in db.session.execute(query)}
+    if ttl > 0:
+        if len(kept) > 1000:
+            kept.clear()
+        kept[key] = (now, weeks)
+    return weeks
 
 
 def missed_questions(agent: User, limit: int = 5) -> list[dict[str, Any]]:

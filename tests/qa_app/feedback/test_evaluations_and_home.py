@@ -103,6 +103,22 @@ def test_home_shows_trend_missed_questions_and_waiting(submit, client_as, make, 
     assert "vendor/chart.umd.js" in html and "js/feedback.js" in html
 
 
+def test_the_team_line_is_kept_for_a_while_and_the_agents_own_line_never(
+    app, submit, make, users
+):
+    teammate = make.user("agent", team=users["agent"].team)
+    submit(started_at=day(10))  # the agent: 75
+    submit(GOOD, agent=teammate, started_at=day(10))  # team: (75 + 100) / 2
+    assert stats.agent_trend(users["agent"])[-1] | {"week": None} == {
+        "week": None, "mine": 75.0, "evaluations": 1, "team": 87.5
+    }  # fmt: skip
+    submit(GOOD, started_at=day(11))  # the agent: (75 + 100) / 2; team: (75 + 100 + 100) / 3
+    row = stats.agent_trend(users["agent"])[-1]
+    assert (row["mine"], row["evaluations"], row["team"]) == (87.5, 2, 87.5)  # team line kept
+    app.config["TEAM_TREND_CACHE_SECONDS"] = 0
+    assert stats.agent_trend(users["agent"])[-1]["team"] == 91.7
+
+
 def test_only_counted_submitted_evaluations_count(submit, users, card, make):
     evaluation = submit(GOOD)
     evaluation.kind = "calibration"
