@@ -124,7 +124,10 @@ def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """The ``period_key`` columns of a result as 'YYYY-MM-DD' text (as ``period``)."""
     for column in columns:
         if column in out and len(out) and not isinstance(out[column].iloc[0], str):
-            out[column] = [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in out[column]]
+            # A few distinct periods over many rows (one per agent and week):
+            # format each period once.
+            texts = {v: v.strftime("%Y-%m-%d") for v in set(out[column]) if not pd.isna(v)}
+            out[column] = [texts.get(v) for v in out[column]]
     return out
 
 
