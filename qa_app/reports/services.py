@@ -48,6 +48,9 @@ def headline(filters: Filters) -> dict[str, float]:
     return figures.headline(figures.prepare(totals))
 
 
+AGENTS_AT_EACH_END = 25  # the dashboard's agent ranking: top and bottom 25
+
+
 def quality(filters: Filters) -> dict[str, Any]:
     """Everything on the Quality tab, from one cube query (histogram included)."""
     c = cube(filters)
@@ -61,12 +64,18 @@ def quality(filters: Filters) -> dict[str, Any]:
     }
     dist = figures.distribution(c)
     charts["distribution"] = figures.chart(dist["scores"], {"Evaluations": dist["n"]}, kind="bar")
+    agents = figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {})
+    # A page shows the top and the bottom of a long ranking, the exports all of it.
+    ends = AGENTS_AT_EACH_END
+    shown = [agents] if len(agents) <= 2 * ends else [agents.head(ends), agents.tail(ends)]
     return {
         "head": head,
         "weekly": weekly,
         "monthly": monthly,
         "teams": figures.groups(c, "team_id", teams),
-        "agents": figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {}),
+        "agents": agents,
+        "agents_shown": shown,
+        "agents_between": len(agents) - sum(len(part) for part in shown),
         "families": figures.families(head),
         "distribution": dist,
         "charts": charts,

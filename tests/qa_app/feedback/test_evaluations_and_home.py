@@ -103,9 +103,7 @@ def test_home_shows_trend_missed_questions_and_waiting(submit, client_as, make, 
     assert "vendor/chart.umd.js" in html and "js/feedback.js" in html
 
 
-def test_the_team_line_is_kept_for_a_while_and_the_agents_own_line_never(
-    app, submit, make, users
-):
+def test_the_team_line_is_kept_for_a_while_and_the_agents_own_line_never(app, submit, make, users):
     teammate = make.user("agent", team=users["agent"].team)
     submit(started_at=day(10))  # the agent: 75
     submit(GOOD, agent=teammate, started_at=day(10))  # team: (75 + 100) / 2

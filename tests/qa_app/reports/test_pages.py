@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from qa_app.extensions import db
-from tests.qa_app.reports.conftest import PERIOD
+from tests.qa_app.reports.conftest import PERIOD, at, evaluate
 
 PAGES = ["/reports/", "/reports/questions", "/reports/reviewers", "/reports/operations",
          "/reports/coaching", "/reports/evaluations", "/reports/review",
@@ -90,3 +90,25 @@ def test_periodic_review_compares_with_the_previous_period(data, client_as):
     assert "Greeted?" in november  # a top failing question
     custom = executive.get("/reports/review?date_from=2026-11-09&date_to=2026-11-15")
     assert "09 Nov 2026 - 15 Nov 2026" in custom.get_data(as_text=True)
+
+
+def test_a_long_agent_ranking_shows_its_ends_and_exports_everyone(
+    data, make, client_as, monkeypatch
+):
+    from qa_app.reports import services
+
+    yes3 = {"greet": "yes", "verify": "yes", "resolve": "yes"}
+    for name in ("Cy Agent", "Di Agent"):
+        agent = make.user("agent", team=data.sales, name=name)
+        evaluate(make, data.r1, agent, data.card, yes3, when=at("2026-11-20"))
+    executive = client_as("executive")
+    everyone = _csv(executive.get("/reports/export/agents.csv", query_string=PERIOD))
+    assert len(everyone) == 4
+    monkeypatch.setattr(services, "AGENTS_AT_EACH_END", 1)
+    page = executive.get("/reports/", query_string=PERIOD).get_data(as_text=True)
+    shown = [r["agent_id"] for r in everyone if f'data-testid="agent-{r["agent_id"]}"' in page]
+    assert shown == [everyone[0]["agent_id"], everyone[-1]["agent_id"]]  # first and last ranked
+    assert f"{len(everyone) - 2} agents ranked between these" in page
+    assert len(_csv(executive.get("/reports/export/agents.csv", query_string=PERIOD))) == len(
+        everyone
+    )
