@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -298,9 +299,16 @@ def _mark_submitted(evaluation: Evaluation) -> None:
     evaluation.status = "submitted"
     evaluation.submitted_at = utcnow()
     if evaluation.assignment_id is not None:
-        assignment = db.session.get(Assignment, evaluation.assignment_id)
-        if assignment is not None and assignment.status == "open":
-            assignment.status, assignment.completed_at = "done", utcnow()
+        # One UPDATE, sent before the flush that writes the evaluation and
+        # its report roll-ups, so the roll-up rows (shared by every reviewer
+        # of the team that day) stay locked only from there to the commit.
+        with db.session.no_autoflush:
+            db.session.execute(
+                sa.update(Assignment)
+                .where(Assignment.id == evaluation.assignment_id, Assignment.status == "open")
+                .values(status="done", completed_at=utcnow()),
+                execution_options={"synchronize_session": False},
+            )
     if evaluation.kind in COUNTED_KINDS:
         notify(
             evaluation.agent_id,
