@@ -46,14 +46,7 @@ def unread_count(user_id: int) -> int:
     known = getattr(g, _KNOWN, None) if has_app_context() else None
     if known is not None and known[0] == user_id:
         return known[1]
-    return (
-        db.session.scalar(
-            db.select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return db.session.scalar(db.select(unread_of(user_id))) or 0
 
 
 def mark_read(notification: Notification) -> None:
