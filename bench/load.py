@@ -25,6 +25,9 @@ from this process:
 3. throughput: ``--users`` sessions load one scoring page each, back to back,
    for ``--saturate`` seconds; then the same against hello, with the same
    connection handling (``Connection: close`` unless ``--keepalive``).
+   Each throughput phase also prints the CPU one request cost on each side
+   (this client, the gunicorn workers, the database's backends; ``cpu_meter.py``):
+   on one machine the three share the cores, so this says where the time goes.
 
 Targets: scoring page p95 < 100 ms and submit p95 < 150 ms with 50 reviewers at
 work, scoring page throughput >= 1/3 of hello's, no errors.
@@ -41,6 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +53,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cpu_meter
 from load_client import Recorder, User, hammer
 from load_data import ROOT, accounts, build, flask, top_up
 
@@ -123,8 +128,13 @@ def run_mix(base: str, people: dict[str, list[str]], args, recorder: Recorder) -
     return measured
 
 
+Meter = Callable[[], dict[str, float]]
+
+
 def saturate(recorder: Recorder, page: str, urls: list[tuple[str, requests.Session]],
-             seconds: float) -> float:  # fmt: skip
+             seconds: float, meter: Meter) -> tuple[float, str]:  # fmt: skip
+    """Load the pages back to back; the measured seconds and the CPU each
+    request cost on each side (client, web, database)."""
     stop = threading.Event()
     threads = [threading.Thread(target=hammer, args=(recorder, page, url, stop, http))
                for url, http in urls]  # fmt: skip
@@ -132,14 +142,14 @@ def saturate(recorder: Recorder, page: str, urls: list[tuple[str, requests.Sessi
         thread.start()
     time.sleep(min(3.0, seconds / 5))  # warm-up
     recorder.recording = True
-    start = time.perf_counter()
+    before, start = meter(), time.perf_counter()
     time.sleep(seconds)
     recorder.recording = False
-    measured = time.perf_counter() - start
+    measured, after = time.perf_counter() - start, meter()
     stop.set()
     for thread in threads:
         thread.join()
-    return measured
+    return measured, cpu_meter.per_request(before, after, len(recorder.samples[page]))
 
 
 def _like(http: requests.Session) -> requests.Session:
@@ -270,10 +280,14 @@ def main() -> int:
         for user in args.reviewer_users:
             evaluation = user.open_draft(record=False)
             drafts.append((f"{base}/reviews/evaluations/{evaluation}/score", user.http))
-        seconds["scoring page (max)"] = saturate(recorder, "scoring page (max)", drafts,
-                                                 args.saturate)  # fmt: skip
+        cpu = {}
+        seconds["scoring page (max)"], cpu["scoring page"] = saturate(
+            recorder, "scoring page (max)", drafts, args.saturate,
+            lambda: cpu_meter.snapshot(servers[0].pid, name))  # fmt: skip
         plain = [(hello, _like(http)) for _, http in drafts]
-        seconds["hello (max)"] = saturate(recorder, "hello (max)", plain, args.saturate)
+        seconds["hello (max)"], cpu["hello"] = saturate(
+            recorder, "hello (max)", plain, args.saturate,
+            lambda: cpu_meter.snapshot(servers[1].pid, name))  # fmt: skip
     finally:
         for server in servers:
             server.terminate()
@@ -300,6 +314,8 @@ def main() -> int:
         f"scoring page throughput {page:.0f}/s = {page / ceiling:.2f} x hello ({ceiling:.0f}/s)"
         f"   target >= {RATIO:.2f} x: {'met' if page >= RATIO * ceiling else 'MISSED'}"
     )
+    for page_name, split in cpu.items():
+        print(f"  {page_name} at full speed: {split}")
     for page_name, errors in recorder.errors.items():
         print(f"errors on {page_name}: {sorted(set(errors))[:5]}")
     print(
