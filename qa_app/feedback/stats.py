@@ -76,13 +76,11 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
     base = (
         db.select(week, func.avg(Evaluation.total), func.count())
         .join(Interaction, Interaction.id == Evaluation.interaction_id)
-        .where(COUNTED, Evaluation.total.is_not(None), Interaction.started_at >= start)
+        .where(COUNTED, Evaluation.total.is_not(None))
         .group_by(week)
     )
-    mine = {
-        _day(w): (avg, n)
-        for w, avg, n in db.session.execute(base.where(Evaluation.agent_id == agent.id))
-    }
+    own = base.where(Evaluation.agent_id == agent.id, Interaction.started_at >= start)
+    mine = {_day(w): (avg, n) for w, avg, n in db.session.execute(own)}
     team: dict[str, float] = {}
     if agent.team_id is not None:
         team = _team_weeks(agent.team_id, start, base)
@@ -97,6 +95,20 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
     ]
 
 
+# The team line is read from the Monday of a 13-week block (a grid from
+# _GRID_MONDAY) and cut to each agent's window: agents' windows end on their own
+# latest contact, so they start in different weeks, and a line kept per exact
+# start would be read again for nearly every agent of the team.
+_GRID_MONDAY = date(2001, 1, 1)
+_BLOCK_DAYS = 13 * 7
+
+
+def _block_start(start: datetime) -> datetime:
+    days = (start.date() - _GRID_MONDAY).days
+    first = _GRID_MONDAY + timedelta(days=days - days % _BLOCK_DAYS)
+    return datetime.combine(first, datetime.min.time(), UTC)
+
+
 def _team_weeks(team_id: int, start: datetime, base: Any) -> dict[str, float]:
     """The team's weekly means since ``start``, kept for ``TEAM_TREND_CACHE_SECONDS``.
 
@@ -107,17 +119,22 @@ def _team_weeks(team_id: int, start: datetime, base: Any) -> dict[str, float]:
     Kept per application (``app.extensions``), per process; 0 turns it off."""
     ttl = float(current_app.config.get("TEAM_TREND_CACHE_SECONDS", 0))
     kept = current_app.extensions.setdefault("qa_team_trend", {})
-    key, now = (team_id, start), time.monotonic()
+    since = _block_start(start)
+    key, now = (team_id, since), time.monotonic()
     hit = kept.get(key)
     if hit is not None and now - hit[0] < ttl:
-        return hit[1]
-    query = base.join(User, User.id == Evaluation.agent_id).where(User.team_id == team_id)
-    weeks = {_day(w): avg for w, avg, _ in db.session.execute(query)}
-    if ttl > 0:
-        if len(kept) > 1000:
-            kept.clear()
-        kept[key] = (now, weeks)
-    return weeks
+        weeks = hit[1]
+    else:
+        query = base.join(User, User.id == Evaluation.agent_id).where(
+            User.team_id == team_id, Interaction.started_at >= since
+        )
+        weeks = {_day(w): avg for w, avg, _ in db.session.execute(query)}
+        if ttl > 0:
+            if len(kept) > 1000:
+                kept.clear()
+            kept[key] = (now, weeks)
+    first = _day(start.date())
+    return {w: avg for w, avg in weeks.items() if w >= first}
 
 
 def missed_questions(agent: User, limit: int = 5) -> list[dict[str, Any]]:

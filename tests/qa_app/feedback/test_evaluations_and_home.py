@@ -3,9 +3,11 @@ acknowledgement; every id-taking URL answers 404 for another agent."""
 
 import json
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
+import sqlalchemy as sa
 
 from qa_app.extensions import db
 from qa_app.feedback import stats
@@ -115,6 +117,33 @@ def test_the_team_line_is_kept_for_a_while_and_the_agents_own_line_never(app, su
     assert (row["mine"], row["evaluations"], row["team"]) == (87.5, 2, 87.5)  # team line kept
     app.config["TEAM_TREND_CACHE_SECONDS"] = 0
     assert stats.agent_trend(users["agent"])[-1]["team"] == 91.7
+
+
+def test_agents_of_a_team_whose_windows_start_in_different_weeks_share_the_team_line(
+    submit, make, users
+):
+    teammate = make.user("agent", team=users["agent"].team)
+    submit(started_at=day(10))  # the agent's window: 26 weeks back from 10 Nov
+    submit(GOOD, agent=teammate, started_at=day(3))  # the teammate's: from 3 Nov
+    submit(GOOD, agent=teammate, started_at=datetime(2026, 5, 6, 10, tzinfo=UTC))
+    assert stats.agent_trend(users["agent"])[-1]["team"] == 75.0
+    assert teammate.team_id == users["agent"].team_id  # (loaded before counting)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        trend = stats.agent_trend(teammate)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 2  # the teammate's latest contact and own line; team line kept
+    # Each window is still its own: the 6 May contact is in the teammate's
+    # window (from Monday 4 May) and not in the agent's (from Monday 11 May).
+    assert trend[0] == {"week": "2026-05-04", "mine": 100.0, "evaluations": 1, "team": 100.0}
+    agents_weeks = [r["week"] for r in stats.agent_trend(users["agent"])]
+    assert agents_weeks == ["2026-11-02", "2026-11-09"]  # team 3 Nov, both 10 Nov
 
 
 def test_only_counted_submitted_evaluations_count(submit, users, card, make):
