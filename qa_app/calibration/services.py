@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import Select, bindparam, func
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -288,12 +288,11 @@ def progress(session: CalibrationSession) -> Progress:
     return Progress(session, mine, keys)
 
 
-def pending_for(user: User) -> list[tuple[CalibrationSession, int]]:
-    """Open sessions where ``user`` still has interactions to submit, with how many."""
+def _pending_query() -> Select:
     done = (
         db.select(Evaluation.calibration_session_id, func.count().label("n"))
         .where(
-            Evaluation.reviewer_id == user.id,
+            Evaluation.reviewer_id == bindparam("user_id"),
             Evaluation.kind == "calibration",
             Evaluation.status == "submitted",
         )
@@ -305,19 +304,29 @@ def pending_for(user: User) -> list[tuple[CalibrationSession, int]]:
         .group_by(CalibrationItem.session_id)
         .subquery()
     )
-    query = (
+    return (
         db.select(CalibrationSession, items.c.n - func.coalesce(done.c.n, 0))
         .join(CalibrationParticipant, CalibrationParticipant.session_id == CalibrationSession.id)
         .join(items, items.c.session_id == CalibrationSession.id)
         .outerjoin(done, done.c.calibration_session_id == CalibrationSession.id)
         .where(
-            CalibrationParticipant.reviewer_id == user.id,
+            CalibrationParticipant.reviewer_id == bindparam("user_id"),
             CalibrationSession.status == "open",
         )
         .order_by(CalibrationSession.deadline.is_(None), CalibrationSession.deadline)
         .order_by(CalibrationSession.id)
     )
-    return [(s, int(n)) for s, n in db.session.execute(query) if n > 0]
+
+
+# Built once: every reviewer's queue page asks, and building this statement
+# cost more than running it (it usually finds nothing).
+_PENDING = _pending_query()
+
+
+def pending_for(user: User) -> list[tuple[CalibrationSession, int]]:
+    """Open sessions where ``user`` still has interactions to submit, with how many."""
+    rows = db.session.execute(_PENDING, {"user_id": user.id})
+    return [(s, int(n)) for s, n in rows if n > 0]
 
 
 # --- scoring -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, exists, func, select
+from sqlalchemy import Row, Select, and_, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -58,10 +58,7 @@ class QueueCounts:
     later: int
 
 
-def queue(reviewer_id: int | None) -> list[Row]:
-    """Open assignments by due date (None = everyone's), one row each with what
-    the page shows (interaction, agent, scorecard): plain rows in one query,
-    not five ORM objects per line of the page a reviewer opens all day."""
+def _queue_query(of_one_reviewer: bool) -> Select:
     query = (
         select(
             Assignment.id,
@@ -81,10 +78,23 @@ def queue(reviewer_id: int | None) -> list[Row]:
         .join(Scorecard, Scorecard.id == ScorecardVersion.scorecard_id)
         .where(Assignment.status == "open")
     )
-    if reviewer_id is not None:
-        query = query.where(Assignment.reviewer_id == reviewer_id)
-    query = query.order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
-    return list(db.session.execute(query.limit(500)))
+    if of_one_reviewer:
+        query = query.where(Assignment.reviewer_id == bindparam("reviewer_id"))
+    return query.order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id).limit(500)
+
+
+# The queue's statements are built once: reviewers open the page all day, and
+# building them (five joins) cost as much as running them.
+_QUEUE = {one: _queue_query(one) for one in (True, False)}
+
+
+def queue(reviewer_id: int | None) -> list[Row]:
+    """Open assignments by due date (None = everyone's), one row each with what
+    the page shows (interaction, agent, scorecard): plain rows in one query,
+    not five ORM objects per line of the page a reviewer opens all day."""
+    if reviewer_id is None:
+        return list(db.session.execute(_QUEUE[False]))
+    return list(db.session.execute(_QUEUE[True], {"reviewer_id": reviewer_id}))
 
 
 def counts(assignments: list[Row], now: datetime | None = None) -> QueueCounts:
@@ -95,24 +105,27 @@ def counts(assignments: list[Row], now: datetime | None = None) -> QueueCounts:
     return QueueCounts(overdue, today, len(assignments) - overdue - today)
 
 
+_DRAFTS = (
+    select(Evaluation)
+    .where(
+        Evaluation.reviewer_id == bindparam("reviewer_id"),
+        Evaluation.status == "draft",
+        Evaluation.calibration_session_id.is_(None),
+    )
+    .options(
+        joinedload(Evaluation.interaction).load_only(Interaction.external_id),
+        joinedload(Evaluation.scorecard_version)
+        .load_only(ScorecardVersion.scorecard_id)
+        .joinedload(ScorecardVersion.scorecard)
+        .load_only(Scorecard.name),
+    )
+    .order_by(Evaluation.updated_at.desc())
+    .limit(100)
+)
+
+
 def my_drafts(reviewer_id: int) -> list[Evaluation]:
-    return db.session.scalars(
-        select(Evaluation)
-        .where(
-            Evaluation.reviewer_id == reviewer_id,
-            Evaluation.status == "draft",
-            Evaluation.calibration_session_id.is_(None),
-        )
-        .options(
-            joinedload(Evaluation.interaction).load_only(Interaction.external_id),
-            joinedload(Evaluation.scorecard_version)
-            .load_only(ScorecardVersion.scorecard_id)
-            .joinedload(ScorecardVersion.scorecard)
-            .load_only(Scorecard.name),
-        )
-        .order_by(Evaluation.updated_at.desc())
-        .limit(100)
-    ).all()
+    return db.session.scalars(_DRAFTS, {"reviewer_id": reviewer_id}).all()
 
 
 def reassign(actor: User, assignment: Assignment, reviewer: User) -> None:
