@@ -96,9 +96,14 @@ def _scoring_options(page: bool) -> list[Any]:
     ]
 
 
-# Built once: loader options are immutable, and building them was a fifth of
-# the ORM's work on every scoring request.
-_SCORING_OPTIONS = {page: _scoring_options(page) for page in (True, False)}
+# Built once: loader options are immutable, and building the statement with
+# them was a fifth of the ORM's work on every scoring request.
+_SCORING = {
+    page: sa.select(Evaluation)
+    .options(*_scoring_options(page))
+    .where(Evaluation.id == sa.bindparam("evaluation_id"))
+    for page in (True, False)
+}
 
 
 def get_for_scoring(evaluation_id: int, *, page: bool = True) -> Evaluation | None:
@@ -107,7 +112,8 @@ def get_for_scoring(evaluation_id: int, *, page: bool = True) -> Evaluation | No
     answers, each with only the columns used (the version's definition is read
     once per process by ``card_for``; the transcript only when a ``page`` shows
     it). Anything else is still loaded on first access."""
-    return db.session.get(Evaluation, evaluation_id, options=_SCORING_OPTIONS[page])
+    rows = db.session.execute(_SCORING[page], {"evaluation_id": evaluation_id})
+    return rows.scalars().first()
 
 
 def start(
