@@ -7,7 +7,7 @@ interactions with their evaluations), then scales it in SQL: reviewers to
 to ``interactions`` (copies of the demo's transcripts, spread over a year), one
 in ``EVALUATED`` of them with a submitted evaluation (answers copied from a demo
 evaluation on the same scorecard), and ``queue`` open assignments per reviewer
-on the last week's contacts. Everyone signs in with the demo password.
+on the last 30 days' contacts. Everyone signs in with the demo password.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ INSERT INTO answers (evaluation_id, question_key, value, earned, possible, comme
 SELECT ins.id, a.question_key, a.value, a.earned, a.possible, a.comment
 FROM ins JOIN src ON src.iid = ins.interaction_id JOIN answers a ON a.evaluation_id = src.tid
 """
-# Each reviewer's queue: the last week's unreviewed contacts, dealt round-robin,
+# Each reviewer's queue: the last 30 days' unreviewed contacts (enough for many
+# reruns on one database), dealt round-robin,
 # on the scorecard version the demo uses for that channel.
 ASSIGNMENTS = """
 WITH v AS (
@@ -84,7 +85,7 @@ r AS (SELECT array_agg(id ORDER BY id) ids, count(*) n FROM users WHERE role = '
 c AS (
   SELECT i.id, i.channel, row_number() OVER (ORDER BY i.started_at DESC, i.id) - 1 AS k
   FROM interactions i
-  WHERE i.source = 'load' AND i.started_at > now() - interval '7 days'
+  WHERE i.source = 'load' AND i.started_at > now() - interval '30 days'
     AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.interaction_id = i.id)
     AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.interaction_id = i.id
                     AND a.status = 'open'))
