@@ -3,7 +3,8 @@
 Every value can be changed from the environment, so one file serves a laptop,
 a single server and several machines behind a load balancer:
 
-    WEB_CONCURRENCY    worker processes            (default: 2 x cores + 1)
+    WEB_CONCURRENCY    worker processes            (default: cores, at least 2;
+                                                    2 x cores + 1 for sync workers)
     GUNICORN_THREADS   threads per worker          (default: 4)
     GUNICORN_WORKER_CLASS  "gthread" or "sync"     (default: gthread)
     GUNICORN_BIND      address(es), comma-separated (default: $HOST:$PORT, 127.0.0.1:8000)
@@ -23,11 +24,18 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-# Processes. The work of a request is Python (templates, the scoring engine,
-# forms) plus waiting on PostgreSQL, so the classic 2 x cores + 1 keeps every
-# core busy while some workers wait on the database. WEB_CONCURRENCY is the
-# variable hosting platforms set; it wins.
-workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+# Processes. A request's work is mostly Python (templates, the ORM, the scoring
+# engine): its waits on PostgreSQL are a few short round trips, which the
+# threads below already overlap. So with gthread one process per core is
+# enough, and more cost CPU: in bench/load.py's throughput phase on 2 cores, 5
+# processes spent 6.0-6.2 ms of worker CPU per scoring page and 2 processes
+# 4.8-5.3 ms (alternating runs, same machine), from fewer context switches and
+# a warmer cache. The classic 2 x cores + 1 stays for sync workers, where a
+# process waiting on the database has no other thread to run. WEB_CONCURRENCY
+# is the variable hosting platforms set; it wins.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+_cores = multiprocessing.cpu_count()
+workers = _int("WEB_CONCURRENCY", _cores * 2 + 1 if worker_class == "sync" else max(2, _cores))
 
 # Worker class: gthread rather than sync. Both run one request at a time per
 # thread; sync has one thread per process and no keep-alive, so a slow client
@@ -40,7 +48,6 @@ workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 # Python work itself does not run in parallel: 4 threads served more scoring
 # pages per second than 2 in bench/load.py; past that, add processes.
 # Set GUNICORN_WORKER_CLASS=sync behind a buffering proxy (nginx) if preferred.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _int("GUNICORN_THREADS", 4)
 
 # Bind: GUNICORN_BIND, else HOST and PORT (as `make run` passes them).

@@ -297,9 +297,10 @@ def main() -> int:
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-    workers = args.workers or os.cpu_count() * 2 + 1
     threads = os.environ.get("GUNICORN_THREADS", "4")
     kind = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+    cores = os.cpu_count() or 1
+    workers = args.workers or (cores * 2 + 1 if kind == "sync" else max(2, cores))  # the conf's
     print(f"\ncommand: {' '.join(sys.argv)}")
     print(f"{args.users} reviewers (think {args.think:g} s), {args.agents} agents and "
           f"{args.executives} executives (think {args.other_think:g} s), "
