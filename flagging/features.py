@@ -16,6 +16,8 @@ measured per team in ``evaluate.py`` instead). Tenure is allowed, as a band.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -54,6 +56,40 @@ CATEGORY_COLUMNS: tuple[str, ...] = ("channel", "tenure_band")
 METADATA_COLUMNS: tuple[str, ...] = ("topic", "queue")
 """Optional import-format metadata used as categories when present (else "(none)");
 values unseen in training are ignored by the encoder."""
+
+
+NAME_TOKEN = "_name_"
+"""What a proper name becomes before n-grams: one token that no ordinary word equals."""
+TURN_SEPARATOR = "\x00"
+"""Separates turns when a batch is masked in one call (never part of a name's context)."""
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_NAME = re.compile(
+    # A capitalised word (the first character is matched first: the regex engine then
+    # only stops at capitals) ...
+    rf"[{_UPPER}]"
+    # ... inside a sentence (after a space that follows neither a sentence end nor the
+    # start of the turn), glued to a word by a dot ("Priya.Shah"), or starting a line
+    # within the turn that holds only capitalised words (an e-mail signature) ...
+    rf"(?:(?<=[^\s.!?\x00][ \t].)|(?<=\w\..)"
+    rf"|(?<=\n.)(?=\w*(?:[ \t]+[{_UPPER}]\w*)*[ \t]*(?:\n|\x00|$)))"
+    # ... and lower case to its end.
+    rf"[{_LOWER}]+(?!\w)"
+)
+
+
+def mask_names(text: str) -> str:
+    """`text` (one turn, or turns joined by TURN_SEPARATOR) with proper names replaced
+    by NAME_TOKEN.
+
+    Agents introduce themselves ("my name is Priya", "Kind regards, Priya"): left in,
+    names would let the model learn *who* handled a contact, and the agent's identity
+    is not a feature. No name list exists for real data, so a name is recognised by its
+    shape: a capitalised word that does not start a sentence, or a signature line.
+    Words capitalised only because they start a sentence are kept; other proper nouns
+    (months, products, the company) are masked too, which costs little. One compiled
+    regex over a whole batch keeps this cheap at scoring time.
+    """
+    return _NAME.sub(NAME_TOKEN, text)
 
 
 def tenure_band(months: pd.Series) -> pd.Series:

@@ -28,6 +28,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from flagging.features import TURN_SEPARATOR, mask_names
+
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _CACHE_LIMIT = 500_000
 
@@ -75,13 +77,17 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS["p"][:n], _POWERS["inv"][:n]
 
 
-def token_hashes(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def token_hashes(lines: list[str], *, mask: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The default-pattern tokens (``\\b\\w\\w+\\b``) of the lower-cased lines, in
     order, as (line of each token, 64-bit hash of each token), without making a
-    Python string per token."""
-    text = "\n".join(lines).lower()
-    if text.count("\n") != max(len(lines) - 1, 0):  # a line holding newlines: one line
-        text = "\n".join(line.replace("\n", " ") for line in lines).lower()
+    Python string per token. With `mask`, proper names are masked first
+    (``mask_names``, in one pass over the batch)."""
+    text = TURN_SEPARATOR.join(lines)
+    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):  # a line holding the separator
+        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
+    if mask:
+        text = mask_names(text)
+    text = text.lower()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     word = np.zeros(len(codes), dtype=bool)
     ascii_ = codes < 128
@@ -100,7 +106,7 @@ def token_hashes(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
         prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
         np.cumsum(codes * power[: len(codes)], out=prefix[1:])
         hashes = (prefix[ends] - prefix[starts]) * inverse_power[starts]
-    line = np.searchsorted(np.flatnonzero(codes == 10), starts)
+    line = np.searchsorted(np.flatnonzero(codes == 0), starts)
     return line, hashes
 
 
@@ -244,16 +250,25 @@ class FastTfidfVectorizer(TfidfVectorizer):
         return (np.ones(len(row)), (row, col))
 
 
+def _masked_lower(lines: list[str]) -> list[str]:
+    """Each line with names masked and lower-cased (one regex pass over the batch)."""
+    text = TURN_SEPARATOR.join(lines)
+    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):  # as in token_hashes
+        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
+    return mask_names(text).lower().split(TURN_SEPARATOR)
+
+
 def line_ngrams(
     doc: str | list[str], pattern: str = _DEFAULT_TOKEN_PATTERN, bigrams: bool = True
 ) -> list[str]:
     """Reference analyzer of ``LineTfidfVectorizer``: lower-cased word 1-2 grams of
-    each line, never across lines. A document is a list of lines (turns) or a
-    string whose lines are separated by newlines."""
+    each line with proper names masked (``mask_names``), never across lines. A
+    document is a list of lines (turns) or a string whose lines are separated by
+    newlines."""
     findall = re.compile(pattern).findall
     out: list[str] = []
     for line in doc.split("\n") if isinstance(doc, str) else doc:
-        tokens = findall(line.lower())
+        tokens = findall(mask_names(line.replace(TURN_SEPARATOR, " ")).lower())
         out += tokens
         if bigrams:
             out += [f"{a} {b}" for a, b in pairwise(tokens)]
@@ -261,7 +276,8 @@ def line_ngrams(
 
 
 class LineTfidfVectorizer(FastTfidfVectorizer):
-    """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines).
+    """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines), with
+    proper names masked (``flagging.features.mask_names``).
 
     A transcript is mostly stock phrases, so most lines of a batch are repeats:
     each distinct line is tokenised once, and a document's counts are
@@ -294,7 +310,7 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
             distinct_lines = distinct.tolist()
             counts = self._hashed_counts(table, distinct_lines)
         else:
-            distinct_lines = [line.lower().replace("\n", " ") for line in distinct.tolist()]
+            distinct_lines = _masked_lower(distinct.tolist())
             line_of_word, word_codes, words = _split(distinct_lines)
             counts = self._word_counts(vocabulary, line_of_word, word_codes, words, fixed_vocab)
         if not fixed_vocab and not vocabulary:
@@ -343,7 +359,7 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
     def _hashed_counts(self, table, lines: list[str]):
         """Counts of vocabulary 1-2 grams per line, by hash lookup (scoring only)."""
         index, ids = table
-        line, hashes = token_hashes(lines)
+        line, hashes = token_hashes(lines, mask=True)
         if not len(ids):
             return None
 
