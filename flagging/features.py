@@ -31,7 +31,9 @@ REPEAT_WINDOW_S = 30 * 24 * 3600
 TENURE_BANDS: tuple[str, ...] = ("under 6 months", "6-23 months", "2 years or more", "unknown")
 CHANNEL_VALUES: tuple[str, ...] = (*CHANNELS, "other")
 
-TEXT_COLUMNS: tuple[str, ...] = ("customer_text", "agent_text")
+TEXT_SPEAKERS: dict[str, int] = {"customer_text": 1, "agent_text": 0}
+"""Each text column and the ``TurnTable`` speaker code of its turns."""
+TEXT_COLUMNS: tuple[str, ...] = tuple(TEXT_SPEAKERS)
 """The customer's and the agent's turns, one words block each. A third block of the
 customer's last two turns lowered average precision in time-ordered cross-validation
 on the demo training period and cost a third more scoring time, so it was dropped."""
@@ -145,15 +147,19 @@ def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, copy=True)
 
 
-def build_features(frame: pd.DataFrame) -> pd.DataFrame:
+def build_features(frame: pd.DataFrame, turns: TurnTable | None = None) -> pd.DataFrame:
     """Readable features, one row per interaction, in the frame's order and index.
 
     Hold time comes from ``hold_seconds`` when present, otherwise from the silences
     over 20 s found in the transcript timestamps. Repeat contacts come from
-    ``prior_contacts_30d`` when present, otherwise from the frame itself.
+    ``prior_contacts_30d`` when present, otherwise from the frame itself. Given the
+    frame's parsed `turns`, the text columns are left out (the scoring fast path
+    takes the text from `turns` directly, see ``FlagModel.decision_function``).
     """
     check_columns(frame)
-    turns = TurnTable.parse(frame["transcript"])  # each transcript is parsed once
+    with_text = turns is None
+    if turns is None:
+        turns = TurnTable.parse(frame["transcript"])  # each transcript is parsed once
     longest, silence = turns.silences()
     parts = pd.DataFrame(
         {
@@ -166,8 +172,9 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
     )
     out = pd.DataFrame(index=frame.index)
     # Text blocks hold each contact's turns as lists (the vectoriser works per turn).
-    for column, speaker in (("customer_text", 1), ("agent_text", 0)):
-        out[column] = pd.Series(turns.lines(speaker), index=frame.index, dtype=object)
+    for column, speaker in TEXT_SPEAKERS.items():
+        if with_text:
+            out[column] = pd.Series(turns.lines(speaker), index=frame.index, dtype=object)
     agent = parts["agent_turns"].to_numpy(dtype=float)
     customer = parts["customer_turns"].to_numpy(dtype=float)
     out["turns"] = agent + customer
@@ -214,7 +221,7 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model_inputs(features: pd.DataFrame) -> pd.DataFrame:
     """Readable features -> model inputs (log1p on the skewed columns)."""
-    out = features.copy()
+    out = features.copy(deep=False)  # the log columns are replaced, never written into
     for column in LOG_COLUMNS:
         out[column] = np.log1p(out[column].to_numpy(dtype=float))
     return out

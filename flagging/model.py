@@ -36,15 +36,16 @@ from flagging.features import (
     METADATA_COLUMNS,
     NUMERIC_COLUMNS,
     TENURE_BANDS,
+    TEXT_SPEAKERS,
     InteractionFeatures,
     SparseStandardScaler,
     build_features,
     model_inputs,
     with_repeat_counts,
 )
-from flagging.frame import REQUIRED_COLUMNS, check_columns, labelled_rows, to_utc
+from flagging.frame import REQUIRED_COLUMNS, TurnTable, check_columns, labelled_rows, to_utc
 from flagging.selection import fit_classifier, time_cv
-from flagging.textvec import LineTfidfVectorizer
+from flagging.textvec import FlatLines, LineTfidfVectorizer
 
 C_GRID: tuple[float, ...] = (0.001, 0.003, 0.01, 0.03)
 """Strong regularisation: with 0/1 phrase features and ~40,000 phrases, the
@@ -195,11 +196,14 @@ class FlagModel:
         """The classifier's log-odds, equal to ``pipeline.decision_function(frame)``.
 
         Computed block by block: each fitted transformer's output times its slice of
-        the coefficients, summed. The same arithmetic without stacking the blocks into
-        one matrix (a copy of every non-zero) or re-validating the inputs, which was a
-        third of the scoring time.
+        the coefficients (and the block's weight), summed. The same arithmetic without
+        stacking the blocks into one matrix (a copy of every non-zero) or re-validating
+        the inputs, which was a third of the scoring time. The text blocks read the
+        parsed turns as one flat list (``FlatLines``), not a list per contact.
         """
-        inputs = self.pipeline.named_steps["features"].transform(frame)
+        check_columns(frame)
+        turns = TurnTable.parse(frame["transcript"])
+        inputs = model_inputs(build_features(frame, turns))
         columns = self.pipeline.named_steps["columns"]
         classifier = self.pipeline.named_steps["classifier"]
         coef = classifier.coef_.ravel()
@@ -208,7 +212,12 @@ class FlagModel:
             piece = columns.output_indices_[name]
             if isinstance(transformer, str) or piece.start == piece.stop:
                 continue  # "drop" (the remainder) or an empty block
-            total += transformer.transform(inputs[source]) @ coef[piece]
+            if isinstance(source, str) and source in TEXT_SPEAKERS:
+                block = transformer.transform(FlatLines(*turns.flat_lines(TEXT_SPEAKERS[source])))
+            else:
+                block = transformer.transform(inputs[source])
+            weight = (columns.transformer_weights or {}).get(name, 1.0)
+            total += weight * (block @ coef[piece])
         return total
 
     def predict_proba(
@@ -220,7 +229,8 @@ class FlagModel:
         still counted over the whole frame). `n_jobs` > 1 splits the rows into that
         many parts scored at once: this process scores one, forked processes the
         others (they inherit the frame and the model; only the scores travel back).
-        Where fork is unavailable the parts are scored one after the other.
+        Where fork is unavailable the parts are scored one after the other. The
+        garbage collector is paused meanwhile (``parallel.collections_paused``).
         """
         check_columns(frame)
         if chunk_rows < 1:
@@ -231,7 +241,8 @@ class FlagModel:
             frame = with_repeat_counts(frame)
         parts = np.array_split(np.arange(len(frame)), max(1, min(n_jobs, len(frame))))
         bounds = [(int(p[0]), int(p[-1]) + 1) for p in parts if len(p)]
-        return self._probability(parallel.scores(self, frame, bounds, chunk_rows))
+        with parallel.collections_paused():
+            return self._probability(parallel.scores(self, frame, bounds, chunk_rows))
 
     def predict(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         """Per row: probability, flagged (top budget on the training period) and reasons.

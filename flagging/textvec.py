@@ -21,6 +21,7 @@ Equality with TfidfVectorizer, fit and transform, is checked in the tests.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 
 import numpy as np
@@ -275,6 +276,25 @@ def line_ngrams(
     return out
 
 
+@dataclass(frozen=True)
+class FlatLines:
+    """Documents as one flat list of lines and the number of lines of each document:
+    what ``LineTfidfVectorizer`` works on anyway. Scoring passes this instead of one
+    list per document (``TurnTable.flat_lines``), which saves building and then
+    flattening again a list per contact."""
+
+    lines: list[str]
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def documents(self) -> list[list[str]]:
+        """One list of lines per document (the ordinary input)."""
+        bounds = np.concatenate([[0], np.cumsum(self.lengths)]).tolist()
+        return [self.lines[a:b] for a, b in pairwise(bounds)]
+
+
 class LineTfidfVectorizer(FastTfidfVectorizer):
     """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines), with
     proper names masked (``flagging.features.mask_names``).
@@ -294,14 +314,20 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
         return lambda doc: line_ngrams(doc, pattern, bigrams)
 
     def _count_vocab(self, raw_documents: object, fixed_vocab: bool) -> tuple[dict, sp.csr_array]:
-        docs = list(raw_documents)
-        per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in docs]
-        if self.analyzer != "word" or not self._fast_supported():
-            texts = [d if isinstance(d, str) else "\n".join(map(str, d)) for d in docs]
-            return super()._count_vocab(texts, fixed_vocab)
+        if isinstance(raw_documents, FlatLines):
+            lines, lengths = raw_documents.lines, raw_documents.lengths
+            if self.analyzer != "word" or not self._fast_supported():
+                return self._count_vocab(raw_documents.documents(), fixed_vocab)
+        else:
+            docs = list(raw_documents)
+            per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in docs]
+            if self.analyzer != "word" or not self._fast_supported():
+                texts = [d if isinstance(d, str) else "\n".join(map(str, d)) for d in docs]
+                return super()._count_vocab(texts, fixed_vocab)
+            lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
+            lines = list(chain.from_iterable(per_doc))
         vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
-        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
-        lines = list(chain.from_iterable(per_doc))
+        n_docs = len(lengths)
         if not all(map(isinstance, lines, repeat(str))):
             lines = ["" if line is None else str(line) for line in lines]
         line_codes, distinct = pd.factorize(pd.Series(lines, dtype=object), sort=False)
@@ -315,16 +341,19 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
             counts = self._word_counts(vocabulary, line_of_word, word_codes, words, fixed_vocab)
         if not fixed_vocab and not vocabulary:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        shape = (len(docs), len(vocabulary))
+        shape = (n_docs, len(vocabulary))
         if counts is None:
             return vocabulary, sp.csr_array(shape, dtype=self.dtype)
         line_grams = sp.csr_array(counts, shape=(len(distinct_lines), len(vocabulary)))
+        # Built from its row pointers: no COO conversion, no sort (the product sums
+        # a line repeated within a document all the same).
         doc_lines = sp.csr_array(
             (
                 np.ones(len(line_codes)),
-                (np.repeat(np.arange(len(docs)), lengths), line_codes),
+                line_codes,
+                np.concatenate([[0], np.cumsum(lengths)]),
             ),
-            shape=(len(docs), len(distinct_lines)),
+            shape=(n_docs, len(distinct_lines)),
         )
         matrix = sp.csr_array(doc_lines @ line_grams, dtype=self.dtype)
         if not fixed_vocab:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import re
@@ -21,7 +22,13 @@ from flagging import FlaggingError
 from flagging.evaluate import ranking_metrics
 from flagging.features import NAME_TOKEN, build_features, mask_names, repeat_contacts
 from flagging.frame import TurnTable, parse_transcript, transcript_parts
-from flagging.textvec import FastTfidfVectorizer, LineTfidfVectorizer, line_ngrams, token_hashes
+from flagging.textvec import (
+    FastTfidfVectorizer,
+    FlatLines,
+    LineTfidfVectorizer,
+    line_ngrams,
+    token_hashes,
+)
 
 FILLER = [
     "my internet is slow today",
@@ -329,6 +336,10 @@ def test_line_vectorizer_equals_scikit_learn_and_its_hash_path():
     # joined text (one turn a line) gives the same features as the list of turns
     joined = ["\n".join(d) for d in docs]
     assert abs(ours.transform(joined) - ours.transform(docs)).max() < 1e-12
+    # so do all the turns in one flat list (the scoring fast path)
+    flat = FlatLines([line for d in docs for line in d], np.array([len(d) for d in docs]))
+    assert flat.documents() == docs
+    assert abs(ours.transform(flat) - ours.transform(docs)).max() < 1e-12
     # shared tokens: the last-turns block is the end of the same parsed turns
     assert turns.lines(1, last=2)[0] == turns.lines(1)[0][-2:]
 
@@ -425,3 +436,15 @@ def test_agent_names_never_reach_the_vocabulary(frame):
     assert not {n.lower() for n in names} & set(" ".join(vectoriser.vocabulary_).split())
     reasons = " ".join(trained.predict(greeted.iloc[280:])["explanation"])
     assert not any(n in reasons or n.lower() in reasons for n in names)
+
+
+def test_scoring_restores_the_garbage_collector(frame, model):
+    assert gc.isenabled()
+    model.predict_proba(frame, chunk_rows=100)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        model.predict_proba(frame.iloc[:10])
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
