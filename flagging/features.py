@@ -11,7 +11,9 @@ Two stages, so explanations can quote readable values:
 ``InteractionFeatures`` chains both as the first step of the scikit-learn Pipeline.
 The agent's identity (``agent_email``) and ``team`` are deliberately not features:
 the model must flag the interaction, not the person or the team (fairness is
-measured per team in ``evaluate.py`` instead). Tenure is allowed, as a band.
+measured per team in ``evaluate.py`` instead). Tenure is allowed, as a band. Nor is
+the agent's name in the text: the n-gram vectoriser masks proper names first
+(``mask_names``), or "my name is Priya" would identify the agent all the same.
 """
 
 from __future__ import annotations
