@@ -11,10 +11,14 @@ Two stages, so explanations can quote readable values:
 ``InteractionFeatures`` chains both as the first step of the scikit-learn Pipeline.
 The agent's identity (``agent_email``) and ``team`` are deliberately not features:
 the model must flag the interaction, not the person or the team (fairness is
-measured per team in ``evaluate.py`` instead). Tenure is allowed, as a band.
+measured per team in ``evaluate.py`` instead). Tenure is allowed, as a band. Nor is
+the agent's name in the text: the n-gram vectoriser masks proper names first
+(``mask_names``), or "my name is Priya" would identify the agent all the same.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -29,7 +33,9 @@ REPEAT_WINDOW_S = 30 * 24 * 3600
 TENURE_BANDS: tuple[str, ...] = ("under 6 months", "6-23 months", "2 years or more", "unknown")
 CHANNEL_VALUES: tuple[str, ...] = (*CHANNELS, "other")
 
-TEXT_COLUMNS: tuple[str, ...] = ("customer_text", "agent_text")
+TEXT_SPEAKERS: dict[str, int] = {"customer_text": 1, "agent_text": 0}
+"""Each text column and the ``TurnTable`` speaker code of its turns."""
+TEXT_COLUMNS: tuple[str, ...] = tuple(TEXT_SPEAKERS)
 """The customer's and the agent's turns, one words block each. A third block of the
 customer's last two turns lowered average precision in time-ordered cross-validation
 on the demo training period and cost a third more scoring time, so it was dropped."""
@@ -54,6 +60,40 @@ CATEGORY_COLUMNS: tuple[str, ...] = ("channel", "tenure_band")
 METADATA_COLUMNS: tuple[str, ...] = ("topic", "queue")
 """Optional import-format metadata used as categories when present (else "(none)");
 values unseen in training are ignored by the encoder."""
+
+
+NAME_TOKEN = "_name_"
+"""What a proper name becomes before n-grams: one token that no ordinary word equals."""
+TURN_SEPARATOR = "\x00"
+"""Separates turns when a batch is masked in one call (never part of a name's context)."""
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_NAME = re.compile(
+    # A capitalised word (the first character is matched first: the regex engine then
+    # only stops at capitals) ...
+    rf"[{_UPPER}]"
+    # ... inside a sentence (after a space that follows neither a sentence end nor the
+    # start of the turn), glued to a word by a dot ("Priya.Shah"), or starting a line
+    # within the turn that holds only capitalised words (an e-mail signature) ...
+    rf"(?:(?<=[^\s.!?\x00][ \t].)|(?<=\w\..)"
+    rf"|(?<=\n.)(?=\w*(?:[ \t]+[{_UPPER}]\w*)*[ \t]*(?:\n|\x00|$)))"
+    # ... and lower case to its end.
+    rf"[{_LOWER}]+(?!\w)"
+)
+
+
+def mask_names(text: str) -> str:
+    """`text` (one turn, or turns joined by TURN_SEPARATOR) with proper names replaced
+    by NAME_TOKEN.
+
+    Agents introduce themselves ("my name is Priya", "Kind regards, Priya"): left in,
+    names would let the model learn *who* handled a contact, and the agent's identity
+    is not a feature. No name list exists for real data, so a name is recognised by its
+    shape: a capitalised word that does not start a sentence, or a signature line.
+    Words capitalised only because they start a sentence are kept; other proper nouns
+    (months, products, the company) are masked too, which costs little. One compiled
+    regex over a whole batch keeps this cheap at scoring time.
+    """
+    return _NAME.sub(NAME_TOKEN, text)
 
 
 def tenure_band(months: pd.Series) -> pd.Series:
@@ -109,15 +149,19 @@ def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, copy=True)
 
 
-def build_features(frame: pd.DataFrame) -> pd.DataFrame:
+def build_features(frame: pd.DataFrame, turns: TurnTable | None = None) -> pd.DataFrame:
     """Readable features, one row per interaction, in the frame's order and index.
 
     Hold time comes from ``hold_seconds`` when present, otherwise from the silences
     over 20 s found in the transcript timestamps. Repeat contacts come from
-    ``prior_contacts_30d`` when present, otherwise from the frame itself.
+    ``prior_contacts_30d`` when present, otherwise from the frame itself. Given the
+    frame's parsed `turns`, the text columns are left out (the scoring fast path
+    takes the text from `turns` directly, see ``FlagModel.decision_function``).
     """
     check_columns(frame)
-    turns = TurnTable.parse(frame["transcript"])  # each transcript is parsed once
+    with_text = turns is None
+    if turns is None:
+        turns = TurnTable.parse(frame["transcript"])  # each transcript is parsed once
     longest, silence = turns.silences()
     parts = pd.DataFrame(
         {
@@ -130,8 +174,9 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
     )
     out = pd.DataFrame(index=frame.index)
     # Text blocks hold each contact's turns as lists (the vectoriser works per turn).
-    for column, speaker in (("customer_text", 1), ("agent_text", 0)):
-        out[column] = pd.Series(turns.lines(speaker), index=frame.index, dtype=object)
+    for column, speaker in TEXT_SPEAKERS.items():
+        if with_text:
+            out[column] = pd.Series(turns.lines(speaker), index=frame.index, dtype=object)
     agent = parts["agent_turns"].to_numpy(dtype=float)
     customer = parts["customer_turns"].to_numpy(dtype=float)
     out["turns"] = agent + customer
@@ -178,7 +223,7 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
 
 def model_inputs(features: pd.DataFrame) -> pd.DataFrame:
     """Readable features -> model inputs (log1p on the skewed columns)."""
-    out = features.copy()
+    out = features.copy(deep=False)  # the log columns are replaced, never written into
     for column in LOG_COLUMNS:
         out[column] = np.log1p(out[column].to_numpy(dtype=float))
     return out

@@ -235,6 +235,13 @@ class TurnTable:
             lo = np.maximum(lo, hi - last)
         return [texts[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
+    def flat_lines(self, speaker: int) -> tuple[list[str], np.ndarray]:
+        """`speaker`'s turns of all documents in one list, and how many each document
+        has: ``lines`` without a list per document."""
+        keep = np.flatnonzero(self.speaker == speaker)
+        texts = [self.text[i] for i in keep.tolist()]
+        return texts, np.bincount(self.doc[keep], minlength=self.n_docs)
+
     def counts(self, speaker: int) -> np.ndarray:
         return np.bincount(self.doc[self.speaker == speaker], minlength=self.n_docs)
 

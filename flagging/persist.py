@@ -33,9 +33,11 @@ from sklearn.pipeline import Pipeline
 from flagging.frame import FlaggingError
 from flagging.model import FlagModel, build_pipeline
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """2: word n-grams within turns, customer's last turns, topic/queue; no char n-grams.
-3: the customer's last-turns block removed."""
+3: the customer's last-turns block removed.
+4: proper names masked before n-grams (a version-3 vocabulary holds names that version
+4 text never produces, so its scores would silently change: refused instead)."""
 METADATA_MEMBER = "flagging.json"
 MODEL_MEMBER = "model.skops"
 

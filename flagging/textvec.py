@@ -21,12 +21,15 @@ Equality with TfidfVectorizer, fit and transform, is checked in the tests.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+from flagging.features import TURN_SEPARATOR, mask_names
 
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _CACHE_LIMIT = 500_000
@@ -75,13 +78,17 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS["p"][:n], _POWERS["inv"][:n]
 
 
-def token_hashes(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def token_hashes(lines: list[str], *, mask: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The default-pattern tokens (``\\b\\w\\w+\\b``) of the lower-cased lines, in
     order, as (line of each token, 64-bit hash of each token), without making a
-    Python string per token."""
-    text = "\n".join(lines).lower()
-    if text.count("\n") != max(len(lines) - 1, 0):  # a line holding newlines: one line
-        text = "\n".join(line.replace("\n", " ") for line in lines).lower()
+    Python string per token. With `mask`, proper names are masked first
+    (``mask_names``, in one pass over the batch)."""
+    text = TURN_SEPARATOR.join(lines)
+    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):  # a line holding the separator
+        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
+    if mask:
+        text = mask_names(text)
+    text = text.lower()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     word = np.zeros(len(codes), dtype=bool)
     ascii_ = codes < 128
@@ -100,7 +107,7 @@ def token_hashes(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
         prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
         np.cumsum(codes * power[: len(codes)], out=prefix[1:])
         hashes = (prefix[ends] - prefix[starts]) * inverse_power[starts]
-    line = np.searchsorted(np.flatnonzero(codes == 10), starts)
+    line = np.searchsorted(np.flatnonzero(codes == 0), starts)
     return line, hashes
 
 
@@ -244,24 +251,53 @@ class FastTfidfVectorizer(TfidfVectorizer):
         return (np.ones(len(row)), (row, col))
 
 
+def _masked_lower(lines: list[str]) -> list[str]:
+    """Each line with names masked and lower-cased (one regex pass over the batch)."""
+    text = TURN_SEPARATOR.join(lines)
+    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):  # as in token_hashes
+        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
+    return mask_names(text).lower().split(TURN_SEPARATOR)
+
+
 def line_ngrams(
     doc: str | list[str], pattern: str = _DEFAULT_TOKEN_PATTERN, bigrams: bool = True
 ) -> list[str]:
     """Reference analyzer of ``LineTfidfVectorizer``: lower-cased word 1-2 grams of
-    each line, never across lines. A document is a list of lines (turns) or a
-    string whose lines are separated by newlines."""
+    each line with proper names masked (``mask_names``), never across lines. A
+    document is a list of lines (turns) or a string whose lines are separated by
+    newlines."""
     findall = re.compile(pattern).findall
     out: list[str] = []
     for line in doc.split("\n") if isinstance(doc, str) else doc:
-        tokens = findall(line.lower())
+        tokens = findall(mask_names(line.replace(TURN_SEPARATOR, " ")).lower())
         out += tokens
         if bigrams:
             out += [f"{a} {b}" for a, b in pairwise(tokens)]
     return out
 
 
+@dataclass(frozen=True)
+class FlatLines:
+    """Documents as one flat list of lines and the number of lines of each document:
+    what ``LineTfidfVectorizer`` works on anyway. Scoring passes this instead of one
+    list per document (``TurnTable.flat_lines``), which saves building and then
+    flattening again a list per contact."""
+
+    lines: list[str]
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def documents(self) -> list[list[str]]:
+        """One list of lines per document (the ordinary input)."""
+        bounds = np.concatenate([[0], np.cumsum(self.lengths)]).tolist()
+        return [self.lines[a:b] for a, b in pairwise(bounds)]
+
+
 class LineTfidfVectorizer(FastTfidfVectorizer):
-    """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines).
+    """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines), with
+    proper names masked (``flagging.features.mask_names``).
 
     A transcript is mostly stock phrases, so most lines of a batch are repeats:
     each distinct line is tokenised once, and a document's counts are
@@ -278,14 +314,20 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
         return lambda doc: line_ngrams(doc, pattern, bigrams)
 
     def _count_vocab(self, raw_documents: object, fixed_vocab: bool) -> tuple[dict, sp.csr_array]:
-        docs = list(raw_documents)
-        per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in docs]
-        if self.analyzer != "word" or not self._fast_supported():
-            texts = [d if isinstance(d, str) else "\n".join(map(str, d)) for d in docs]
-            return super()._count_vocab(texts, fixed_vocab)
+        if isinstance(raw_documents, FlatLines):
+            lines, lengths = raw_documents.lines, raw_documents.lengths
+            if self.analyzer != "word" or not self._fast_supported():
+                return self._count_vocab(raw_documents.documents(), fixed_vocab)
+        else:
+            docs = list(raw_documents)
+            per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in docs]
+            if self.analyzer != "word" or not self._fast_supported():
+                texts = [d if isinstance(d, str) else "\n".join(map(str, d)) for d in docs]
+                return super()._count_vocab(texts, fixed_vocab)
+            lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
+            lines = list(chain.from_iterable(per_doc))
         vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
-        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
-        lines = list(chain.from_iterable(per_doc))
+        n_docs = len(lengths)
         if not all(map(isinstance, lines, repeat(str))):
             lines = ["" if line is None else str(line) for line in lines]
         line_codes, distinct = pd.factorize(pd.Series(lines, dtype=object), sort=False)
@@ -294,21 +336,24 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
             distinct_lines = distinct.tolist()
             counts = self._hashed_counts(table, distinct_lines)
         else:
-            distinct_lines = [line.lower().replace("\n", " ") for line in distinct.tolist()]
+            distinct_lines = _masked_lower(distinct.tolist())
             line_of_word, word_codes, words = _split(distinct_lines)
             counts = self._word_counts(vocabulary, line_of_word, word_codes, words, fixed_vocab)
         if not fixed_vocab and not vocabulary:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        shape = (len(docs), len(vocabulary))
+        shape = (n_docs, len(vocabulary))
         if counts is None:
             return vocabulary, sp.csr_array(shape, dtype=self.dtype)
         line_grams = sp.csr_array(counts, shape=(len(distinct_lines), len(vocabulary)))
+        # Built from its row pointers: no COO conversion, no sort (the product sums
+        # a line repeated within a document all the same).
         doc_lines = sp.csr_array(
             (
                 np.ones(len(line_codes)),
-                (np.repeat(np.arange(len(docs)), lengths), line_codes),
+                line_codes,
+                np.concatenate([[0], np.cumsum(lengths)]),
             ),
-            shape=(len(docs), len(distinct_lines)),
+            shape=(n_docs, len(distinct_lines)),
         )
         matrix = sp.csr_array(doc_lines @ line_grams, dtype=self.dtype)
         if not fixed_vocab:
@@ -343,7 +388,7 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
     def _hashed_counts(self, table, lines: list[str]):
         """Counts of vocabulary 1-2 grams per line, by hash lookup (scoring only)."""
         index, ids = table
-        line, hashes = token_hashes(lines)
+        line, hashes = token_hashes(lines, mask=True)
         if not len(ids):
             return None
 

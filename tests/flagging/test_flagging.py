@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import re
@@ -19,9 +20,15 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 import flagging
 from flagging import FlaggingError
 from flagging.evaluate import ranking_metrics
-from flagging.features import build_features, repeat_contacts
+from flagging.features import NAME_TOKEN, build_features, mask_names, repeat_contacts
 from flagging.frame import TurnTable, parse_transcript, transcript_parts
-from flagging.textvec import FastTfidfVectorizer, LineTfidfVectorizer, line_ngrams, token_hashes
+from flagging.textvec import (
+    FastTfidfVectorizer,
+    FlatLines,
+    LineTfidfVectorizer,
+    line_ngrams,
+    token_hashes,
+)
 
 FILLER = [
     "my internet is slow today",
@@ -317,6 +324,7 @@ def test_line_vectorizer_equals_scikit_learn_and_its_hash_path():
     turns = TurnTable.parse(frame["transcript"])
     docs = turns.lines(1)
     docs += [[], [""], ["a"], ["Été à l'école, TCK-1234! £20", "two\nlines here"], ["x_y zz"]]
+    docs += [["My name is Priya.", "Thanks.\n\nPriya", "Ok\x00 Priya Shah"], ["Hi Priya, hello"]]
     params = {"min_df": 2, "max_features": 60, "sublinear_tf": True}
     ours = LineTfidfVectorizer(ngram_range=(1, 2), **params)
     theirs = TfidfVectorizer(analyzer=line_ngrams, **params)
@@ -328,6 +336,10 @@ def test_line_vectorizer_equals_scikit_learn_and_its_hash_path():
     # joined text (one turn a line) gives the same features as the list of turns
     joined = ["\n".join(d) for d in docs]
     assert abs(ours.transform(joined) - ours.transform(docs)).max() < 1e-12
+    # so do all the turns in one flat list (the scoring fast path)
+    flat = FlatLines([line for d in docs for line in d], np.array([len(d) for d in docs]))
+    assert flat.documents() == docs
+    assert abs(ours.transform(flat) - ours.transform(docs)).max() < 1e-12
     # shared tokens: the last-turns block is the end of the same parsed turns
     assert turns.lines(1, last=2)[0] == turns.lines(1)[0][-2:]
 
@@ -376,7 +388,63 @@ def test_metadata_categories_are_features_and_unknown_values_ignored(frame):
 
 def test_refuses_older_format_version(tmp_path, model):
     path = model.save(tmp_path / "model.flag")
-    _rewrite(path, {"format_version": 1})
-    expected = f"format version 1; this code reads version {flagging.FORMAT_VERSION}"
-    with pytest.raises(FlaggingError, match=expected):
-        flagging.load(path)
+    for older in (1, flagging.FORMAT_VERSION - 1):
+        _rewrite(path, {"format_version": older})
+        expected = f"format version {older}; this code reads version {flagging.FORMAT_VERSION}"
+        with pytest.raises(FlaggingError, match=f"{expected}: retrain the model"):
+            flagging.load(path)
+
+
+def test_mask_names_masks_names_and_keeps_ordinary_words():
+    cases = {
+        "Thank you for calling Northwind, my name is Priya, how can I help?": (
+            f"Thank you for calling {NAME_TOKEN}, my name is {NAME_TOKEN}, how can I help?"
+        ),
+        "Hi Priya. Sure, it's Ben Okafor.": (
+            f"Hi {NAME_TOKEN}. Sure, it's {NAME_TOKEN} {NAME_TOKEN}."
+        ),
+        "It's Ben.Okafor at my email": f"It's {NAME_TOKEN}.{NAME_TOKEN} at my email",
+        "Kind regards,\nPriya\nNorthwind Support": (
+            f"Kind regards,\n{NAME_TOKEN}\n{NAME_TOKEN} {NAME_TOKEN}"
+        ),
+        "Thanks for your help.\n\nPriya": f"Thanks for your help.\n\n{NAME_TOKEN}",
+        # Sentence starts, shouting, short words and mixed case are not names.
+        "Sure. The bill is wrong! Why? I am NOT happy, OK": None,
+        "Sure": None,
+        "Hello\nThis is the third time": None,
+        "router Aero3 and McDonald": None,
+    }
+    for text, expected in cases.items():
+        assert mask_names(text) == (text if expected is None else expected), text
+    # Turns joined by the separator are masked as separate turns: a turn start is kept.
+    assert mask_names("Sure\x00Okay then\x00Bye Priya") == f"Sure\x00Okay then\x00Bye {NAME_TOKEN}"
+
+
+def test_agent_names_never_reach_the_vocabulary(frame):
+    """The agent's identity is not a feature: names in greetings are masked."""
+    names = ["Priya", "Tomasz", "Keiko", "Emeka"]
+    greetings = [f"Hello, my name is {names[i % 4]}." for i in range(len(frame))]
+    greeted = frame.assign(
+        transcript=[
+            [{"speaker": "agent", "text": greeting, "start_s": 0.0}, *turns]
+            for greeting, turns in zip(greetings, frame["transcript"], strict=True)
+        ]
+    )
+    trained = flagging.train(greeted.iloc[:280], "escalation", **FAST)
+    vectoriser = trained.pipeline.named_steps["columns"].named_transformers_["agent_words"]
+    assert f"is {NAME_TOKEN}" in vectoriser.vocabulary_
+    assert not {n.lower() for n in names} & set(" ".join(vectoriser.vocabulary_).split())
+    reasons = " ".join(trained.predict(greeted.iloc[280:])["explanation"])
+    assert not any(n in reasons or n.lower() in reasons for n in names)
+
+
+def test_scoring_restores_the_garbage_collector(frame, model):
+    assert gc.isenabled()
+    model.predict_proba(frame, chunk_rows=100)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        model.predict_proba(frame.iloc[:10])
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
