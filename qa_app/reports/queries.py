@@ -212,7 +212,12 @@ def score_bin() -> Any:
     return sa.case(*whens, else_=BINS - 1)
 
 
-SETTINGS = sa.text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
+# A SELECT (not a text statement): the session's listeners take a text
+# statement for a possible write, and the navigation's unread count read with
+# the signed-in user would then be forgotten and queried again.
+SETTINGS = sa.select(
+    sa.func.set_config("jit", "off", sa.true()), sa.func.set_config("work_mem", "64MB", sa.true())
+)
 
 
 def analytic() -> None:
