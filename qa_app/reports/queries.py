@@ -164,15 +164,18 @@ def counted(filters: Filters, *, interactions: bool = True) -> tuple[Any, list[A
     return source, conds
 
 
-def has_family(family: str) -> Any:
+def has_family(family: str, column: Any = EVALS.c.critical_families) -> Any:
     """The evaluation carries a critical error of ``family`` (JSON list as text)."""
-    return sa.cast(EVALS.c.critical_families, sa.Text).like(f'%"{family}"%')
+    return sa.cast(column, sa.Text).like(f'%"{family}"%')
 
 
-def threshold_expr(default: float, per_team: dict[int, float]) -> Any:
+def threshold_expr(
+    default: float, per_team: dict[int, float], team: Any = INTERACTIONS.c.team_id
+) -> Any:
+    """The quality threshold of the row's team (``team``: its team column)."""
     if not per_team:
         return sa.literal(float(default))
-    whens = [(INTERACTIONS.c.team_id == int(t), float(v)) for t, v in per_team.items()]
+    whens = [(team == int(t), float(v)) for t, v in per_team.items()]
     return sa.case(*whens, else_=float(default))
 
 
@@ -279,36 +282,40 @@ def evaluation_cube(
     source, conds = counted(filters)
     if drill is not None:
         conds += drill_conditions(drill, threshold)
-    week = period_key(EVALS.c.submitted_at, "week").label("week")
-    month = period_key(EVALS.c.submitted_at, "month").label("month")
-    columns = [
-        week,
-        month,
-        INTERACTIONS.c.team_id.label("team_id"),
-        EVALS.c.agent_id.label("agent_id"),
+    keys, sums = cube_columns(EVALS.c, INTERACTIONS.c.team_id, threshold)
+    query = sa.select(*(keys if grouped else []), *sums).select_from(source).where(*conds)
+    if grouped:
+        query = query.group_by(*keys)
+    return as_text(frame(query), "week", "month")
+
+
+def cube_columns(e: Any, team: Any, threshold: Any) -> tuple[list[Any], list[Any]]:
+    """The cube's group keys (week, month, team_id, agent_id) and sums, over the
+    evaluation columns ``e`` and the team column ``team`` (of the tables, or of a
+    scan of them holding the same columns)."""
+    keys = [
+        period_key(e.submitted_at, "week").label("week"),
+        period_key(e.submitted_at, "month").label("month"),
+        team.label("team_id"),
+        e.agent_id.label("agent_id"),
+    ]
+    sums = [
         sa.func.count().label("n"),
-        sa.func.count(EVALS.c.total).label("scored"),
-        sa.func.sum(EVALS.c.total).label("total_sum"),
-        _count_if(EVALS.c.auto_failed.is_(True)).label("auto_failed"),
-        _count_if(EVALS.c.total < threshold).label("below"),
+        sa.func.count(e.total).label("scored"),
+        sa.func.sum(e.total).label("total_sum"),
+        _count_if(e.auto_failed.is_(True)).label("auto_failed"),
+        _count_if(e.total < threshold).label("below"),
     ]
     for family, version_ids in family_versions().items():
         eligible = (
-            _count_if(EVALS.c.scorecard_version_id.in_(version_ids))
-            if version_ids
-            else sa.literal(0)
+            _count_if(e.scorecard_version_id.in_(version_ids)) if version_ids else sa.literal(0)
         )
-        columns += [
+        sums += [
             eligible.label(f"{family}_eligible"),
-            _count_if(has_family(family)).label(f"{family}_errors"),
+            _count_if(has_family(family, e.critical_families)).label(f"{family}_errors"),
         ]
-    columns += [_count_if(EVALS.c.total < edge).label(f"lt{edge}") for edge in BIN_EDGES]
-    if not grouped:
-        columns = columns[4:]
-    query = sa.select(*columns).select_from(source).where(*conds)
-    if grouped:
-        query = query.group_by(week, month, INTERACTIONS.c.team_id, EVALS.c.agent_id)
-    return as_text(frame(query), "week", "month")
+    sums += [_count_if(e.total < edge).label(f"lt{edge}") for edge in BIN_EDGES]
+    return keys, sums
 
 
 def question_failures(filters: Filters) -> pd.DataFrame:

@@ -85,7 +85,11 @@ def quality(filters: Filters) -> dict[str, Any]:
 def summary(filters: Filters) -> dict[str, Any]:
     """What the periodic review shows of the Quality tab (headline, agents ranked,
     weekly chart), without the tables and charts it does not show."""
-    c = cube(filters)
+    return summary_of(cube(filters))
+
+
+def summary_of(c: pd.DataFrame) -> dict[str, Any]:
+    """``summary`` of a prepared cube."""
     teams = team_names(c["team_id"]) if not c.empty else {}
     weekly = _trend_chart(figures.trend(c, "week"), figures.trend(c, "week", by="team_id"), teams)
     return {
@@ -123,8 +127,12 @@ def pareto_chart(table: pd.DataFrame) -> dict:
     )  # fmt: skip
 
 
-def reviewers(filters: Filters) -> pd.DataFrame:
-    load, cells = reviewer_scan.reviewer_activity(filters)
+def reviewers(
+    filters: Filters, scanned: tuple[pd.DataFrame, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """The Reviewers table; ``scanned``: the (load, cells) of the filters when
+    already read (the periodic review's scan)."""
+    load, cells = scanned if scanned is not None else reviewer_scan.reviewer_activity(filters)
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
     labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
