@@ -277,27 +277,34 @@ def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFram
     question keys; before = submitted before the session day, after = after it.
     ``sides`` has per session_id the answered (``<side>_n``) and passed
     (``<side>_passed``) counts, summed in SQL.
+
+    In plain Python, one column at a time: a row per session (hundreds), where
+    a pandas map or division per column cost more than the arithmetic.
     """
     columns = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
                "after_n", "after_pass"]  # fmt: skip
     if sessions.empty:
         return pd.DataFrame(columns=columns)
-    out = pd.DataFrame({"session_id": sessions["id"]})
-    out["agent"] = sessions["agent_id"].map(lambda i: labels.get(int(i), f"#{i}"))
-    out["held_on"] = [d.isoformat() if isinstance(d, date) else str(d)[:10]
-                      for d in sessions["held_on"]]  # fmt: skip
-    out["focus"] = [", ".join(k or []) for k in sessions["focus_questions"]]
-    found = sides.set_index("session_id") if not sides.empty else pd.DataFrame()
-    for side in ("before", "after"):
-        n, passed = (
-            (pd.to_numeric(out["session_id"].map(found[f"{side}_{c}"])).fillna(0)
-             for c in ("n", "passed"))
-            if not found.empty
-            else (pd.Series(0.0, index=out.index),) * 2
-        )  # fmt: skip
-        out[f"{side}_n"] = n.astype(int)
-        out[f"{side}_pass"] = ratio(passed.astype(float), n.astype(float))
-    return out[columns].reset_index(drop=True)
+    ids = [int(i) for i in sessions["id"]]
+    sums = {}
+    if not sides.empty:
+        counts = [sides[f"{side}_{c}"] for side in ("before", "after") for c in ("n", "passed")]
+        sums = {int(i): row for i, *row in zip(sides["session_id"], *counts, strict=True)}
+    out: dict[str, list] = {
+        "session_id": ids,
+        "agent": [labels.get(int(i), f"#{i}") for i in sessions["agent_id"]],
+        "held_on": [d.isoformat() if isinstance(d, date) else str(d)[:10]
+                    for d in sessions["held_on"]],
+        "focus": [", ".join(k or []) for k in sessions["focus_questions"]],
+    }  # fmt: skip
+    for offset, side in enumerate(("before", "after")):
+        n = [_count(sums[i][2 * offset]) if i in sums else 0 for i in ids]
+        passed = [_count(sums[i][2 * offset + 1]) if i in sums else 0 for i in ids]
+        out[f"{side}_n"] = n
+        out[f"{side}_pass"] = [p / k if k else float("nan") for p, k in zip(passed, n, strict=True)]
+    frame = pd.DataFrame(out, columns=columns)
+    return frame.astype({"session_id": "int64", "before_n": "int64", "after_n": "int64",
+                         "before_pass": float, "after_pass": float})  # fmt: skip
 
 
 def chart(labels: list, series: dict[str, list], **extra) -> dict:

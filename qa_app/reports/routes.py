@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 from qa_app.access import roles_required
 from qa_app.jobs import runner
 from qa_app.models import utcnow
-from qa_app.reports import export, export_jobs, review, services
+from qa_app.reports import export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -92,10 +92,10 @@ def operations():
 @roles_required(*EXECUTIVES)
 def coaching():
     form, filters = _filters()
-    table = services.coaching(filters)
+    table, overdue = services.coaching_page(filters)
     return render_template(
         "reports/coaching.html", tab="coaching", form=form, filters=filters, table=table,
-        summary=services.coaching_summary(filters, table),
+        summary=services.coaching_summary(filters, table, overdue),
     )  # fmt: skip
 
 
@@ -182,21 +182,9 @@ def _args_without(*names: str) -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k not in names}
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-@bp.app_template_filter("report_pct")
-def pct(value, digits: int = 1) -> str:
-    """A 0..1 rate as a percentage; undefined as n/a."""
-    return "n/a" if _missing(value) else f"{100 * float(value):.{digits}f}%"
-
-
-@bp.app_template_filter("report_num")
-def num(value, digits: int = 1, signed: bool = False) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{float(value):{'+' if signed else ''}.{digits}f}"
+bp.add_app_template_filter(markup.pct, "report_pct")
+bp.add_app_template_filter(markup.num, "report_num")
+bp.add_app_template_global(markup.coaching_rows, "report_coaching_rows")
 
 
 @bp.app_template_global("report_url")

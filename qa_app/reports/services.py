@@ -17,7 +17,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
-from qa_app.reports import activity, figures, queries, reviewer_scan
+from qa_app.reports import activity, coaching_queries, figures, queries, reviewer_scan
 from qa_app.reports.queries import Drill, Filters
 
 COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
@@ -187,13 +187,21 @@ def flags(filters: Filters) -> pd.DataFrame:
 
 
 def coaching(filters: Filters) -> pd.DataFrame:
+    return coaching_page(filters)[0]
+
+
+def coaching_page(filters: Filters) -> tuple[pd.DataFrame, int | None]:
+    """The Coaching table and, when read with it, the overdue action items."""
+    found = coaching_queries.read(filters, COACHING_WINDOW_DAYS, utcnow().date())
+    if found is not None:  # PostgreSQL: one statement
+        return figures.coaching(found.sessions, found.sides, found.labels), found.overdue
     sessions = activity.coaching_sessions(filters)
     if sessions.empty:
-        return figures.coaching(sessions, pd.DataFrame(), {})
+        return figures.coaching(sessions, pd.DataFrame(), {}), None
     lo, hi = coaching_window(sessions["held_on"])
     sides = queries.frame(activity.focus_sides(filters, lo, hi))
     labels = queries.user_names(sessions["agent_id"])
-    return figures.coaching(sessions, sides, labels)
+    return figures.coaching(sessions, sides, labels), None
 
 
 def coaching_window(held: Iterable[date]) -> tuple[date, date]:
@@ -204,7 +212,11 @@ def coaching_window(held: Iterable[date]) -> tuple[date, date]:
     return min(days) - window, max(days) + window + timedelta(days=1)
 
 
-def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
+def coaching_summary(
+    filters: Filters, table: pd.DataFrame, overdue: int | None = None
+) -> dict[str, Any]:
+    """Sessions held, overdue items (counted here unless given), pooled pass rates."""
+
     def pooled(prefix: str) -> float:
         n = table[f"{prefix}_n"]
         passed = (table[f"{prefix}_pass"].fillna(0) * n).sum()
@@ -212,7 +224,9 @@ def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
 
     return {
         "held": len(table),
-        "overdue": activity.overdue_items(filters, utcnow().date()),
+        "overdue": overdue
+        if overdue is not None
+        else activity.overdue_items(filters, utcnow().date()),
         "before": pooled("before") if len(table) else float("nan"),
         "after": pooled("after") if len(table) else float("nan"),
     }

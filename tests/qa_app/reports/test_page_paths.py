@@ -82,3 +82,26 @@ def test_review_scan_needs_the_period_just_before(data):
     other_team = now.replace(date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), team=1)
     assert review_scan.scan(now, gap, services.thresholds()) is None
     assert review_scan.scan(now, other_team, services.thresholds()) is None
+
+
+def test_coaching_statement_gives_the_plain_queries_figures(data, monkeypatch):
+    from qa_app.reports import coaching_queries
+
+    f = Filters(date_from=date(2026, 11, 1), date_to=date(2026, 12, 31))
+    fast, overdue = services.coaching_page(f)
+    assert overdue == (1 if dialect() == "postgresql" else None)
+    monkeypatch.setattr(coaching_queries, "read", lambda *args: None)
+    plain, _ = services.coaching_page(f)
+    _same(fast, plain)
+    assert (fast["before_n"].iloc[0], fast["after_n"].iloc[0]) == (2, 1)
+    assert services.coaching_summary(f, fast, overdue)["overdue"] == 1
+
+
+def test_coaching_rows_are_escaped_as_the_template_did(data, client_as):
+    data.a1.name = '<b onclick="x">A&B</b>'
+    db.session.commit()
+    html = (
+        client_as("executive").get("/reports/coaching", query_string=PERIOD).get_data(as_text=True)
+    )
+    assert "<b onclick" not in html and str(escape(data.a1.name)) in html
+    assert '<td class="text-end">50.0%</td>' in html and "n/a" not in html.split("<tbody>")[1]

@@ -1,0 +1,47 @@
+"""Small markup helpers for the reports' templates.
+
+The figures' formats (``pct``, ``num``: the ``report_pct``/``report_num``
+filters) live here, with the rows of the long tables written in Python: a
+Jinja loop over hundreds of rows, each cell a filter call and an escape,
+cost the Coaching tab more than its query. Every text goes through
+``markupsafe.escape``; the output is the loop's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def pct(value: Any, digits: int = 1) -> str:
+    """A 0..1 rate as a percentage; undefined as n/a."""
+    return "n/a" if _missing(value) else f"{100 * float(value):.{digits}f}%"
+
+
+def num(value: Any, digits: int = 1, signed: bool = False) -> str:
+    if _missing(value):
+        return "n/a"
+    return f"{float(value):{'+' if signed else ''}.{digits}f}"
+
+
+def coaching_rows(table: pd.DataFrame) -> Markup:
+    """The Coaching table's body rows."""
+    cell = '<td class="text-end">'
+    rows = [
+        f'<tr data-testid="coaching-{escape(sid)}"><td>{escape(held)}</td><td>{escape(agent)}'
+        f"</td><td>{escape(focus)}</td>\n    {cell}{escape(bn)}</td>{cell}{escape(pct(bp))}</td>"
+        f"{cell}{escape(an)}</td>{cell}{escape(pct(ap))}</td></tr>"
+        for sid, held, agent, focus, bn, bp, an, ap in zip(
+            table["session_id"], table["held_on"], table["agent"], table["focus"],
+            table["before_n"], table["before_pass"], table["after_n"], table["after_pass"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    return Markup("".join(rows))
