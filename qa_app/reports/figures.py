@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 import calibration
@@ -169,8 +170,19 @@ def pareto(failures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     for row in rows:
         running += row[3]
         row.append(running / total if total else float("nan"))
-    out = pd.DataFrame(rows, columns=columns)
-    return out.astype({"answered": int, "failed": int, "failure_rate": float, "cumulative": float})
+    # Typed columns at once: a frame of rows then ``astype`` cost twice as much.
+    keys, texts_, answered, failed, rates, cumulative = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "question_key": list(keys),
+            "question": list(texts_),
+            "answered": np.array(answered, dtype="int64"),
+            "failed": np.array(failed, dtype="int64"),
+            "failure_rate": np.array(rates, dtype=float),
+            "cumulative": np.array(cumulative, dtype=float),
+        },
+        columns=columns,
+    )
 
 
 def _count(value: object) -> int:

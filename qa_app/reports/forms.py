@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
@@ -23,6 +24,25 @@ def _int_or_none(value: object) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+KINDS = ("team", "agent", "reviewer", "scorecard")
+
+
+@cache
+def _choices_query() -> sa.CompoundSelect:
+    """The (id, name, kind) rows of every filter's options; built once, it never varies."""
+    kinds = {
+        "team": sa.select(Team.id, Team.name),
+        "agent": sa.select(User.id, User.name).where(User.role == "agent"),
+        "reviewer": sa.select(User.id, User.name).where(
+            User.role.in_(("reviewer", "executive", "admin"))
+        ),
+        "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
+    }
+    return sa.union_all(
+        *(q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items())
+    )
 
 
 SELECT = OptionListSelect()  # options rendered once per distinct list
@@ -47,19 +67,8 @@ class FilterForm(FlaskForm):
 
     def fill_choices(self) -> None:
         """Teams, agents, reviewers and published scorecards, in one round trip."""
-        kinds = {
-            "team": sa.select(Team.id, Team.name),
-            "agent": sa.select(User.id, User.name).where(User.role == "agent"),
-            "reviewer": sa.select(User.id, User.name).where(
-                User.role.in_(("reviewer", "executive", "admin"))
-            ),
-            "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
-        }
-        parts = [
-            q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items()
-        ]
-        found: dict[str, list] = {kind: [] for kind in kinds}
-        for id_, name, kind in db.session.execute(sa.union_all(*parts)):
+        found: dict[str, list] = {kind: [] for kind in KINDS}
+        for id_, name, kind in db.session.execute(_choices_query()):
             found[kind].append((id_, name))
         for field, first in (
             (self.team, "All teams"),
@@ -69,6 +78,7 @@ class FilterForm(FlaskForm):
         ):
             field.option_list = option_list(first, found[field.name])
             field.choices = list(field.option_list.choices)
+        self.channel.option_list = option_list("All channels", [(c, c) for c in CHANNELS])
 
     def filters(self, default: tuple[date, date] | None) -> Filters:
         """The filters asked for; the default period when no date was given at all."""

@@ -14,6 +14,12 @@ from typing import Any
 
 import pandas as pd
 from markupsafe import Markup, escape
+from wtforms import Field
+from wtforms.widgets import DateInput
+
+# Flags a WTForms input turns into attributes: a field with any of them (or
+# with render_kw) is rendered by WTForms itself.
+ATTRIBUTE_FLAGS = ("required", "disabled", "readonly", "min", "max", "step", "maxlength")
 
 
 def _missing(value: Any) -> bool:
@@ -45,3 +51,24 @@ def coaching_rows(table: pd.DataFrame) -> Markup:
         )
     ]  # fmt: skip
     return Markup("".join(rows))
+
+
+def filter_label(field: Field) -> Markup:
+    """A filter's label, as ``field.label(class_="form-label small mb-0")``."""
+    return Markup(
+        f'<label class="form-label small mb-0" for="{escape(field.id)}">'
+        f"{escape(field.label.text)}</label>"
+    )
+
+
+def filter_control(field: Field, css: str) -> Markup:
+    """A filter's input, as ``field(class_=css)``: a plain date input written here
+    (WTForms builds and escapes its attributes one by one), the rest by WTForms
+    (the selects' widget writes their cached options)."""
+    plain = not field.render_kw and not any(getattr(field.flags, a, None) for a in ATTRIBUTE_FLAGS)
+    if plain and type(field.widget) is DateInput:
+        return Markup(
+            f'<input class="{escape(css)}" id="{escape(field.id)}" name="{escape(field.name)}" '
+            f'type="date" value="{escape(field._value())}">'
+        )
+    return field(class_=css)

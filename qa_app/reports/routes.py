@@ -185,6 +185,8 @@ def _args_without(*names: str) -> dict[str, str]:
 bp.add_app_template_filter(markup.pct, "report_pct")
 bp.add_app_template_filter(markup.num, "report_num")
 bp.add_app_template_global(markup.coaching_rows, "report_coaching_rows")
+bp.add_app_template_global(markup.filter_label, "report_filter_label")
+bp.add_app_template_global(markup.filter_control, "report_filter_control")
 
 
 @bp.app_template_global("report_url")
@@ -195,8 +197,19 @@ def report_url(endpoint: str, filters, **extra) -> str:
     key = (endpoint, *path_args.values())
     if key not in paths:
         paths[key] = url_for(endpoint, **path_args)
-    args = {k: v for k, v in (filters.args() | extra).items() if v is not None}
-    return paths[key] + ("?" + urlencode(args) if args else "")
+    # The filters' part of the query string is encoded once per page (a page
+    # links every row); extra keys that replace or drop a filter take the
+    # general way. The same string either way.
+    known = g.setdefault("report_filter_args", {})
+    if filters not in known:
+        base = filters.args()
+        known[filters] = (base, urlencode(base))
+    base, encoded = known[filters]
+    if any(v is None or k in base for k, v in extra.items()):
+        args = {k: v for k, v in (base | extra).items() if v is not None}
+        return paths[key] + ("?" + urlencode(args) if args else "")
+    query = "&".join(part for part in (encoded, urlencode(extra)) if part)
+    return paths[key] + ("?" + query if query else "")
 
 
 def _team_name(form: FilterForm, team: int | None) -> str | None:
