@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from qa_app.extensions import db
@@ -35,14 +35,25 @@ from qa_app.reports.queries import Filters, analytic, dialect
 
 SESSIONS = ["id", "agent_id", "held_on", "focus_questions"]
 SIDES = ["session_id", "before_n", "before_passed", "after_n", "after_passed"]
+# The focus keys in list order, joined by ", " (ARRAY(subquery) has no SQLAlchemy form).
+FOCUS_TEXT = sa.literal_column(
+    "array_to_string(ARRAY(SELECT f.value FROM jsonb_array_elements_text("
+    "coaching_sessions.focus_questions) WITH ORDINALITY AS f(value, n) ORDER BY f.n), ', ')"
+).label("focus_text")
 
 
 @dataclass(frozen=True)
 class Coaching:
-    sessions: pd.DataFrame  # as activity.coaching_sessions
-    sides: pd.DataFrame  # as activity.focus_sides
-    labels: dict[int, str]  # agent names
-    overdue: int | None  # None: no session held, not counted here
+    """Per session held (by day): its columns, and the sums as ``figures.coaching_table``
+    takes them; the agents' names; the overdue count (None: no session, not read)."""
+
+    ids: list[int]
+    agent_ids: list[int]
+    held: list[date]
+    focus: list[str]  # each session's keys, joined by ", "
+    sums: dict[int, tuple]
+    labels: dict[int, str]
+    overdue: int | None
 
 
 def read(filters: Filters, window_days: int, today: date) -> Coaching | None:
@@ -51,21 +62,30 @@ def read(filters: Filters, window_days: int, today: date) -> Coaching | None:
         return None
     analytic()
     rows = db.session.execute(query(filters, window_days, today)).all()
-    sessions = pd.DataFrame({c: [r[i] for r in rows] for i, c in enumerate(SESSIONS)},
-                            columns=SESSIONS)  # fmt: skip
-    # A row: the session's columns, its sums (SIDES but the id), name, overdue.
-    sides = pd.DataFrame({c: [r[0] if i == 0 else r[len(SESSIONS) + i - 1] for r in rows]
-                          for i, c in enumerate(SIDES)}, columns=SIDES)  # fmt: skip
-    labels = {int(r.agent_id): r.agent_name for r in rows}
-    return Coaching(sessions, sides, labels, int(rows[0].overdue) if rows else None)
+    # A row: id, agent_id, held_on, focus_questions, the four sums, name, overdue.
+    return Coaching(
+        ids=[r[0] for r in rows],
+        agent_ids=[r[1] for r in rows],
+        held=[r[2] for r in rows],
+        focus=[r[3] for r in rows],
+        sums={r[0]: tuple(r[4:8]) for r in rows},
+        labels={r[1]: r[8] for r in rows},
+        overdue=int(rows[0][9]) if rows else None,
+    )
 
 
+@lru_cache(maxsize=64)
 def query(filters: Filters, window_days: int, today: date) -> sa.Select:
     """One row per session held in the period, by day: its columns, its before
-    and after sums, the agent's name and the overdue count."""
+    and after sums, the agent's name and the overdue count.
+
+    Kept per (filters, window, day): building the statement cost more than
+    shaping its rows, and a user moves between tabs with the same filters. The
+    focus list comes as its text, keys joined by ", " (what the table shows):
+    parsing hundreds of small JSON lists cost more than joining them in SQL."""
     source, conds = _coaching_scope(filters)
     sessions = (
-        sa.select(*(COACHING.c[c] for c in SESSIONS), USERS.c.name.label("agent_name"))
+        sa.select(*(COACHING.c[c] for c in SESSIONS), FOCUS_TEXT, USERS.c.name.label("agent_name"))
         .select_from(source)
         .where(*conds, *_held_in(filters))
         .cte("held")
@@ -78,7 +98,8 @@ def query(filters: Filters, window_days: int, today: date) -> sa.Select:
     overdue = overdue_items_query(filters, today).scalar_subquery().correlate(None)
     return (
         sa.select(
-            *(sessions.c[c] for c in SESSIONS),
+            *(sessions.c[c] for c in SESSIONS[:3]),
+            sessions.c.focus_text,
             *(sides.c[c] for c in SIDES[1:]),
             sessions.c.agent_name,
             overdue.label("overdue"),

@@ -9,6 +9,7 @@ Rates are fractions 0..1 (the templates print percentages); undefined values
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -293,30 +294,44 @@ def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFram
     In plain Python, one column at a time: a row per session (hundreds), where
     a pandas map or division per column cost more than the arithmetic.
     """
-    columns = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
-               "after_n", "after_pass"]  # fmt: skip
     if sessions.empty:
-        return pd.DataFrame(columns=columns)
-    ids = [int(i) for i in sessions["id"]]
+        return pd.DataFrame(columns=COACHING)
     sums = {}
     if not sides.empty:
         counts = [sides[f"{side}_{c}"] for side in ("before", "after") for c in ("n", "passed")]
-        sums = {int(i): row for i, *row in zip(sides["session_id"], *counts, strict=True)}
-    out: dict[str, list] = {
-        "session_id": ids,
-        "agent": [labels.get(int(i), f"#{i}") for i in sessions["agent_id"]],
-        "held_on": [d.isoformat() if isinstance(d, date) else str(d)[:10]
-                    for d in sessions["held_on"]],
-        "focus": [", ".join(k or []) for k in sessions["focus_questions"]],
-    }  # fmt: skip
+        sums = {int(i): tuple(row) for i, *row in zip(sides["session_id"], *counts, strict=True)}
+    return coaching_table(
+        list(sessions["id"]), list(sessions["agent_id"]), list(sessions["held_on"]),
+        list(sessions["focus_questions"]), sums, labels,
+    )  # fmt: skip
+
+
+COACHING = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
+            "after_n", "after_pass"]  # fmt: skip
+
+
+def coaching_table(ids: list, agent_ids: list, held: list, focus: list,
+                   sums: dict[int, tuple], labels: dict[int, str]) -> pd.DataFrame:  # fmt: skip
+    """``coaching`` from plain columns: per session its id, agent, day and focus
+    list (or its keys already joined by ", "); ``sums``: per session id
+    (before_n, before_passed, after_n, after_passed)."""
+    if not ids:
+        return pd.DataFrame(columns=COACHING)
+    ids = [int(i) for i in ids]
+    out: dict[str, Any] = {
+        "session_id": np.array(ids, dtype="int64"),
+        "agent": [labels.get(int(i), f"#{i}") for i in agent_ids],
+        "held_on": [d.isoformat() if isinstance(d, date) else str(d)[:10] for d in held],
+        "focus": [k if isinstance(k, str) else ", ".join(k or []) for k in focus],
+    }
     for offset, side in enumerate(("before", "after")):
         n = [_count(sums[i][2 * offset]) if i in sums else 0 for i in ids]
         passed = [_count(sums[i][2 * offset + 1]) if i in sums else 0 for i in ids]
-        out[f"{side}_n"] = n
-        out[f"{side}_pass"] = [p / k if k else float("nan") for p, k in zip(passed, n, strict=True)]
-    frame = pd.DataFrame(out, columns=columns)
-    return frame.astype({"session_id": "int64", "before_n": "int64", "after_n": "int64",
-                         "before_pass": float, "after_pass": float})  # fmt: skip
+        out[f"{side}_n"] = np.array(n, dtype="int64")
+        out[f"{side}_pass"] = np.array(
+            [p / k if k else float("nan") for p, k in zip(passed, n, strict=True)], dtype=float
+        )
+    return pd.DataFrame(out, columns=COACHING)
 
 
 def chart(labels: list, series: dict[str, list], **extra) -> dict:

@@ -194,7 +194,10 @@ def coaching_page(filters: Filters) -> tuple[pd.DataFrame, int | None]:
     """The Coaching table and, when read with it, the overdue action items."""
     found = coaching_queries.read(filters, COACHING_WINDOW_DAYS, utcnow().date())
     if found is not None:  # PostgreSQL: one statement
-        return figures.coaching(found.sessions, found.sides, found.labels), found.overdue
+        table = figures.coaching_table(
+            found.ids, found.agent_ids, found.held, found.focus, found.sums, found.labels
+        )
+        return table, found.overdue
     sessions = activity.coaching_sessions(filters)
     if sessions.empty:
         return figures.coaching(sessions, pd.DataFrame(), {}), None
