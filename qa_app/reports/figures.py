@@ -151,19 +151,22 @@ def distribution(cube: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def pareto(failures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+def pareto(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> pd.DataFrame:
     """Questions by failure rate (answers below full points / answered non-N/A),
-    worst first, with the cumulative share of all failed answers.
+    worst first, with the cumulative share of all failed answers. ``failures``:
+    per question key answered and failed, as a frame or (key, answered, failed) rows.
 
     In plain Python: a Pareto has one row per question key (tens), where each
     pandas step would cost more than the arithmetic."""
     columns = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
-    if failures.empty:
+    if isinstance(failures, pd.DataFrame):
+        failures = list(
+            zip(failures["question_key"], failures["answered"], failures["failed"], strict=True)
+        )
+    if not failures:
         return pd.DataFrame(columns=columns)
     rows = []
-    for key, answered, failed in zip(
-        failures["question_key"], failures["answered"], failures["failed"], strict=True
-    ):
+    for key, answered, failed in failures:
         a, f = _count(answered), _count(failed)
         rows.append([key, texts.get(key, key), a, f, f / a if a else float("nan")])
     rows.sort(key=lambda r: (pd.isna(r[4]), -r[4] if not pd.isna(r[4]) else 0, -r[3], r[0]))

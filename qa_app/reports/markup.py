@@ -10,6 +10,7 @@ cost the Coaching tab more than its query. Every text goes through
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -72,3 +73,22 @@ def filter_control(field: Field, css: str) -> Markup:
             f'type="date" value="{escape(field._value())}">'
         )
     return field(class_=css)
+
+
+def question_rows(table: pd.DataFrame, link: Callable[[str], str]) -> Markup:
+    """The Questions table's body rows; ``link(key)``: the drill-down URL of a
+    question's failed answers."""
+    end = '<td class="text-end">'
+    rows = []
+    for key, text, answered, failed, rate, cumulative in zip(
+        table["question_key"], table["question"], table["answered"], table["failed"],
+        table["failure_rate"], table["cumulative"], strict=True,
+    ):  # fmt: skip
+        k = escape(key)
+        failed_cell = f'<a href="{escape(link(key))}">{escape(failed)}</a>' if failed else "0"
+        rows.append(
+            f'\n  <tr data-testid="question-{k}"><td>{escape(text)}</td><td><code>{k}</code></td>'
+            f"{end}{escape(answered)}</td>\n    {end}{failed_cell}</td>\n    "
+            f"{end}{escape(pct(rate))}</td>{end}{escape(pct(cumulative))}</td></tr>\n  "
+        )
+    return Markup("".join(rows))

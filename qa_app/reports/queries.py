@@ -318,15 +318,22 @@ def cube_columns(e: Any, team: Any, threshold: Any) -> tuple[list[Any], list[Any
     return keys, sums
 
 
-def question_failures(filters: Filters) -> pd.DataFrame:
-    """Per question key: answered (non-N/A, scored) answers and those below full points.
+def question_failure_rows(filters: Filters) -> list[tuple]:
+    """Per question key (key, answered, failed): answered (non-N/A, scored)
+    answers and those below full points. Rows, not a frame: the Pareto reads
+    tens of them, which a frame would only wrap and unwrap.
 
     From the daily roll-up unless an agent or reviewer filter needs the raw
     answers (the roll-up keeps day, team, channel and version, not people).
     """
+    analytic()
+    return [tuple(row) for row in db.session.execute(_question_failures(filters))]
+
+
+def _question_failures(filters: Filters) -> Any:
     if filters.agent is not None or filters.reviewer is not None:
-        return frame(question_failures_raw(filters))
-    return frame(question_failures_rollup(filters))
+        return question_failures_raw(filters)
+    return question_failures_rollup(filters)
 
 
 def question_failures_rollup(filters: Filters) -> Any:

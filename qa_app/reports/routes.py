@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from qa_app.access import roles_required
 from qa_app.jobs import runner
@@ -210,6 +211,14 @@ def report_url(endpoint: str, filters, **extra) -> str:
         return paths[key] + ("?" + urlencode(args) if args else "")
     query = "&".join(part for part in (encoded, urlencode(extra)) if part)
     return paths[key] + ("?" + query if query else "")
+
+
+@bp.app_template_global("report_question_rows")
+def question_rows(table, filters) -> Markup:
+    """The Questions table's rows, each failed count linking to its evaluations."""
+    return markup.question_rows(
+        table, lambda key: report_url("reports.evaluations", filters, question=key)
+    )
 
 
 def _team_name(form: FilterForm, team: int | None) -> str | None:
