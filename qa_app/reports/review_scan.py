@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TIMESTAMP
@@ -26,10 +27,13 @@ from sqlalchemy.types import NullType
 
 from qa_app.extensions import db
 from qa_app.reports import reviewer_scan
+from qa_app.reports.activity import OVERTURNED
 from qa_app.reports.queries import (
+    DISPUTES,
     EVALS,
     INTERACTIONS,
     Filters,
+    _count_if,
     analytic,
     as_text,
     counted,
@@ -43,7 +47,7 @@ from qa_app.reports.queries import (
 class Scan:
     cube: pd.DataFrame  # the period's cube, as ``queries.evaluation_cube``
     previous: pd.DataFrame  # the previous period's totals: one row
-    reviewers: tuple[pd.DataFrame, pd.DataFrame]  # (load, cells) of the period
+    reviewers: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # load, cells, disputes
 
 
 def scan(now: Filters, before: Filters, thresholds: tuple[float, dict[int, float]]) -> Scan | None:
@@ -60,11 +64,16 @@ def scan(now: Filters, before: Filters, thresholds: tuple[float, dict[int, float
         return None
     statement, layout = query(now, before, thresholds)
     analytic()
-    parts = split(db.session.execute(statement).all(), layout)
+    # The cube's sums as floats (0 for NULL) here, as ``figures.prepare`` would
+    # convert them column by column.
+    sums = set(layout["previous"])
+    floats = {"cube": sums, "previous": sums}
+    parts = split(db.session.execute(statement).all(), layout, floats)
+    load, cells = reviewer_scan.split(parts["reviewers"])
     return Scan(
         cube=as_text(parts["cube"], "week", "month"),
         previous=parts["previous"],
-        reviewers=reviewer_scan.split(parts["reviewers"]),
+        reviewers=(load, cells, parts["disputes"]),
     )
 
 
@@ -86,6 +95,7 @@ def query(
             EVALS.c.time_spent_seconds,
             INTERACTIONS.c.team_id,
             INTERACTIONS.c.channel,
+            EVALS.c.id.label("evaluation_id"),
             (EVALS.c.submitted_at >= start).label("current"),
         )
         .select_from(source)
@@ -100,9 +110,25 @@ def query(
         "cube": sa.select(*keys, *sums).where(c.current).group_by(*keys),
         "previous": sa.select(*sums).where(sa.not_(c.current)),
         "reviewers": sa.select(*columns).where(c.current).group_by(sets),
+        "disputes": disputes(c, scope),
     }
     # date_trunc and grouping() have no known SQL type in SQLAlchemy.
     return union(parts, {"week": TIMESTAMP(), "month": TIMESTAMP(), "level": sa.Integer()})
+
+
+def disputes(c: Any, scope: Any) -> sa.Select:
+    """Per reviewer of the period: as ``activity.dispute_counts``, on the scan."""
+    return (
+        sa.select(
+            c.reviewer_id,
+            sa.func.count(sa.distinct(c.evaluation_id)).label("disputed"),
+            _count_if(DISPUTES.c.status == "resolved").label("resolved"),
+            _count_if(DISPUTES.c.outcome.in_(OVERTURNED)).label("overturned"),
+        )
+        .select_from(scope.join(DISPUTES, DISPUTES.c.evaluation_id == c.evaluation_id))
+        .where(c.current, DISPUTES.c.status != "withdrawn")
+        .group_by(c.reviewer_id)
+    )
 
 
 def union(
@@ -127,14 +153,22 @@ def union(
     return sa.union_all(*selects), layout
 
 
-def split(rows: list[Any], layout: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+def split(
+    rows: list[Any], layout: dict[str, list[str]], floats: dict[str, set[str]] | None = None
+) -> dict[str, pd.DataFrame]:
     """The union's rows as one frame per part, with only that part's columns
-    (so their types are those of the part's own query)."""
+    (so their types are those of the part's own query); ``floats``: per part,
+    the columns read as floats, NULL as 0."""
     names = list(dict.fromkeys(n for columns in layout.values() for n in columns))
     position = {n: i + 1 for i, n in enumerate(names)}
     out = {}
     for number, (name, columns) in enumerate(layout.items()):
         mine = [row for row in rows if row[0] == number]
-        data = {n: [row[position[n]] for row in mine] for n in columns}
+        data: dict[str, Any] = {}
+        for n in columns:
+            values = [row[position[n]] for row in mine]
+            if n in (floats or {}).get(name, ()):
+                values = np.array([0.0 if v is None else float(v) for v in values], dtype=float)
+            data[n] = values
         out[name] = pd.DataFrame(data, columns=columns)
     return out

@@ -129,15 +129,20 @@ def pareto_chart(table: pd.DataFrame) -> dict:
 
 
 def reviewers(
-    filters: Filters, scanned: tuple[pd.DataFrame, pd.DataFrame] | None = None
+    filters: Filters, scanned: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
 ) -> pd.DataFrame:
-    """The Reviewers table; ``scanned``: the (load, cells) of the filters when
-    already read (the periodic review's scan)."""
-    load, cells = scanned if scanned is not None else reviewer_scan.reviewer_activity(filters)
+    """The Reviewers table; ``scanned``: the (load, cells, dispute counts) of the
+    filters when already read (the periodic review's scan)."""
+    if scanned is not None:
+        load, cells, disputes = scanned
+    else:
+        (load, cells), disputes = reviewer_scan.reviewer_activity(filters), None
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
     labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
-    return figures.reviewers(load, cells, activity.dispute_counts(filters), calib, labels)
+    if disputes is None:
+        disputes = activity.dispute_counts(filters)
+    return figures.reviewers(load, cells, disputes, calib, labels)
 
 
 def _days(filters: Filters) -> int | None:

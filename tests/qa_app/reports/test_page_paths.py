@@ -72,6 +72,8 @@ def test_review_scan_gives_the_plain_queries_figures(data, monkeypatch, month, t
     monkeypatch.setattr(review_scan, "scan", lambda *args: None)
     plain = review.build(team_id, period)
     assert fast["headline"][1]["now"] > 0
+    if month == "2026-11":  # E2 overturned (R2), E3 upheld and E4 open (R1)
+        assert (fast["reviewers"]["dispute_rate"] > 0).all()
     for key in ("headline", "questions", "attention", "reviewers", "sessions", "charts"):
         _same(fast[key], plain[key])
 
