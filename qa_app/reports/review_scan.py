@@ -35,7 +35,6 @@ from qa_app.reports.queries import (
     Filters,
     _count_if,
     analytic,
-    as_text,
     counted,
     cube_columns,
     dialect,
@@ -67,11 +66,15 @@ def scan(now: Filters, before: Filters, thresholds: tuple[float, dict[int, float
     # The cube's sums as floats (0 for NULL) here, as ``figures.prepare`` would
     # convert them column by column.
     sums = set(layout["previous"])
+    # Periods formatted as text per distinct value here, as ``as_text`` would.
     floats = {"cube": sums, "previous": sums}
-    parts = split(db.session.execute(statement).all(), layout, floats)
+    texts = {"cube": {"week", "month"}, "reviewers": {"week"}}
+    parts = split(db.session.execute(statement).all(), layout, floats, texts)
+    for name in ("cube", "previous"):  # as figures.prepare leaves them: no NULL, all floats
+        parts[name].attrs["prepared"] = True
     load, cells = reviewer_scan.split(parts["reviewers"])
     return Scan(
-        cube=as_text(parts["cube"], "week", "month"),
+        cube=parts["cube"],
         previous=parts["previous"],
         reviewers=(load, cells, parts["disputes"]),
     )
@@ -154,13 +157,17 @@ def union(
 
 
 def split(
-    rows: list[Any], layout: dict[str, list[str]], floats: dict[str, set[str]] | None = None
+    rows: list[Any],
+    layout: dict[str, list[str]],
+    floats: dict[str, set[str]] | None = None,
+    texts: dict[str, set[str]] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The union's rows as one frame per part, with only that part's columns
-    (so their types are those of the part's own query); ``floats``: per part,
-    the columns read as floats, NULL as 0."""
+    (so their types are those of the part's own query). Per part, ``floats``:
+    columns read as floats, NULL as 0; ``texts``: timestamps as 'YYYY-MM-DD'."""
     names = list(dict.fromkeys(n for columns in layout.values() for n in columns))
     position = {n: i + 1 for i, n in enumerate(names)}
+    formatted: dict[Any, str | None] = {None: None}
     out = {}
     for number, (name, columns) in enumerate(layout.items()):
         mine = [row for row in rows if row[0] == number]
@@ -169,6 +176,10 @@ def split(
             values = [row[position[n]] for row in mine]
             if n in (floats or {}).get(name, ()):
                 values = np.array([0.0 if v is None else float(v) for v in values], dtype=float)
+            elif n in (texts or {}).get(name, ()):
+                for v in set(values) - formatted.keys():
+                    formatted[v] = v.strftime("%Y-%m-%d")
+                values = [formatted[v] for v in values]
             data[n] = values
         out[name] = pd.DataFrame(data, columns=columns)
     return out
