@@ -107,3 +107,14 @@ def test_coaching_rows_are_escaped_as_the_template_did(data, client_as):
     )
     assert "<b onclick" not in html and str(escape(data.a1.name)) in html
     assert '<td class="text-end">50.0%</td>' in html and "n/a" not in html.split("<tbody>")[1]
+
+
+def test_question_rows_escape_texts_keys_and_links():
+    from qa_app.reports import figures, markup
+
+    table = figures.pareto([("k<1>", 4, 1), ("ok", 3, 0)], {"k<1>": "<i>Q</i>"})
+    html = str(markup.question_rows(table, lambda key: f"/drill?question={key}&x=1"))
+    assert "<i>" not in html and "&lt;i&gt;Q&lt;/i&gt;" in html
+    assert 'data-testid="question-k&lt;1&gt;"' in html
+    assert 'href="/drill?question=k&lt;1&gt;&amp;x=1">1</a>' in html
+    assert '<td class="text-end">0</td>' in html and "25.0%" in html
