@@ -27,12 +27,13 @@ from qa_app.models import (
     Interaction,
     QuestionDay,
     ScorecardVersion,
-    Team,
-    User,
 )
+from qa_app.reports.lookups import FAMILIES, family_versions
+from qa_app.reports.results import analytic, as_text, dialect, frame
+
+__all__ = ["FAMILIES", "analytic", "as_text", "dialect", "frame"]  # run and shaped in results.py
 
 COUNTED_KINDS = ("standard", "consensus")
-FAMILIES = ("customer", "business", "compliance")
 BINS = 10  # score distribution: 10-point bins, 100 in the last one
 BIN_EDGES = [10 * (n + 1) for n in range(BINS - 1)]  # 10 .. 90
 
@@ -95,10 +96,6 @@ class Drill:
     overturned: bool = False
 
 
-def dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
 def period(column: Any, grain: str) -> Any:
     """The first day of the column's day/week (Monday)/month, as 'YYYY-MM-DD' text."""
     if dialect() == "postgresql":
@@ -118,17 +115,6 @@ def period_key(column: Any, grain: str) -> Any:
     if dialect() == "postgresql":
         return sa.func.date_trunc(grain, sa.func.timezone("UTC", column))
     return period(column, grain)
-
-
-def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """The ``period_key`` columns of a result as 'YYYY-MM-DD' text (as ``period``)."""
-    for column in columns:
-        if column in out and len(out) and not isinstance(out[column].iloc[0], str):
-            # A few distinct periods over many rows (one per agent and week):
-            # format each period once.
-            texts = {v: v.strftime("%Y-%m-%d") for v in set(out[column]) if not pd.isna(v)}
-            out[column] = [texts.get(v) for v in out[column]]
-    return out
 
 
 def window(column: Any, filters: Filters) -> list[Any]:
@@ -213,59 +199,6 @@ def score_bin() -> Any:
     """0..9 for [0,10) ... [90,100]; portable (no floor() on SQLite)."""
     whens = [(EVALS.c.total < 10 * (n + 1), n) for n in range(BINS - 1)]
     return sa.case(*whens, else_=BINS - 1)
-
-
-# A SELECT (not a text statement): the session's listeners take a text
-# statement for a possible write, and the navigation's unread count read with
-# the signed-in user would then be forgotten and queried again.
-SETTINGS = sa.select(
-    sa.func.set_config("jit", "off", sa.true()), sa.func.set_config("work_mem", "64MB", sa.true())
-)
-
-
-def analytic() -> None:
-    """PostgreSQL settings for the rest of the transaction. JIT off: the planner
-    costs report queries by the size of the tables (millions of answers) and
-    compiles them, which takes longer (~25-100 ms) than running them from the
-    covering indexes. More sort memory: grouping ~100,000 rows per agent and
-    day otherwise spills to disk.
-
-    Both in one round trip, once per transaction (they last until its end).
-    """
-    if dialect() != "postgresql":
-        return
-    session = db.session()
-    transaction = session.get_transaction()
-    if transaction is not None and session.info.get("report_analytic") is transaction:
-        return
-    session.execute(SETTINGS)
-    session.info["report_analytic"] = session.get_transaction()
-
-
-def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    analytic()
-    result = db.session.execute(query, params or {})
-    keys = list(result.keys())
-    rows = result.fetchall()
-    # Column by column: pandas builds a frame from a list of Row objects one
-    # row at a time (over a second for 60,000 rows), from columns at once.
-    columns = dict(zip(keys, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
-    return pd.DataFrame(columns, columns=keys)
-
-
-def family_versions() -> dict[str, list[int]]:
-    """Per family, the scorecard versions having at least one question of it."""
-    out: dict[str, list[int]] = {f: [] for f in FAMILIES}
-    for vid, definition in db.session.execute(sa.select(VERSIONS.c.id, VERSIONS.c.definition)):
-        present = {
-            q.get("error_family")
-            for s in (definition or {}).get("sections", [])
-            for q in s.get("questions", [])
-        }
-        for family in FAMILIES:
-            if family in present:
-                out[family].append(vid)
-    return out
 
 
 def evaluation_cube(
@@ -377,49 +310,3 @@ def question_failures_raw(filters: Filters) -> Any:
         .where(ANSWERS.c.possible.is_not(None))
         .group_by(ANSWERS.c.question_key)
     )
-
-
-def question_texts() -> dict[str, str]:
-    """Question key -> its text in the newest version that has it.
-
-    Versions never change, so each one's texts are parsed once per process
-    (keyed by id and publication time, like the evaluation service's cards):
-    the page then reads only the versions' ids, not every definition.
-    """
-    texts: dict[str, str] = {}
-    rows = db.session.execute(
-        sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
-    ).all()
-    missing = [vid for vid, at in rows if (vid, at) not in _TEXTS]
-    if missing:
-        if len(_TEXTS) > 4096:
-            _TEXTS.clear()
-        query = sa.select(VERSIONS.c.id, VERSIONS.c.published_at, VERSIONS.c.definition)
-        for vid, at, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
-            own = {}
-            for section in (definition or {}).get("sections", []):
-                for q in section.get("questions", []):
-                    own[q["key"]] = q.get("text", q["key"])
-            _TEXTS[(vid, at)] = own
-    for key in rows:
-        texts.update(_TEXTS.get(tuple(key), {}))
-    return texts
-
-
-_TEXTS: dict[tuple, dict[str, str]] = {}
-
-
-def names(model: Any, ids: Any) -> dict[int, str]:
-    wanted = sorted({int(i) for i in ids if i is not None and not pd.isna(i)})
-    if not wanted:
-        return {}
-    rows = db.session.execute(sa.select(model.id, model.name).where(model.id.in_(wanted)))
-    return {int(i): name for i, name in rows}
-
-
-def team_names(ids: Any) -> dict[int, str]:
-    return names(Team, ids)
-
-
-def user_names(ids: Any) -> dict[int, str]:
-    return names(User, ids)

@@ -17,7 +17,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
-from qa_app.reports import activity, coaching_queries, figures, queries, reviewer_scan
+from qa_app.reports import activity, coaching_queries, figures, lookups, queries, reviewer_scan
 from qa_app.reports.queries import Drill, Filters
 
 COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
@@ -64,7 +64,7 @@ def quality(filters: Filters) -> dict[str, Any]:
     }
     dist = figures.distribution(c)
     charts["distribution"] = figures.chart(dist["scores"], {"Evaluations": dist["n"]}, kind="bar")
-    agents = figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {})
+    agents = figures.agents(c, lookups.user_names(c["agent_id"]) if not c.empty else {})
     # A page shows the top and the bottom of a long ranking, the exports all of it.
     ends = AGENTS_AT_EACH_END
     shown = [agents] if len(agents) <= 2 * ends else [agents.head(ends), agents.tail(ends)]
@@ -94,7 +94,7 @@ def summary_of(c: pd.DataFrame) -> dict[str, Any]:
     weekly = _trend_chart(figures.trend(c, "week"), figures.trend(c, "week", by="team_id"), teams)
     return {
         "head": figures.headline(c),
-        "agents": figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {}),
+        "agents": figures.agents(c, lookups.user_names(c["agent_id"]) if not c.empty else {}),
         "charts": {"week": weekly},
     }
 
@@ -110,11 +110,11 @@ def _trend_chart(overall: pd.DataFrame, by_team: pd.DataFrame, teams: dict) -> d
 
 
 def team_names(ids: Any) -> dict[int, str]:
-    return queries.team_names(ids)
+    return lookups.team_names(ids)
 
 
 def questions(filters: Filters) -> pd.DataFrame:
-    return figures.pareto(queries.question_failure_rows(filters), queries.question_texts())
+    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts())
 
 
 def pareto_chart(table: pd.DataFrame) -> dict:
@@ -139,7 +139,7 @@ def reviewers(
         (load, cells), disputes = reviewer_scan.reviewer_activity(filters), None
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
-    labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
+    labels = lookups.user_names(load["reviewer_id"]) if not load.empty else {}
     if disputes is None:
         disputes = activity.dispute_counts(filters)
     return figures.reviewers(load, cells, disputes, calib, labels)
@@ -170,7 +170,7 @@ def coverage_targets(filters: Filters) -> dict[int | None, float | None]:
 
 def coverage(filters: Filters) -> pd.DataFrame:
     cov = activity.coverage(filters)
-    labels = queries.user_names(cov["agent_id"]) if not cov.empty else {}
+    labels = lookups.user_names(cov["agent_id"]) if not cov.empty else {}
     return figures.coverage(cov, coverage_targets(filters), labels)
 
 
@@ -209,7 +209,7 @@ def coaching_page(filters: Filters) -> tuple[pd.DataFrame, int | None]:
         return figures.coaching(sessions, pd.DataFrame(), {}), None
     lo, hi = coaching_window(sessions["held_on"])
     sides = queries.frame(activity.focus_sides(filters, lo, hi))
-    labels = queries.user_names(sessions["agent_id"])
+    labels = lookups.user_names(sessions["agent_id"])
     return figures.coaching(sessions, sides, labels), None
 
 
