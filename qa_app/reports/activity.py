@@ -248,7 +248,8 @@ def coaching_sessions(filters: Filters) -> pd.DataFrame:
     query = sa.select(
         COACHING.c.id, COACHING.c.agent_id, COACHING.c.held_on, COACHING.c.focus_questions
     )
-    return frame(query.select_from(source).where(*conds).order_by(COACHING.c.held_on))
+    query = query.select_from(source).where(*conds)
+    return frame(query.order_by(COACHING.c.held_on, COACHING.c.id))
 
 
 def focus_sides(filters: Filters, lo: date, hi: date) -> Any:
@@ -292,14 +293,18 @@ def focus_sides(filters: Filters, lo: date, hi: date) -> Any:
 def overdue_items(filters: Filters, today: date) -> int:
     from qa_app.extensions import db
 
+    return int(db.session.execute(overdue_items_query(filters, today)).scalar_one())
+
+
+def overdue_items_query(filters: Filters, today: date) -> sa.Select:
+    """The count of open action items past their due day, of the filters' sessions."""
     source, conds = _coaching_scope(filters)
     source = source.join(COACHING_ITEMS, COACHING_ITEMS.c.session_id == COACHING.c.id)
-    query = (
+    return (
         sa.select(sa.func.count())
         .select_from(source)
         .where(*conds, COACHING_ITEMS.c.due_on < today, COACHING_ITEMS.c.done_at.is_(None))
     )
-    return int(db.session.execute(query).scalar_one())
 
 
 def focus_answers_raw(pairs: set[tuple[int, str]], lo: datetime, hi: datetime) -> Any:

@@ -9,7 +9,9 @@ Rates are fractions 0..1 (the templates print percentages); undefined values
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import calibration
@@ -149,19 +151,22 @@ def distribution(cube: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def pareto(failures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+def pareto(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> pd.DataFrame:
     """Questions by failure rate (answers below full points / answered non-N/A),
-    worst first, with the cumulative share of all failed answers.
+    worst first, with the cumulative share of all failed answers. ``failures``:
+    per question key answered and failed, as a frame or (key, answered, failed) rows.
 
     In plain Python: a Pareto has one row per question key (tens), where each
     pandas step would cost more than the arithmetic."""
     columns = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
-    if failures.empty:
+    if isinstance(failures, pd.DataFrame):
+        failures = list(
+            zip(failures["question_key"], failures["answered"], failures["failed"], strict=True)
+        )
+    if not failures:
         return pd.DataFrame(columns=columns)
     rows = []
-    for key, answered, failed in zip(
-        failures["question_key"], failures["answered"], failures["failed"], strict=True
-    ):
+    for key, answered, failed in failures:
         a, f = _count(answered), _count(failed)
         rows.append([key, texts.get(key, key), a, f, f / a if a else float("nan")])
     rows.sort(key=lambda r: (pd.isna(r[4]), -r[4] if not pd.isna(r[4]) else 0, -r[3], r[0]))
@@ -169,8 +174,19 @@ def pareto(failures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     for row in rows:
         running += row[3]
         row.append(running / total if total else float("nan"))
-    out = pd.DataFrame(rows, columns=columns)
-    return out.astype({"answered": int, "failed": int, "failure_rate": float, "cumulative": float})
+    # Typed columns at once: a frame of rows then ``astype`` cost twice as much.
+    keys, texts_, answered, failed, rates, cumulative = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "question_key": list(keys),
+            "question": list(texts_),
+            "answered": np.array(answered, dtype="int64"),
+            "failed": np.array(failed, dtype="int64"),
+            "failure_rate": np.array(rates, dtype=float),
+            "cumulative": np.array(cumulative, dtype=float),
+        },
+        columns=columns,
+    )
 
 
 def _count(value: object) -> int:
@@ -277,27 +293,48 @@ def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFram
     question keys; before = submitted before the session day, after = after it.
     ``sides`` has per session_id the answered (``<side>_n``) and passed
     (``<side>_passed``) counts, summed in SQL.
+
+    In plain Python, one column at a time: a row per session (hundreds), where
+    a pandas map or division per column cost more than the arithmetic.
     """
-    columns = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
-               "after_n", "after_pass"]  # fmt: skip
     if sessions.empty:
-        return pd.DataFrame(columns=columns)
-    out = pd.DataFrame({"session_id": sessions["id"]})
-    out["agent"] = sessions["agent_id"].map(lambda i: labels.get(int(i), f"#{i}"))
-    out["held_on"] = [d.isoformat() if isinstance(d, date) else str(d)[:10]
-                      for d in sessions["held_on"]]  # fmt: skip
-    out["focus"] = [", ".join(k or []) for k in sessions["focus_questions"]]
-    found = sides.set_index("session_id") if not sides.empty else pd.DataFrame()
-    for side in ("before", "after"):
-        n, passed = (
-            (pd.to_numeric(out["session_id"].map(found[f"{side}_{c}"])).fillna(0)
-             for c in ("n", "passed"))
-            if not found.empty
-            else (pd.Series(0.0, index=out.index),) * 2
-        )  # fmt: skip
-        out[f"{side}_n"] = n.astype(int)
-        out[f"{side}_pass"] = ratio(passed.astype(float), n.astype(float))
-    return out[columns].reset_index(drop=True)
+        return pd.DataFrame(columns=COACHING)
+    sums = {}
+    if not sides.empty:
+        counts = [sides[f"{side}_{c}"] for side in ("before", "after") for c in ("n", "passed")]
+        sums = {int(i): tuple(row) for i, *row in zip(sides["session_id"], *counts, strict=True)}
+    return coaching_table(
+        list(sessions["id"]), list(sessions["agent_id"]), list(sessions["held_on"]),
+        list(sessions["focus_questions"]), sums, labels,
+    )  # fmt: skip
+
+
+COACHING = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
+            "after_n", "after_pass"]  # fmt: skip
+
+
+def coaching_table(ids: list, agent_ids: list, held: list, focus: list,
+                   sums: dict[int, tuple], labels: dict[int, str]) -> pd.DataFrame:  # fmt: skip
+    """``coaching`` from plain columns: per session its id, agent, day and focus
+    list (or its keys already joined by ", "); ``sums``: per session id
+    (before_n, before_passed, after_n, after_passed)."""
+    if not ids:
+        return pd.DataFrame(columns=COACHING)
+    ids = [int(i) for i in ids]
+    out: dict[str, Any] = {
+        "session_id": np.array(ids, dtype="int64"),
+        "agent": [labels.get(int(i), f"#{i}") for i in agent_ids],
+        "held_on": [d.isoformat() if isinstance(d, date) else str(d)[:10] for d in held],
+        "focus": [k if isinstance(k, str) else ", ".join(k or []) for k in focus],
+    }
+    for offset, side in enumerate(("before", "after")):
+        n = [_count(sums[i][2 * offset]) if i in sums else 0 for i in ids]
+        passed = [_count(sums[i][2 * offset + 1]) if i in sums else 0 for i in ids]
+        out[f"{side}_n"] = np.array(n, dtype="int64")
+        out[f"{side}_pass"] = np.array(
+            [p / k if k else float("nan") for p, k in zip(passed, n, strict=True)], dtype=float
+        )
+    return pd.DataFrame(out, columns=COACHING)
 
 
 def chart(labels: list, series: dict[str, list], **extra) -> dict:

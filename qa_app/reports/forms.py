@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional, Regexp
-from wtforms.widgets import Select
 
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, Team, User
+from qa_app.reports.options import OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
 
 
@@ -26,18 +26,26 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
-class PlainSelect(Select):
-    """WTForms' Select with a cheaper option renderer (same HTML): every report
-    page carries a select of every agent, and building each option's
-    attributes generically cost more than some of the pages' queries."""
+KINDS = ("team", "agent", "reviewer", "scorecard")
 
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if kwargs or choice.render_kw or isinstance(choice.value, bool):
-            return super().render_option(choice, **kwargs)
-        label = escape(choice.label or choice.value)
-        selected = "selected " if choice.selected else ""
-        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+@cache
+def _choices_query() -> sa.CompoundSelect:
+    """The (id, name, kind) rows of every filter's options; built once, it never varies."""
+    kinds = {
+        "team": sa.select(Team.id, Team.name),
+        "agent": sa.select(User.id, User.name).where(User.role == "agent"),
+        "reviewer": sa.select(User.id, User.name).where(
+            User.role.in_(("reviewer", "executive", "admin"))
+        ),
+        "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
+    }
+    return sa.union_all(
+        *(q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items())
+    )
+
+
+SELECT = OptionListSelect()  # options rendered once per distinct list
 
 
 class FilterForm(FlaskForm):
@@ -46,41 +54,31 @@ class FilterForm(FlaskForm):
 
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    team = SelectField("Team", coerce=_int_or_none, validate_choice=False, widget=PlainSelect())
-    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False, widget=PlainSelect())
+    team = SelectField("Team", coerce=_int_or_none, validate_choice=False, widget=SELECT)
+    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False, widget=SELECT)
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
         validate_choice=False,  # no channel chosen is "all"; an unknown one is ignored
-        widget=PlainSelect(),
+        widget=SELECT,
     )
-    scorecard = SelectField(
-        "Scorecard", coerce=_int_or_none, validate_choice=False, widget=PlainSelect()
-    )
-    reviewer = SelectField(
-        "Reviewer", coerce=_int_or_none, validate_choice=False, widget=PlainSelect()
-    )
+    scorecard = SelectField("Scorecard", coerce=_int_or_none, validate_choice=False, widget=SELECT)
+    reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False, widget=SELECT)
 
     def fill_choices(self) -> None:
         """Teams, agents, reviewers and published scorecards, in one round trip."""
-        kinds = {
-            "team": sa.select(Team.id, Team.name),
-            "agent": sa.select(User.id, User.name).where(User.role == "agent"),
-            "reviewer": sa.select(User.id, User.name).where(
-                User.role.in_(("reviewer", "executive", "admin"))
-            ),
-            "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
-        }
-        parts = [
-            q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items()
-        ]
-        found: dict[str, list] = {kind: [] for kind in kinds}
-        for id_, name, kind in db.session.execute(sa.union_all(*parts)):
+        found: dict[str, list] = {kind: [] for kind in KINDS}
+        for id_, name, kind in db.session.execute(_choices_query()):
             found[kind].append((id_, name))
-        self.team.choices = [SelectChoice("", "All teams"), *_pairs(found["team"])]
-        self.agent.choices = [SelectChoice("", "All agents"), *_pairs(found["agent"])]
-        self.reviewer.choices = [SelectChoice("", "All reviewers"), *_pairs(found["reviewer"])]
-        self.scorecard.choices = [SelectChoice("", "All scorecards"), *_pairs(found["scorecard"])]
+        for field, first in (
+            (self.team, "All teams"),
+            (self.agent, "All agents"),
+            (self.reviewer, "All reviewers"),
+            (self.scorecard, "All scorecards"),
+        ):
+            field.option_list = option_list(first, found[field.name])
+            field.choices = list(field.option_list.choices)
+        self.channel.option_list = option_list("All channels", [(c, c) for c in CHANNELS])
 
     def filters(self, default: tuple[date, date] | None) -> Filters:
         """The filters asked for; the default period when no date was given at all."""
@@ -99,11 +97,6 @@ class FilterForm(FlaskForm):
             scorecard=self.scorecard.data,
             reviewer=self.reviewer.data,
         )
-
-
-def _pairs(rows: list) -> list[SelectChoice]:
-    rows = sorted(rows, key=lambda row: (row[1].lower(), row[0]))
-    return [SelectChoice(i, name) for i, name in rows]
 
 
 class ReviewForm(FlaskForm):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -27,12 +28,13 @@ from qa_app.models import (
     Interaction,
     QuestionDay,
     ScorecardVersion,
-    Team,
-    User,
 )
+from qa_app.reports.lookups import FAMILIES, family_versions
+from qa_app.reports.results import analytic, as_text, dialect, frame
+
+__all__ = ["FAMILIES", "analytic", "as_text", "dialect", "frame"]  # run and shaped in results.py
 
 COUNTED_KINDS = ("standard", "consensus")
-FAMILIES = ("customer", "business", "compliance")
 BINS = 10  # score distribution: 10-point bins, 100 in the last one
 BIN_EDGES = [10 * (n + 1) for n in range(BINS - 1)]  # 10 .. 90
 
@@ -95,10 +97,6 @@ class Drill:
     overturned: bool = False
 
 
-def dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
 def period(column: Any, grain: str) -> Any:
     """The first day of the column's day/week (Monday)/month, as 'YYYY-MM-DD' text."""
     if dialect() == "postgresql":
@@ -118,17 +116,6 @@ def period_key(column: Any, grain: str) -> Any:
     if dialect() == "postgresql":
         return sa.func.date_trunc(grain, sa.func.timezone("UTC", column))
     return period(column, grain)
-
-
-def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """The ``period_key`` columns of a result as 'YYYY-MM-DD' text (as ``period``)."""
-    for column in columns:
-        if column in out and len(out) and not isinstance(out[column].iloc[0], str):
-            # A few distinct periods over many rows (one per agent and week):
-            # format each period once.
-            texts = {v: v.strftime("%Y-%m-%d") for v in set(out[column]) if not pd.isna(v)}
-            out[column] = [texts.get(v) for v in out[column]]
-    return out
 
 
 def window(column: Any, filters: Filters) -> list[Any]:
@@ -164,15 +151,18 @@ def counted(filters: Filters, *, interactions: bool = True) -> tuple[Any, list[A
     return source, conds
 
 
-def has_family(family: str) -> Any:
+def has_family(family: str, column: Any = EVALS.c.critical_families) -> Any:
     """The evaluation carries a critical error of ``family`` (JSON list as text)."""
-    return sa.cast(EVALS.c.critical_families, sa.Text).like(f'%"{family}"%')
+    return sa.cast(column, sa.Text).like(f'%"{family}"%')
 
 
-def threshold_expr(default: float, per_team: dict[int, float]) -> Any:
+def threshold_expr(
+    default: float, per_team: dict[int, float], team: Any = INTERACTIONS.c.team_id
+) -> Any:
+    """The quality threshold of the row's team (``team``: its team column)."""
     if not per_team:
         return sa.literal(float(default))
-    whens = [(INTERACTIONS.c.team_id == int(t), float(v)) for t, v in per_team.items()]
+    whens = [(team == int(t), float(v)) for t, v in per_team.items()]
     return sa.case(*whens, else_=float(default))
 
 
@@ -212,54 +202,6 @@ def score_bin() -> Any:
     return sa.case(*whens, else_=BINS - 1)
 
 
-SETTINGS = sa.text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
-
-
-def analytic() -> None:
-    """PostgreSQL settings for the rest of the transaction. JIT off: the planner
-    costs report queries by the size of the tables (millions of answers) and
-    compiles them, which takes longer (~25-100 ms) than running them from the
-    covering indexes. More sort memory: grouping ~100,000 rows per agent and
-    day otherwise spills to disk.
-
-    Both in one round trip, once per transaction (they last until its end).
-    """
-    if dialect() != "postgresql":
-        return
-    session = db.session()
-    transaction = session.get_transaction()
-    if transaction is not None and session.info.get("report_analytic") is transaction:
-        return
-    session.execute(SETTINGS)
-    session.info["report_analytic"] = session.get_transaction()
-
-
-def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    analytic()
-    result = db.session.execute(query, params or {})
-    keys = list(result.keys())
-    rows = result.fetchall()
-    # Column by column: pandas builds a frame from a list of Row objects one
-    # row at a time (over a second for 60,000 rows), from columns at once.
-    columns = dict(zip(keys, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
-    return pd.DataFrame(columns, columns=keys)
-
-
-def family_versions() -> dict[str, list[int]]:
-    """Per family, the scorecard versions having at least one question of it."""
-    out: dict[str, list[int]] = {f: [] for f in FAMILIES}
-    for vid, definition in db.session.execute(sa.select(VERSIONS.c.id, VERSIONS.c.definition)):
-        present = {
-            q.get("error_family")
-            for s in (definition or {}).get("sections", [])
-            for q in s.get("questions", [])
-        }
-        for family in FAMILIES:
-            if family in present:
-                out[family].append(vid)
-    return out
-
-
 def evaluation_cube(
     filters: Filters, threshold: Any, drill: Drill | None = None, *, grouped: bool = True
 ) -> pd.DataFrame:
@@ -274,47 +216,61 @@ def evaluation_cube(
     source, conds = counted(filters)
     if drill is not None:
         conds += drill_conditions(drill, threshold)
-    week = period_key(EVALS.c.submitted_at, "week").label("week")
-    month = period_key(EVALS.c.submitted_at, "month").label("month")
-    columns = [
-        week,
-        month,
-        INTERACTIONS.c.team_id.label("team_id"),
-        EVALS.c.agent_id.label("agent_id"),
-        sa.func.count().label("n"),
-        sa.func.count(EVALS.c.total).label("scored"),
-        sa.func.sum(EVALS.c.total).label("total_sum"),
-        _count_if(EVALS.c.auto_failed.is_(True)).label("auto_failed"),
-        _count_if(EVALS.c.total < threshold).label("below"),
-    ]
-    for family, version_ids in family_versions().items():
-        eligible = (
-            _count_if(EVALS.c.scorecard_version_id.in_(version_ids))
-            if version_ids
-            else sa.literal(0)
-        )
-        columns += [
-            eligible.label(f"{family}_eligible"),
-            _count_if(has_family(family)).label(f"{family}_errors"),
-        ]
-    columns += [_count_if(EVALS.c.total < edge).label(f"lt{edge}") for edge in BIN_EDGES]
-    if not grouped:
-        columns = columns[4:]
-    query = sa.select(*columns).select_from(source).where(*conds)
+    keys, sums = cube_columns(EVALS.c, INTERACTIONS.c.team_id, threshold)
+    query = sa.select(*(keys if grouped else []), *sums).select_from(source).where(*conds)
     if grouped:
-        query = query.group_by(week, month, INTERACTIONS.c.team_id, EVALS.c.agent_id)
+        query = query.group_by(*keys)
     return as_text(frame(query), "week", "month")
 
 
-def question_failures(filters: Filters) -> pd.DataFrame:
-    """Per question key: answered (non-N/A, scored) answers and those below full points.
+def cube_columns(e: Any, team: Any, threshold: Any) -> tuple[list[Any], list[Any]]:
+    """The cube's group keys (week, month, team_id, agent_id) and sums, over the
+    evaluation columns ``e`` and the team column ``team`` (of the tables, or of a
+    scan of them holding the same columns)."""
+    keys = [
+        period_key(e.submitted_at, "week").label("week"),
+        period_key(e.submitted_at, "month").label("month"),
+        team.label("team_id"),
+        e.agent_id.label("agent_id"),
+    ]
+    sums = [
+        sa.func.count().label("n"),
+        sa.func.count(e.total).label("scored"),
+        sa.func.sum(e.total).label("total_sum"),
+        _count_if(e.auto_failed.is_(True)).label("auto_failed"),
+        _count_if(e.total < threshold).label("below"),
+    ]
+    for family, version_ids in family_versions().items():
+        eligible = (
+            _count_if(e.scorecard_version_id.in_(version_ids)) if version_ids else sa.literal(0)
+        )
+        sums += [
+            eligible.label(f"{family}_eligible"),
+            _count_if(has_family(family, e.critical_families)).label(f"{family}_errors"),
+        ]
+    sums += [_count_if(e.total < edge).label(f"lt{edge}") for edge in BIN_EDGES]
+    return keys, sums
+
+
+def question_failure_rows(filters: Filters) -> list[tuple]:
+    """Per question key (key, answered, failed): answered (non-N/A, scored)
+    answers and those below full points. Rows, not a frame: the Pareto reads
+    tens of them, which a frame would only wrap and unwrap.
 
     From the daily roll-up unless an agent or reviewer filter needs the raw
     answers (the roll-up keeps day, team, channel and version, not people).
     """
+    analytic()
+    return [tuple(row) for row in db.session.execute(_question_failures(filters))]
+
+
+@lru_cache(maxsize=64)
+def _question_failures(filters: Filters) -> Any:
+    """The statement, kept per filters (it depends on nothing else): building it
+    cost the small Questions page a fair share of its query's time."""
     if filters.agent is not None or filters.reviewer is not None:
-        return frame(question_failures_raw(filters))
-    return frame(question_failures_rollup(filters))
+        return question_failures_raw(filters)
+    return question_failures_rollup(filters)
 
 
 def question_failures_rollup(filters: Filters) -> Any:
@@ -358,49 +314,3 @@ def question_failures_raw(filters: Filters) -> Any:
         .where(ANSWERS.c.possible.is_not(None))
         .group_by(ANSWERS.c.question_key)
     )
-
-
-def question_texts() -> dict[str, str]:
-    """Question key -> its text in the newest version that has it.
-
-    Versions never change, so each one's texts are parsed once per process
-    (keyed by id and publication time, like the evaluation service's cards):
-    the page then reads only the versions' ids, not every definition.
-    """
-    texts: dict[str, str] = {}
-    rows = db.session.execute(
-        sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
-    ).all()
-    missing = [vid for vid, at in rows if (vid, at) not in _TEXTS]
-    if missing:
-        if len(_TEXTS) > 4096:
-            _TEXTS.clear()
-        query = sa.select(VERSIONS.c.id, VERSIONS.c.published_at, VERSIONS.c.definition)
-        for vid, at, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
-            own = {}
-            for section in (definition or {}).get("sections", []):
-                for q in section.get("questions", []):
-                    own[q["key"]] = q.get("text", q["key"])
-            _TEXTS[(vid, at)] = own
-    for key in rows:
-        texts.update(_TEXTS.get(tuple(key), {}))
-    return texts
-
-
-_TEXTS: dict[tuple, dict[str, str]] = {}
-
-
-def names(model: Any, ids: Any) -> dict[int, str]:
-    wanted = sorted({int(i) for i in ids if i is not None and not pd.isna(i)})
-    if not wanted:
-        return {}
-    rows = db.session.execute(sa.select(model.id, model.name).where(model.id.in_(wanted)))
-    return {int(i): name for i, name in rows}
-
-
-def team_names(ids: Any) -> dict[int, str]:
-    return names(Team, ids)
-
-
-def user_names(ids: Any) -> dict[int, str]:
-    return names(User, ids)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from qa_app.extensions import db
 from qa_app.models import CalibrationSession
-from qa_app.reports import services
+from qa_app.reports import figures, review_scan, services
 from qa_app.reports.queries import FAMILIES, Filters
 
 
@@ -70,8 +70,14 @@ def _delta(now: float, before: float) -> float:
 def build(team: int | None, period: Period) -> dict[str, Any]:
     filters = Filters(date_from=period.start, date_to=period.end, team=team)
     previous = period.previous()
-    now = services.summary(filters)
-    before = services.headline(filters.replace(date_from=previous.start, date_to=previous.end))
+    before_filters = filters.replace(date_from=previous.start, date_to=previous.end)
+    scanned = review_scan.scan(filters, before_filters, services.thresholds())
+    if scanned is not None:  # PostgreSQL: both periods and the reviewers in one scan
+        now = services.summary_of(figures.prepare(scanned.cube))
+        before = figures.headline(figures.prepare(scanned.previous))
+    else:
+        now = services.summary(filters)
+        before = services.headline(before_filters)
     headline = []
     for label, key, kind, better in HEADLINE:
         delta = _delta(float(now["head"][key]), float(before[key]))
@@ -101,7 +107,7 @@ def build(team: int | None, period: Period) -> dict[str, Any]:
         "headline": headline,
         "questions": services.questions(filters).head(5),
         "attention": attention.assign(reasons=reasons),
-        "reviewers": services.reviewers(filters),
+        "reviewers": services.reviewers(filters, scanned.reviewers if scanned else None),
         "sessions": calibration_results(period),
         "charts": now["charts"],
     }

@@ -18,11 +18,12 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from qa_app.access import roles_required
 from qa_app.jobs import runner
 from qa_app.models import utcnow
-from qa_app.reports import export, export_jobs, review, services
+from qa_app.reports import export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -92,10 +93,10 @@ def operations():
 @roles_required(*EXECUTIVES)
 def coaching():
     form, filters = _filters()
-    table = services.coaching(filters)
+    table, overdue = services.coaching_page(filters)
     return render_template(
         "reports/coaching.html", tab="coaching", form=form, filters=filters, table=table,
-        summary=services.coaching_summary(filters, table),
+        summary=services.coaching_summary(filters, table, overdue),
     )  # fmt: skip
 
 
@@ -182,21 +183,11 @@ def _args_without(*names: str) -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k not in names}
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-@bp.app_template_filter("report_pct")
-def pct(value, digits: int = 1) -> str:
-    """A 0..1 rate as a percentage; undefined as n/a."""
-    return "n/a" if _missing(value) else f"{100 * float(value):.{digits}f}%"
-
-
-@bp.app_template_filter("report_num")
-def num(value, digits: int = 1, signed: bool = False) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{float(value):{'+' if signed else ''}.{digits}f}"
+bp.add_app_template_filter(markup.pct, "report_pct")
+bp.add_app_template_filter(markup.num, "report_num")
+bp.add_app_template_global(markup.coaching_rows, "report_coaching_rows")
+bp.add_app_template_global(markup.filter_label, "report_filter_label")
+bp.add_app_template_global(markup.filter_control, "report_filter_control")
 
 
 @bp.app_template_global("report_url")
@@ -207,8 +198,27 @@ def report_url(endpoint: str, filters, **extra) -> str:
     key = (endpoint, *path_args.values())
     if key not in paths:
         paths[key] = url_for(endpoint, **path_args)
-    args = {k: v for k, v in (filters.args() | extra).items() if v is not None}
-    return paths[key] + ("?" + urlencode(args) if args else "")
+    # The filters' part of the query string is encoded once per page (a page
+    # links every row); extra keys that replace or drop a filter take the
+    # general way. The same string either way.
+    known = g.setdefault("report_filter_args", {})
+    if filters not in known:
+        base = filters.args()
+        known[filters] = (base, urlencode(base))
+    base, encoded = known[filters]
+    if any(v is None or k in base for k, v in extra.items()):
+        args = {k: v for k, v in (base | extra).items() if v is not None}
+        return paths[key] + ("?" + urlencode(args) if args else "")
+    query = "&".join(part for part in (encoded, urlencode(extra)) if part)
+    return paths[key] + ("?" + query if query else "")
+
+
+@bp.app_template_global("report_question_rows")
+def question_rows(table, filters) -> Markup:
+    """The Questions table's rows, each failed count linking to its evaluations."""
+    return markup.question_rows(
+        table, lambda key: report_url("reports.evaluations", filters, question=key)
+    )
 
 
 def _team_name(form: FilterForm, team: int | None) -> str | None:

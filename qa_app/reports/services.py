@@ -17,7 +17,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
-from qa_app.reports import activity, figures, queries, reviewer_scan
+from qa_app.reports import activity, coaching_queries, figures, lookups, queries, reviewer_scan
 from qa_app.reports.queries import Drill, Filters
 
 COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
@@ -64,7 +64,7 @@ def quality(filters: Filters) -> dict[str, Any]:
     }
     dist = figures.distribution(c)
     charts["distribution"] = figures.chart(dist["scores"], {"Evaluations": dist["n"]}, kind="bar")
-    agents = figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {})
+    agents = figures.agents(c, lookups.user_names(c["agent_id"]) if not c.empty else {})
     # A page shows the top and the bottom of a long ranking, the exports all of it.
     ends = AGENTS_AT_EACH_END
     shown = [agents] if len(agents) <= 2 * ends else [agents.head(ends), agents.tail(ends)]
@@ -85,12 +85,16 @@ def quality(filters: Filters) -> dict[str, Any]:
 def summary(filters: Filters) -> dict[str, Any]:
     """What the periodic review shows of the Quality tab (headline, agents ranked,
     weekly chart), without the tables and charts it does not show."""
-    c = cube(filters)
+    return summary_of(cube(filters))
+
+
+def summary_of(c: pd.DataFrame) -> dict[str, Any]:
+    """``summary`` of a prepared cube."""
     teams = team_names(c["team_id"]) if not c.empty else {}
     weekly = _trend_chart(figures.trend(c, "week"), figures.trend(c, "week", by="team_id"), teams)
     return {
         "head": figures.headline(c),
-        "agents": figures.agents(c, queries.user_names(c["agent_id"]) if not c.empty else {}),
+        "agents": figures.agents(c, lookups.user_names(c["agent_id"]) if not c.empty else {}),
         "charts": {"week": weekly},
     }
 
@@ -106,29 +110,39 @@ def _trend_chart(overall: pd.DataFrame, by_team: pd.DataFrame, teams: dict) -> d
 
 
 def team_names(ids: Any) -> dict[int, str]:
-    return queries.team_names(ids)
+    return lookups.team_names(ids)
 
 
 def questions(filters: Filters) -> pd.DataFrame:
-    return figures.pareto(queries.question_failures(filters), queries.question_texts())
+    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts())
 
 
 def pareto_chart(table: pd.DataFrame) -> dict:
-    top = table.head(20)
+    """The 20 worst questions' rates and cumulative share, in percent (plain lists:
+    pandas steps on twenty values cost more than the values)."""
+    keys = list(table["question_key"][:20])
+    rates = [100 * float(v) for v in table["failure_rate"][:20]]
+    cumulative = [100 * float(v) for v in table["cumulative"][:20]]
     return figures.chart(
-        top["question_key"],
-        {"Failure rate %": top["failure_rate"] * 100, "Cumulative % of failures": top["cumulative"]
-         * 100},
-        kind="pareto",
-    )  # fmt: skip
+        keys, {"Failure rate %": rates, "Cumulative % of failures": cumulative}, kind="pareto"
+    )
 
 
-def reviewers(filters: Filters) -> pd.DataFrame:
-    load, cells = reviewer_scan.reviewer_activity(filters)
+def reviewers(
+    filters: Filters, scanned: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """The Reviewers table; ``scanned``: the (load, cells, dispute counts) of the
+    filters when already read (the periodic review's scan)."""
+    if scanned is not None:
+        load, cells, disputes = scanned
+    else:
+        (load, cells), disputes = reviewer_scan.reviewer_activity(filters), None
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
-    labels = queries.user_names(load["reviewer_id"]) if not load.empty else {}
-    return figures.reviewers(load, cells, activity.dispute_counts(filters), calib, labels)
+    labels = lookups.user_names(load["reviewer_id"]) if not load.empty else {}
+    if disputes is None:
+        disputes = activity.dispute_counts(filters)
+    return figures.reviewers(load, cells, disputes, calib, labels)
 
 
 def _days(filters: Filters) -> int | None:
@@ -156,7 +170,7 @@ def coverage_targets(filters: Filters) -> dict[int | None, float | None]:
 
 def coverage(filters: Filters) -> pd.DataFrame:
     cov = activity.coverage(filters)
-    labels = queries.user_names(cov["agent_id"]) if not cov.empty else {}
+    labels = lookups.user_names(cov["agent_id"]) if not cov.empty else {}
     return figures.coverage(cov, coverage_targets(filters), labels)
 
 
@@ -179,13 +193,24 @@ def flags(filters: Filters) -> pd.DataFrame:
 
 
 def coaching(filters: Filters) -> pd.DataFrame:
+    return coaching_page(filters)[0]
+
+
+def coaching_page(filters: Filters) -> tuple[pd.DataFrame, int | None]:
+    """The Coaching table and, when read with it, the overdue action items."""
+    found = coaching_queries.read(filters, COACHING_WINDOW_DAYS, utcnow().date())
+    if found is not None:  # PostgreSQL: one statement
+        table = figures.coaching_table(
+            found.ids, found.agent_ids, found.held, found.focus, found.sums, found.labels
+        )
+        return table, found.overdue
     sessions = activity.coaching_sessions(filters)
     if sessions.empty:
-        return figures.coaching(sessions, pd.DataFrame(), {})
+        return figures.coaching(sessions, pd.DataFrame(), {}), None
     lo, hi = coaching_window(sessions["held_on"])
     sides = queries.frame(activity.focus_sides(filters, lo, hi))
-    labels = queries.user_names(sessions["agent_id"])
-    return figures.coaching(sessions, sides, labels)
+    labels = lookups.user_names(sessions["agent_id"])
+    return figures.coaching(sessions, sides, labels), None
 
 
 def coaching_window(held: Iterable[date]) -> tuple[date, date]:
@@ -196,7 +221,11 @@ def coaching_window(held: Iterable[date]) -> tuple[date, date]:
     return min(days) - window, max(days) + window + timedelta(days=1)
 
 
-def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
+def coaching_summary(
+    filters: Filters, table: pd.DataFrame, overdue: int | None = None
+) -> dict[str, Any]:
+    """Sessions held, overdue items (counted here unless given), pooled pass rates."""
+
     def pooled(prefix: str) -> float:
         n = table[f"{prefix}_n"]
         passed = (table[f"{prefix}_pass"].fillna(0) * n).sum()
@@ -204,7 +233,9 @@ def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
 
     return {
         "held": len(table),
-        "overdue": activity.overdue_items(filters, utcnow().date()),
+        "overdue": overdue
+        if overdue is not None
+        else activity.overdue_items(filters, utcnow().date()),
         "before": pooled("before") if len(table) else float("nan"),
         "after": pooled("after") if len(table) else float("nan"),
     }

@@ -1,0 +1,120 @@
+"""The reports' fast paths give what the plain ones give: option markup built
+once per list, and the pages' merged statements, on the hand-built data set."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+from markupsafe import escape
+
+from qa_app.extensions import db
+from qa_app.reports import options, review, review_scan, services
+from qa_app.reports.queries import Filters, dialect
+from tests.qa_app.reports.conftest import PERIOD
+
+
+def test_option_markup_is_escaped_marked_and_never_stale(make, client_as):
+    hostile = make.user("agent", name='<script>alert("x")</script> & Co')
+    executive = client_as("executive")
+    page = executive.get("/reports/questions", query_string=PERIOD | {"agent": hostile.id})
+    html = page.get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert f'<option selected value="{hostile.id}">{escape(hostile.name)}</option>' in html
+    assert '<option selected value="">All teams</option>' in html
+    hostile.name = "Renamed Agent"
+    db.session.commit()
+    html = executive.get("/reports/questions", query_string=PERIOD).get_data(as_text=True)
+    assert f'<option value="{hostile.id}">Renamed Agent</option>' in html
+    assert "alert" not in html
+
+
+def test_option_lists_are_keyed_by_their_rows():
+    first = options.option_list("All", [(2, "b"), (1, "A")])
+    assert [c.label for c in first.choices] == ["All", "A", "b"]
+    assert options.option_list("All", [(1, "A"), (2, "b")]) is first
+    renamed = options.option_list("All", [(1, "A"), (2, "c")])
+    assert renamed is not first and "c</option>" in renamed.markup
+    assert 'selected value="2"' in renamed.selected("2")
+    assert "selected" not in renamed.selected("9") and "selected" not in renamed.selected(None)
+
+
+def _same(fast, plain):
+    """Equal, NaN equal to NaN (frames, dicts, lists, numbers)."""
+    if isinstance(fast, pd.DataFrame):
+        pd.testing.assert_frame_equal(fast.reset_index(drop=True), plain.reset_index(drop=True))
+    elif isinstance(fast, dict):
+        assert fast.keys() == plain.keys()
+        for key in fast:
+            _same(fast[key], plain[key])
+    elif isinstance(fast, list | tuple):
+        assert len(fast) == len(plain)
+        for a, b in zip(fast, plain, strict=True):
+            _same(a, b)
+    elif isinstance(fast, float) and math.isnan(fast):
+        assert isinstance(plain, float) and math.isnan(plain)
+    else:
+        assert fast == plain
+
+
+@pytest.mark.parametrize(("month", "team"), [("2026-11", None), ("2026-12", "support")])
+def test_review_scan_gives_the_plain_queries_figures(data, monkeypatch, month, team):
+    period = review.period_of(month, None, None, date(2027, 1, 15))
+    team_id = getattr(data, team).id if team else None
+    now = Filters(date_from=period.start, date_to=period.end, team=team_id)
+    previous = period.previous()
+    before = now.replace(date_from=previous.start, date_to=previous.end)
+    scanned = review_scan.scan(now, before, services.thresholds())
+    assert (scanned is not None) == (dialect() == "postgresql")
+    fast = review.build(team_id, period)
+    monkeypatch.setattr(review_scan, "scan", lambda *args: None)
+    plain = review.build(team_id, period)
+    assert fast["headline"][1]["now"] > 0
+    if month == "2026-11":  # E2 overturned (R2), E3 upheld and E4 open (R1)
+        assert (fast["reviewers"]["dispute_rate"] > 0).all()
+    for key in ("headline", "questions", "attention", "reviewers", "sessions", "charts"):
+        _same(fast[key], plain[key])
+
+
+def test_review_scan_needs_the_period_just_before(data):
+    now = Filters(date_from=date(2026, 12, 1), date_to=date(2026, 12, 31))
+    gap = now.replace(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    other_team = now.replace(date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), team=1)
+    assert review_scan.scan(now, gap, services.thresholds()) is None
+    assert review_scan.scan(now, other_team, services.thresholds()) is None
+
+
+def test_coaching_statement_gives_the_plain_queries_figures(data, monkeypatch):
+    from qa_app.reports import coaching_queries
+
+    f = Filters(date_from=date(2026, 11, 1), date_to=date(2026, 12, 31))
+    fast, overdue = services.coaching_page(f)
+    assert overdue == (1 if dialect() == "postgresql" else None)
+    monkeypatch.setattr(coaching_queries, "read", lambda *args: None)
+    plain, _ = services.coaching_page(f)
+    _same(fast, plain)
+    assert (fast["before_n"].iloc[0], fast["after_n"].iloc[0]) == (2, 1)
+    assert services.coaching_summary(f, fast, overdue)["overdue"] == 1
+
+
+def test_coaching_rows_are_escaped_as_the_template_did(data, client_as):
+    data.a1.name = '<b onclick="x">A&B</b>'
+    db.session.commit()
+    html = (
+        client_as("executive").get("/reports/coaching", query_string=PERIOD).get_data(as_text=True)
+    )
+    assert "<b onclick" not in html and str(escape(data.a1.name)) in html
+    assert '<td class="text-end">50.0%</td>' in html and "n/a" not in html.split("<tbody>")[1]
+
+
+def test_question_rows_escape_texts_keys_and_links():
+    from qa_app.reports import figures, markup
+
+    table = figures.pareto([("k<1>", 4, 1), ("ok", 3, 0)], {"k<1>": "<i>Q</i>"})
+    html = str(markup.question_rows(table, lambda key: f"/drill?question={key}&x=1"))
+    assert "<i>" not in html and "&lt;i&gt;Q&lt;/i&gt;" in html
+    assert 'data-testid="question-k&lt;1&gt;"' in html
+    assert 'href="/drill?question=k&lt;1&gt;&amp;x=1">1</a>' in html
+    assert '<td class="text-end">0</td>' in html and "25.0%" in html
