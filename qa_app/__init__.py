@@ -10,7 +10,17 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from qa_app import access, config, errors, nav, notifications, pool, security, urls
+from qa_app import (
+    access,
+    config,
+    errors,
+    nav,
+    notifications,
+    pool,
+    security,
+    server_settings,
+    urls,
+)
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
@@ -37,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     _sqlite_for_several_processes(app)
     pool.install(app)
+    server_settings.install(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
     csrf.init_app(app)
     login_manager.init_app(app)

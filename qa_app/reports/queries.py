@@ -260,15 +260,20 @@ def question_failure_rows(filters: Filters) -> list[tuple]:
     From the daily roll-up unless an agent or reviewer filter needs the raw
     answers (the roll-up keeps day, team, channel and version, not people).
     """
-    analytic()
+    if _needs_raw_answers(filters):
+        analytic()  # the roll-up's few thousand rows group within the default memory
     return [tuple(row) for row in db.session.execute(_question_failures(filters))]
+
+
+def _needs_raw_answers(filters: Filters) -> bool:
+    return filters.agent is not None or filters.reviewer is not None
 
 
 @lru_cache(maxsize=64)
 def _question_failures(filters: Filters) -> Any:
     """The statement, kept per filters (it depends on nothing else): building it
     cost the small Questions page a fair share of its query's time."""
-    if filters.agent is not None or filters.reviewer is not None:
+    if _needs_raw_answers(filters):
         return question_failures_raw(filters)
     return question_failures_rollup(filters)
 

@@ -33,19 +33,14 @@ def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
 # A SELECT (not a text statement): the session's listeners take a text
 # statement for a possible write, and the navigation's unread count read with
 # the signed-in user would then be forgotten and queried again.
-SETTINGS = sa.select(
-    sa.func.set_config("jit", "off", sa.true()), sa.func.set_config("work_mem", "64MB", sa.true())
-)
+SETTINGS = sa.select(sa.func.set_config("work_mem", "64MB", sa.true()))
 
 
 def analytic() -> None:
-    """PostgreSQL settings for the rest of the transaction. JIT off: the planner
-    costs report queries by the size of the tables (millions of answers) and
-    compiles them, which takes longer (~25-100 ms) than running them from the
-    covering indexes. More sort memory: grouping ~100,000 rows per agent and
-    day otherwise spills to disk.
-
-    Both in one round trip, once per transaction (they last until its end).
+    """PostgreSQL settings for the rest of the transaction, before a query that
+    groups many rows: more sort memory, since grouping ~100,000 rows per agent
+    and day otherwise spills to disk. Once per transaction (it lasts until its
+    end). JIT is off for every connection (``qa_app.server_settings``).
     """
     if dialect() != "postgresql":
         return
