@@ -14,7 +14,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Optional, Regexp
 
 from qa_app.extensions import db
-from qa_app.models import CHANNELS, Scorecard, Team, User
+from qa_app.models import CHANNELS, Scorecard, ScorecardVersion, Team, User
 from qa_app.reports.options import OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
 
@@ -31,7 +31,9 @@ KINDS = ("team", "agent", "reviewer", "scorecard")
 
 @cache
 def _choices_query() -> sa.CompoundSelect:
-    """The (id, name, kind) rows of every filter's options; built once, it never varies."""
+    """The (id, name, kind) rows of every filter's options, and the scorecard
+    versions' (id, publication time) the question texts are looked up by, in
+    one round trip; built once, it never varies."""
     kinds = {
         "team": sa.select(Team.id, Team.name),
         "agent": sa.select(User.id, User.name).where(User.role == "agent"),
@@ -39,6 +41,9 @@ def _choices_query() -> sa.CompoundSelect:
             User.role.in_(("reviewer", "executive", "admin"))
         ),
         "scorecard": sa.select(Scorecard.id, Scorecard.name).where(Scorecard.status != "draft"),
+        "version": sa.select(
+            ScorecardVersion.id, sa.cast(ScorecardVersion.published_at, sa.String)
+        ),
     }
     return sa.union_all(
         *(q.add_columns(sa.literal(kind, sa.String).label("kind")) for kind, q in kinds.items())
@@ -67,9 +72,10 @@ class FilterForm(FlaskForm):
 
     def fill_choices(self) -> None:
         """Teams, agents, reviewers and published scorecards, in one round trip."""
-        found: dict[str, list] = {kind: [] for kind in KINDS}
-        for id_, name, kind in db.session.execute(_choices_query()):
+        found: dict[str, list] = {kind: [] for kind in (*KINDS, "version")}
+        for id_, name, kind in db.session.execute(_choices_query()).all():
             found[kind].append((id_, name))
+        self.versions = sorted(found["version"])
         for field, first in (
             (self.team, "All teams"),
             (self.agent, "All agents"),

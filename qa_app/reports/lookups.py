@@ -30,28 +30,32 @@ def family_versions() -> dict[str, list[int]]:
     return out
 
 
-def question_texts() -> dict[str, str]:
+def question_texts(versions: list[tuple[int, Any]] | None = None) -> dict[str, str]:
     """Question key -> its text in the newest version that has it.
 
     Versions never change, so each one's texts are parsed once per process
     (keyed by id and publication time, like the evaluation service's cards):
-    the page then reads only the versions' ids, not every definition.
+    the page then reads only the versions' ids, not every definition; or not
+    even those, when the filter form has read them (``versions``: every
+    version's (id, publication time) in id order).
     """
     texts: dict[str, str] = {}
-    rows = db.session.execute(
-        sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
-    ).all()
-    missing = [vid for vid, at in rows if (vid, at) not in _TEXTS]
+    rows = versions
+    if rows is None:
+        rows = db.session.execute(
+            sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
+        ).all()
+    missing = {vid: at for vid, at in rows if (vid, at) not in _TEXTS}
     if missing:
         if len(_TEXTS) > 4096:
             _TEXTS.clear()
-        query = sa.select(VERSIONS.c.id, VERSIONS.c.published_at, VERSIONS.c.definition)
-        for vid, at, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
+        query = sa.select(VERSIONS.c.id, VERSIONS.c.definition)
+        for vid, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
             own = {}
             for section in (definition or {}).get("sections", []):
                 for q in section.get("questions", []):
                     own[q["key"]] = q.get("text", q["key"])
-            _TEXTS[(vid, at)] = own
+            _TEXTS[(vid, missing[vid])] = own  # keyed as the caller read it
     for key in rows:
         texts.update(_TEXTS.get(tuple(key), {}))
     return texts

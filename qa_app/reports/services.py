@@ -113,8 +113,9 @@ def team_names(ids: Any) -> dict[int, str]:
     return lookups.team_names(ids)
 
 
-def questions(filters: Filters) -> pd.DataFrame:
-    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts())
+def questions(filters: Filters, versions: list[tuple[int, Any]] | None = None) -> pd.DataFrame:
+    """The Pareto table; ``versions``: the scorecard versions the filter form read."""
+    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts(versions))
 
 
 def pareto_chart(table: pd.DataFrame) -> dict:

@@ -61,6 +61,17 @@ def test_exports_carry_the_page_numbers(data, client_as):
     assert executive.get("/reports/export/nope.csv").status_code == 404
 
 
+def test_each_failed_count_links_to_its_evaluations_under_the_same_filters(data, client_as):
+    executive = client_as("executive")
+    page = executive.get("/reports/questions", query_string=PERIOD).get_data(as_text=True)
+    link = page[page.index('data-testid="question-greet"') :]
+    href = link[link.index('href="') + 6 : link.index('">', link.index('href="'))]
+    query = "date_from=2026-11-01&amp;date_to=2026-12-31&amp;question=greet"
+    assert href == f"/reports/evaluations?{query}"
+    drilled = executive.get(href.replace("&amp;", "&") + "&format=csv")
+    assert {int(r["evaluation_id"]) for r in _csv(drilled)} == {data.e2.id, data.e5.id}
+
+
 def test_formula_injection_is_neutralised(data, client_as):
     data.a2.name = '=HYPERLINK("http://x","y")'
     data.a1.name = "@SUM(1)"
