@@ -215,12 +215,10 @@ def report_url(endpoint: str, filters, **extra) -> str:
 
 @bp.app_template_global("report_question_rows")
 def question_rows(table, filters) -> Markup:
-    """The Questions table's rows, each failed count linking to its evaluations
-    (the page's link with the question appended: what ``report_url`` gives for
-    a key the filters do not hold, built once rather than once per row)."""
-    base = report_url("reports.evaluations", filters)
-    joiner = "&" if "?" in base else "?"
-    return markup.question_rows(table, lambda key: f"{base}{joiner}{urlencode({'question': key})}")
+    """The Questions table's rows, each failed count linking to its evaluations."""
+    return markup.question_rows(
+        table, lambda key: report_url("reports.evaluations", filters, question=key)
+    )
 
 
 def _team_name(form: FilterForm, team: int | None) -> str | None:
