@@ -151,29 +151,14 @@ def distribution(cube: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def pareto(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> pd.DataFrame:
-    """Questions by failure rate (answers below full points / answered non-N/A),
-    worst first, with the cumulative share of all failed answers. ``failures``:
-    per question key answered and failed, as a frame or (key, answered, failed) rows.
+PARETO_COLUMNS = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
 
-    In plain Python: a Pareto has one row per question key (tens), where each
-    pandas step would cost more than the arithmetic."""
-    columns = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
-    if isinstance(failures, pd.DataFrame):
-        failures = list(
-            zip(failures["question_key"], failures["answered"], failures["failed"], strict=True)
-        )
-    if not failures:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for key, answered, failed in failures:
-        a, f = _count(answered), _count(failed)
-        rows.append([key, texts.get(key, key), a, f, f / a if a else float("nan")])
-    rows.sort(key=lambda r: (pd.isna(r[4]), -r[4] if not pd.isna(r[4]) else 0, -r[3], r[0]))
-    total, running = sum(r[3] for r in rows), 0
-    for row in rows:
-        running += row[3]
-        row.append(running / total if total else float("nan"))
+
+def pareto(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> pd.DataFrame:
+    """``pareto_rows`` as a typed frame (exports, the periodic review)."""
+    rows = pareto_rows(failures, texts)
+    if not rows:
+        return pd.DataFrame(columns=PARETO_COLUMNS)
     # Typed columns at once: a frame of rows then ``astype`` cost twice as much.
     keys, texts_, answered, failed, rates, cumulative = zip(*rows, strict=True)
     return pd.DataFrame(
@@ -185,8 +170,33 @@ def pareto(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> pd.Da
             "failure_rate": np.array(rates, dtype=float),
             "cumulative": np.array(cumulative, dtype=float),
         },
-        columns=columns,
+        columns=PARETO_COLUMNS,
     )
+
+
+def pareto_rows(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> list[list]:
+    """Questions by failure rate (answers below full points / answered non-N/A),
+    worst first, with the cumulative share of all failed answers: rows of
+    ``PARETO_COLUMNS``. ``failures``: per question key answered and failed, as a
+    frame or (key, answered, failed) rows.
+
+    In plain Python: a Pareto has one row per question key (tens), where each
+    pandas step would cost more than the arithmetic; the Questions page shows
+    the rows without a frame."""
+    if isinstance(failures, pd.DataFrame):
+        failures = list(
+            zip(failures["question_key"], failures["answered"], failures["failed"], strict=True)
+        )
+    rows = []
+    for key, answered, failed in failures:
+        a, f = _count(answered), _count(failed)
+        rows.append([key, texts.get(key, key), a, f, f / a if a else float("nan")])
+    rows.sort(key=lambda r: (pd.isna(r[4]), -r[4] if not pd.isna(r[4]) else 0, -r[3], r[0]))
+    total, running = sum(r[3] for r in rows), 0
+    for row in rows:
+        running += row[3]
+        row.append(running / total if total else float("nan"))
+    return rows
 
 
 def _count(value: object) -> int:

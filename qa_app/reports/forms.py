@@ -15,7 +15,8 @@ from wtforms.validators import Optional, Regexp
 
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, ScorecardVersion, Team, User
-from qa_app.reports.options import OptionListSelect, option_list
+from qa_app.reports import filter_cache
+from qa_app.reports.options import OptionList, OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
 
 
@@ -50,6 +51,24 @@ def _choices_query() -> sa.CompoundSelect:
     )
 
 
+FIRST = {
+    "team": "All teams",
+    "agent": "All agents",
+    "reviewer": "All reviewers",
+    "scorecard": "All scorecards",
+}
+
+
+def _read_lists() -> tuple[dict[str, OptionList], list[tuple[int, str]]]:
+    """Each select's option list and the scorecard versions, in one round trip."""
+    found: dict[str, list] = {kind: [] for kind in (*KINDS, "version")}
+    for id_, name, kind in db.session.execute(_choices_query()).all():
+        found[kind].append((id_, name))
+    options = {kind: option_list(first, found[kind]) for kind, first in FIRST.items()}
+    options["channel"] = option_list("All channels", [(c, c) for c in CHANNELS])
+    return options, sorted(found["version"])
+
+
 SELECT = OptionListSelect()  # options rendered once per distinct list
 
 
@@ -71,20 +90,11 @@ class FilterForm(FlaskForm):
     reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False, widget=SELECT)
 
     def fill_choices(self) -> None:
-        """Teams, agents, reviewers and published scorecards, in one round trip."""
-        found: dict[str, list] = {kind: [] for kind in (*KINDS, "version")}
-        for id_, name, kind in db.session.execute(_choices_query()).all():
-            found[kind].append((id_, name))
-        self.versions = sorted(found["version"])
-        for field, first in (
-            (self.team, "All teams"),
-            (self.agent, "All agents"),
-            (self.reviewer, "All reviewers"),
-            (self.scorecard, "All scorecards"),
-        ):
-            field.option_list = option_list(first, found[field.name])
+        """Teams, agents, reviewers and published scorecards (``filter_cache``)."""
+        options, self.versions = filter_cache.lists(_read_lists)
+        for field in (self.team, self.agent, self.reviewer, self.scorecard, self.channel):
+            field.option_list = options[field.name]
             field.choices = list(field.option_list.choices)
-        self.channel.option_list = option_list("All channels", [(c, c) for c in CHANNELS])
 
     def filters(self, default: tuple[date, date] | None) -> Filters:
         """The filters asked for; the default period when no date was given at all."""

@@ -18,6 +18,8 @@ from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.widgets import DateInput
 
+from qa_app.reports.options import OptionListSelect, selected_value
+
 # Flags a WTForms input turns into attributes: a field with any of them (or
 # with render_kw) is rendered by WTForms itself.
 ATTRIBUTE_FLAGS = ("required", "disabled", "readonly", "min", "max", "step", "maxlength")
@@ -63,27 +65,27 @@ def filter_label(field: Field) -> Markup:
 
 
 def filter_control(field: Field, css: str) -> Markup:
-    """A filter's input, as ``field(class_=css)``: a plain date input written here
-    (WTForms builds and escapes its attributes one by one), the rest by WTForms
-    (the selects' widget writes their cached options)."""
+    """A filter's input, as ``field(class_=css)``: a plain date input or a select
+    with its cached option list written here (WTForms builds and escapes their
+    attributes one by one), anything else by WTForms."""
     plain = not field.render_kw and not any(getattr(field.flags, a, None) for a in ATTRIBUTE_FLAGS)
-    if plain and type(field.widget) is DateInput:
-        return Markup(
-            f'<input class="{escape(css)}" id="{escape(field.id)}" name="{escape(field.name)}" '
-            f'type="date" value="{escape(field._value())}">'
-        )
+    if not plain:
+        return field(class_=css)
+    attributes = f'class="{escape(css)}" id="{escape(field.id)}" name="{escape(field.name)}"'
+    if type(field.widget) is DateInput:
+        return Markup(f'<input {attributes} type="date" value="{escape(field._value())}">')
+    options = getattr(field, "option_list", None)
+    if options is not None and type(field.widget) is OptionListSelect:
+        return Markup(f"<select {attributes}>{options.selected(selected_value(field))}</select>")
     return field(class_=css)
 
 
-def question_rows(table: pd.DataFrame, link: Callable[[str], str]) -> Markup:
-    """The Questions table's body rows; ``link(key)``: the drill-down URL of a
-    question's failed answers."""
+def question_rows(table: list[list], link: Callable[[str], str]) -> Markup:
+    """The Questions table's body rows (``figures.pareto_rows``); ``link(key)``:
+    the drill-down URL of a question's failed answers."""
     end = '<td class="text-end">'
     rows = []
-    for key, text, answered, failed, rate, cumulative in zip(
-        table["question_key"], table["question"], table["answered"], table["failed"],
-        table["failure_rate"], table["cumulative"], strict=True,
-    ):  # fmt: skip
+    for key, text, answered, failed, rate, cumulative in table:
         k = escape(key)
         failed_cell = f'<a href="{escape(link(key))}">{escape(failed)}</a>' if failed else "0"
         rows.append(

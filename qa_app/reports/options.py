@@ -72,11 +72,11 @@ class OptionListSelect(Select):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         params = html_params(name=field.name, **kwargs)
-        inner = options.selected(_selected(field))
+        inner = options.selected(selected_value(field))
         return Markup(f"<select {params}>") + inner + Markup("</select>")
 
 
-def _selected(field: Any) -> str | None:
+def selected_value(field: Any) -> str | None:
     """The value WTForms would mark selected: the one coercing to the field's data."""
     value = "" if field.data is None else str(field.data)
     coerce: Callable[[str], Any] = field.coerce

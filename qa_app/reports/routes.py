@@ -61,10 +61,10 @@ def dashboard():
 @roles_required(*EXECUTIVES)
 def questions():
     form, filters = _filters()
-    table = services.questions(filters, form.versions)
+    rows = services.question_rows(filters, form.versions)
     return render_template(
-        "reports/questions.html", tab="questions", form=form, filters=filters, table=table,
-        pareto=services.pareto_chart(table),
+        "reports/questions.html", tab="questions", form=form, filters=filters, rows=rows,
+        pareto=services.pareto_chart(rows),
     )  # fmt: skip
 
 
@@ -214,10 +214,10 @@ def report_url(endpoint: str, filters, **extra) -> str:
 
 
 @bp.app_template_global("report_question_rows")
-def question_rows(table, filters) -> Markup:
+def question_rows(rows, filters) -> Markup:
     """The Questions table's rows, each failed count linking to its evaluations."""
     return markup.question_rows(
-        table, lambda key: report_url("reports.evaluations", filters, question=key)
+        rows, lambda key: report_url("reports.evaluations", filters, question=key)
     )
 
 

@@ -113,17 +113,25 @@ def team_names(ids: Any) -> dict[int, str]:
     return lookups.team_names(ids)
 
 
-def questions(filters: Filters, versions: list[tuple[int, Any]] | None = None) -> pd.DataFrame:
-    """The Pareto table; ``versions``: the scorecard versions the filter form read."""
-    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts(versions))
+def questions(filters: Filters) -> pd.DataFrame:
+    """The Pareto table."""
+    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts())
 
 
-def pareto_chart(table: pd.DataFrame) -> dict:
-    """The 20 worst questions' rates and cumulative share, in percent (plain lists:
-    pandas steps on twenty values cost more than the values)."""
-    keys = list(table["question_key"][:20])
-    rates = [100 * float(v) for v in table["failure_rate"][:20]]
-    cumulative = [100 * float(v) for v in table["cumulative"][:20]]
+def question_rows(filters: Filters, versions: list[tuple[int, Any]]) -> list[list]:
+    """The Pareto table's rows (``figures.PARETO_COLUMNS``) for the Questions page;
+    ``versions``: the scorecard versions the filter form read."""
+    return figures.pareto_rows(
+        queries.question_failure_rows(filters), lookups.question_texts(versions)
+    )
+
+
+def pareto_chart(rows: list[list]) -> dict:
+    """The 20 worst questions' rates and cumulative share, in percent."""
+    top = rows[:20]
+    keys = [row[0] for row in top]
+    rates = [100 * float(row[4]) for row in top]
+    cumulative = [100 * float(row[5]) for row in top]
     return figures.chart(
         keys, {"Failure rate %": rates, "Cumulative % of failures": cumulative}, kind="pareto"
     )

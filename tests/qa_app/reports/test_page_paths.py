@@ -8,10 +8,13 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from flask import request
 from markupsafe import escape
+from wtforms.widgets import Select
 
 from qa_app.extensions import db
-from qa_app.reports import options, review, review_scan, services
+from qa_app.reports import markup, options, review, review_scan, services
+from qa_app.reports.forms import FilterForm
 from qa_app.reports.queries import Filters, dialect
 from tests.qa_app.reports.conftest import PERIOD
 
@@ -39,6 +42,25 @@ def test_option_lists_are_keyed_by_their_rows():
     assert renamed is not first and "c</option>" in renamed.markup
     assert 'selected value="2"' in renamed.selected("2")
     assert "selected" not in renamed.selected("9") and "selected" not in renamed.selected(None)
+
+
+def test_filter_controls_are_what_wtforms_writes(app, make):
+    make.team('Billing & "Refunds"')
+    agent = make.user("agent", name="<b>Bold</b> O'Neil")
+    url = f"/reports/questions?agent={agent.id}&channel=chat&date_from=2026-11-02"
+    with app.test_request_context(url):
+        form = FilterForm(request.args)
+        form.fill_choices()
+        form.validate()
+        for field in form:
+            css = "form-control form-control-sm x&y"
+            fast = markup.filter_control(field, css)
+            assert fast == field(class_=css)
+            if field.type == "SelectField":  # WTForms' own widget, not the cached lists
+                assert fast == Select()(field, class_=css)
+    assert f'<option selected value="{agent.id}">&lt;b&gt;Bold' in markup.filter_control(
+        form.agent, "c"
+    )
 
 
 def _same(fast, plain):
@@ -112,7 +134,7 @@ def test_coaching_rows_are_escaped_as_the_template_did(data, client_as):
 def test_question_rows_escape_texts_keys_and_links():
     from qa_app.reports import figures, markup
 
-    table = figures.pareto([("k<1>", 4, 1), ("ok", 3, 0)], {"k<1>": "<i>Q</i>"})
+    table = figures.pareto_rows([("k<1>", 4, 1), ("ok", 3, 0)], {"k<1>": "<i>Q</i>"})
     html = str(markup.question_rows(table, lambda key: f"/drill?question={key}&x=1"))
     assert "<i>" not in html and "&lt;i&gt;Q&lt;/i&gt;" in html
     assert 'data-testid="question-k&lt;1&gt;"' in html
