@@ -3,6 +3,7 @@ and question texts, team and user names. Small reads by id, no aggregates."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,53 +16,62 @@ FAMILIES = ("customer", "business", "compliance")
 VERSIONS = ScorecardVersion.__table__
 
 
-def family_versions() -> dict[str, list[int]]:
+def family_versions(versions: list[tuple[int, Any]] | None = None) -> dict[str, list[int]]:
     """Per family, the scorecard versions having at least one question of it."""
     out: dict[str, list[int]] = {f: [] for f in FAMILIES}
-    for vid, definition in db.session.execute(sa.select(VERSIONS.c.id, VERSIONS.c.definition)):
-        present = {
-            q.get("error_family")
-            for s in (definition or {}).get("sections", [])
-            for q in s.get("questions", [])
-        }
+    for vid, facts in _version_facts(versions):
         for family in FAMILIES:
-            if family in present:
+            if family in facts.families:
                 out[family].append(vid)
     return out
 
 
 def question_texts(versions: list[tuple[int, Any]] | None = None) -> dict[str, str]:
-    """Question key -> its text in the newest version that has it.
-
-    Versions never change, so each one's texts are parsed once per process
-    (keyed by id and publication time, like the evaluation service's cards):
-    the page then reads only the versions' ids, not every definition; or not
-    even those, when the filter form has read them (``versions``: every
-    version's (id, publication time) in id order).
-    """
+    """Question key -> its text in the newest version that has it."""
     texts: dict[str, str] = {}
+    for _vid, facts in _version_facts(versions):
+        texts.update(facts.texts)
+    return texts
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    texts: dict[str, str]
+    families: frozenset[str]
+
+
+_FACTS: dict[tuple, _Facts] = {}
+
+
+def _version_facts(versions: list[tuple[int, Any]] | None) -> list[tuple[int, _Facts]]:
+    """Each scorecard version's question texts and error families, in id order.
+
+    Versions never change, so each definition is parsed once per process (keyed
+    by id and publication time, like the evaluation service's cards): a page then
+    reads only the versions' ids, not every definition; or not even those, when
+    the filter form has read them (``versions``: every version's (id, publication
+    time) in id order).
+    """
     rows = versions
     if rows is None:
         rows = db.session.execute(
             sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
         ).all()
-    missing = {vid: at for vid, at in rows if (vid, at) not in _TEXTS}
+    missing = {vid: at for vid, at in rows if (vid, at) not in _FACTS}
     if missing:
-        if len(_TEXTS) > 4096:
-            _TEXTS.clear()
+        if len(_FACTS) > 4096:
+            _FACTS.clear()
         query = sa.select(VERSIONS.c.id, VERSIONS.c.definition)
         for vid, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
-            own = {}
-            for section in (definition or {}).get("sections", []):
-                for q in section.get("questions", []):
-                    own[q["key"]] = q.get("text", q["key"])
-            _TEXTS[(vid, missing[vid])] = own  # keyed as the caller read it
-    for key in rows:
-        texts.update(_TEXTS.get(tuple(key), {}))
-    return texts
-
-
-_TEXTS: dict[tuple, dict[str, str]] = {}
+            questions = [
+                q for section in (definition or {}).get("sections", [])
+                for q in section.get("questions", [])
+            ]  # fmt: skip
+            _FACTS[(vid, missing[vid])] = _Facts(  # keyed as the caller read it
+                texts={q["key"]: q.get("text", q["key"]) for q in questions},
+                families=frozenset(q.get("error_family") for q in questions) - {None},
+            )
+    return [(vid, _FACTS[(vid, at)]) for vid, at in rows if (vid, at) in _FACTS]
 
 
 def names(model: Any, ids: Any) -> dict[int, str]:
