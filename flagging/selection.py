@@ -2,8 +2,9 @@
 
 Folds come from ``TimeSeriesSplit`` on rows sorted by time, so each fold's model is
 trained on earlier contacts and scored on later ones, as in production. The
-column transformer (vocabulary, idf, scaling) is fitted once per fold, on that
-fold's training rows only, and shared by every C, which keeps the search cheap.
+column transformer (vocabulary and its selection by the labels, scaling) is fitted
+once per fold, on that fold's training rows and labels only, and shared by every C,
+which keeps the search cheap.
 The out-of-fold scores of the chosen C also feed the Platt calibration.
 """
 
@@ -52,7 +53,7 @@ def time_cv(
         if len(set(y[train_idx])) < 2 or y[test_idx].sum() == 0:
             continue  # a fold without both classes says nothing about C
         fold_columns = clone(columns)
-        x_train = fold_columns.fit_transform(inputs.iloc[train_idx])
+        x_train = fold_columns.fit_transform(inputs.iloc[train_idx], y[train_idx])
         x_test = fold_columns.transform(inputs.iloc[test_idx])
         for c in c_grid:
             model = clone(template).set_params(C=c)

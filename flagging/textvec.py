@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_selection import chi2
 
 from flagging.features import TURN_SEPARATOR, mask_names
 
@@ -305,7 +306,102 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
     product in C. ``build_analyzer`` returns the plain-Python equivalent
     (``line_ngrams``), which scikit-learn's own counting uses for unsupported
     settings; equality of both is checked in the tests.
+
+    ``select_alpha``: when fitted with labels ``y`` (``fit(docs, y)``, as the
+    ColumnTransformer does when given them), the vocabulary keeps only the n-grams
+    whose chi-squared association with ``y`` has a p-value below it (after min_df
+    and max_features; the best one at least). Without labels, or with None, nothing
+    is selected. The fitted vectoriser is an ordinary one with a smaller
+    vocabulary: scoring, explanations and persistence work as before.
     """
+
+    def __init__(
+        self,
+        *,
+        input="content",
+        encoding="utf-8",
+        decode_error="strict",
+        strip_accents=None,
+        lowercase=True,
+        preprocessor=None,
+        tokenizer=None,
+        analyzer="word",
+        stop_words=None,
+        token_pattern=_DEFAULT_TOKEN_PATTERN,
+        ngram_range=(1, 1),
+        max_df=1.0,
+        min_df=1,
+        max_features=None,
+        vocabulary=None,
+        binary=False,
+        dtype=np.float64,
+        norm="l2",
+        use_idf=True,
+        smooth_idf=True,
+        sublinear_tf=False,
+        select_alpha=None,
+    ):
+        super().__init__(
+            input=input,
+            encoding=encoding,
+            decode_error=decode_error,
+            strip_accents=strip_accents,
+            lowercase=lowercase,
+            preprocessor=preprocessor,
+            tokenizer=tokenizer,
+            analyzer=analyzer,
+            stop_words=stop_words,
+            token_pattern=token_pattern,
+            ngram_range=ngram_range,
+            max_df=max_df,
+            min_df=min_df,
+            max_features=max_features,
+            vocabulary=vocabulary,
+            binary=binary,
+            dtype=dtype,
+            norm=norm,
+            use_idf=use_idf,
+            smooth_idf=smooth_idf,
+            sublinear_tf=sublinear_tf,
+        )
+        self.select_alpha = select_alpha
+
+    def fit(self, raw_documents: object, y: object = None) -> LineTfidfVectorizer:
+        self.__dict__["_fast_target"] = y  # read by _limit_features, never persisted
+        try:
+            return super().fit(raw_documents)
+        finally:
+            self.__dict__.pop("_fast_target", None)
+
+    def fit_transform(self, raw_documents: object, y: object = None) -> sp.csr_array:
+        self.__dict__["_fast_target"] = y
+        try:
+            return super().fit_transform(raw_documents)
+        finally:
+            self.__dict__.pop("_fast_target", None)
+
+    def _limit_features(self, X, vocabulary, high=None, low=None, limit=None):  # noqa: N803
+        """scikit-learn's min_df/max_df/max_features pruning, then the chi-squared
+        selection of ``select_alpha`` (in fit, given labels)."""
+        X = super()._limit_features(X, vocabulary, high, low, limit)  # noqa: N806
+        X = X[0] if isinstance(X, tuple) else X  # noqa: N806
+        y = self.__dict__.get("_fast_target")
+        if self.select_alpha is None or y is None or X.shape[1] == 0:
+            return X
+        y = np.asarray(y)
+        if len(y) != X.shape[0] or len(np.unique(y)) < 2:
+            return X  # nothing to test against
+        _, p = chi2(X, y)
+        p = np.nan_to_num(p, nan=1.0)
+        keep = p < self.select_alpha
+        keep[int(np.argmin(p))] = True  # never an empty vocabulary
+        new_index = np.cumsum(keep) - 1
+        for term, old in list(vocabulary.items()):
+            if keep[old]:
+                vocabulary[term] = int(new_index[old])
+            else:
+                del vocabulary[term]
+        return X[:, np.flatnonzero(keep)]
 
     def build_analyzer(self):
         if self.analyzer != "word" or not self._fast_supported():

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import sklearn
 import skops.io as sio
+from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
@@ -432,8 +433,12 @@ def test_agent_names_never_reach_the_vocabulary(frame):
     )
     trained = flagging.train(greeted.iloc[:280], "escalation", **FAST)
     vectoriser = trained.pipeline.named_steps["columns"].named_transformers_["agent_words"]
-    assert f"is {NAME_TOKEN}" in vectoriser.vocabulary_
-    assert not {n.lower() for n in names} & set(" ".join(vectoriser.vocabulary_).split())
+    # The vocabulary before the selection by the labels holds the masked greeting.
+    agent_lines = build_features(greeted.iloc[:280])["agent_text"]
+    unselected = clone(vectoriser).set_params(select_alpha=None).fit(agent_lines)
+    assert f"is {NAME_TOKEN}" in unselected.vocabulary_
+    for vocabulary in (unselected.vocabulary_, vectoriser.vocabulary_):
+        assert not {n.lower() for n in names} & set(" ".join(vocabulary).split())
     reasons = " ".join(trained.predict(greeted.iloc[280:])["explanation"])
     assert not any(n in reasons or n.lower() in reasons for n in names)
 
@@ -448,3 +453,25 @@ def test_scoring_restores_the_garbage_collector(frame, model):
         assert not gc.isenabled()  # a caller's choice is left alone
     finally:
         gc.enable()
+
+
+def test_phrases_are_selected_by_the_labels_only_when_given():
+    """select_alpha keeps the phrases associated with y; without y nothing is dropped."""
+    rng = np.random.default_rng(0)
+    y = rng.random(400) < 0.3
+    docs = [
+        ["this is the third time" if label else "thanks for the help", f"order {i % 7}"]
+        for i, label in enumerate(y)
+    ]
+    vectoriser = LineTfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, binary=True, use_idf=False, norm=None, select_alpha=0.001
+    )
+    selected = clone(vectoriser).fit(docs, y.astype(int))
+    assert "third time" in selected.vocabulary_ and "thanks" in selected.vocabulary_
+    assert "order" not in selected.vocabulary_
+    assert sorted(selected.vocabulary_.values()) == list(range(len(selected.vocabulary_)))
+    x = selected.transform(docs)
+    assert x.shape == (400, len(selected.vocabulary_))
+    assert (x[:, [selected.vocabulary_["third time"]]].toarray().ravel() == y).all()
+    assert "order" in clone(vectoriser).fit(docs).vocabulary_
+    assert selected.get_params()["select_alpha"] == 0.001
