@@ -126,6 +126,13 @@ def main() -> None:
             f"{name:<18} {m['pr_auc']:7.3f} {m['roc_auc']:8.3f} "
             f"{m['precision_at_budget']:8.3f} {m['recall_at_budget']:10.3f}"
         )
+    positives = int(test["escalated"].sum())
+    print(
+        f"escalations in the holdout: {positives:,}; found in the top 5 %: "
+        + ", ".join(
+            f"{name} {round(m['recall_at_budget'] * positives):,}" for name, m in rows.items()
+        )
+    )
     print("\nreliability (equal-count bins): mean predicted vs observed")
     for b in result.reliability:
         print(f"  {b['mean_predicted']:.3f}  {b['observed_rate']:.3f}  n={b['count']}")
@@ -179,7 +186,7 @@ def main() -> None:
     for label, value, target in figures:
         status = "reported" if target is None else "met" if value >= target else "NOT met"
         shown = "-" if target is None else f"{target:,}"
-        print(f"{label:<56} {value:>10,.2f} {shown:>10}  {status}")
+        print(f"{label:<56} {value:>10,.3f} {shown:>10}  {status}")
 
 
 if __name__ == "__main__":

@@ -383,8 +383,13 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
     def _limit_features(self, X, vocabulary, high=None, low=None, limit=None):  # noqa: N803
         """scikit-learn's min_df/max_df/max_features pruning, then the chi-squared
         selection of ``select_alpha`` (in fit, given labels)."""
-        X = super()._limit_features(X, vocabulary, high, low, limit)  # noqa: N806
-        X = X[0] if isinstance(X, tuple) else X  # noqa: N806
+        pruned = super()._limit_features(X, vocabulary, high, low, limit)
+        # Some scikit-learn versions return (X, removed terms): answered in kind.
+        X, rest = (pruned[0], pruned[1:]) if isinstance(pruned, tuple) else (pruned, None)  # noqa: N806
+        X = self._select(X, vocabulary)  # noqa: N806
+        return X if rest is None else (X, *rest)
+
+    def _select(self, X, vocabulary):  # noqa: N803
         y = self.__dict__.get("_fast_target")
         if self.select_alpha is None or y is None or X.shape[1] == 0:
             return X
