@@ -15,9 +15,9 @@ kept one (migrated, roll-ups rebuilt, not refilled, not dropped).
 Each report page is timed through the Flask test client signed in as an executive
 (default filters: the last 12 weeks) against its main query: the slowest SQL
 statement the page runs, re-executed bare on a raw connection with the pages' session
-settings. Both are warmed with ``WARM_RUNS`` runs (psycopg prepares a statement on
-its fifth run on a connection, and a page's first runs after another page are
-slower still), then timed alternately, page then bare query, ``--runs`` times, so
+settings, unprepared as the application runs it. Both are warmed with
+``WARM_RUNS`` runs (a page's first runs after another page are slower), then timed
+alternately, page then bare query, ``--runs`` times, so
 both meet the same machine; the medians are compared. Where that main query reads a roll-up, the
 raw-table query the page used to run instead is timed too ("raw-table query ms"), so
 the roll-up's gain shows. Targets: page < 500 ms median and page <= 2 x its bare query.
@@ -229,7 +229,7 @@ def _ms(fn) -> float:
 
 
 def median_ms(fn, runs: int) -> float:
-    for _ in range(WARM_RUNS):  # templates compiled, statements prepared
+    for _ in range(WARM_RUNS):  # templates compiled, caches filled
         fn()
     return statistics.median(_ms(fn) for _ in range(runs))
 
@@ -263,7 +263,12 @@ def bare_ms(app, statement: str, params: object, runs: int, label: str, page=Non
                        "set_config('work_mem', '64MB', false)")  # fmt: skip
 
         def bare():
-            cursor.execute(statement, params)
+            # Never a prepared statement, as in the application: psycopg prepares
+            # a statement on its fifth run on a connection but forgets the count
+            # at each ROLLBACK, which ends every request; a prepared run would
+            # time PostgreSQL's generic plan instead (1.1-1.2 x slower on the
+            # quality and coaching queries, 0.95 x on the questions one).
+            cursor.execute(statement, params, prepare=False)
             return cursor.fetchall()
 
         rows = len(bare())
