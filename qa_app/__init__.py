@@ -44,7 +44,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     policy_from_config(app.config)
 
-    pool.configure(app)
     db.init_app(app)
     _sqlite_for_several_processes(app)
     pool.install(app)

@@ -10,14 +10,6 @@ replaced before the request sees it (``DisconnectionError``: the pool discards
 it and hands out a fresh connection). This is SQLAlchemy's documented
 pessimistic recipe with an idle threshold. A server that restarts mid-burst
 still costs the requests in flight an error, as with the built-in ping.
-
-The pool hands out the connection returned last (LIFO; SQLAlchemy's default is
-FIFO). Under light load one connection then serves request after request, so
-its prepared statements (psycopg prepares a statement on its fifth run on a
-connection) and the server backend's caches are warm; FIFO spread the requests
-over every pooled connection, and a report page's query was planned again on
-each until every connection had run it five times. Connections beyond the load
-stay idle at the bottom, where the idle ping finds them if they died.
 """
 
 from __future__ import annotations
@@ -31,14 +23,6 @@ from sqlalchemy import event, exc
 from qa_app.extensions import db
 
 _IDLE_SINCE = "qa_idle_since"
-
-
-def configure(app: Flask) -> None:
-    """Before the engines exist: LIFO for a server database's pool (an explicit
-    ``pool_use_lifo`` in ``SQLALCHEMY_ENGINE_OPTIONS`` wins)."""
-    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_use_lifo": True, **options}
 
 
 def install(app: Flask) -> None:
