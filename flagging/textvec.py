@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.feature_selection import chi2
 
 from flagging.features import TURN_SEPARATOR, mask_names
+from flagging.phrases import keep_associated
 
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _CACHE_LIMIT = 500_000
@@ -386,27 +386,10 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
         pruned = super()._limit_features(X, vocabulary, high, low, limit)
         # Some scikit-learn versions return (X, removed terms): answered in kind.
         X, rest = (pruned[0], pruned[1:]) if isinstance(pruned, tuple) else (pruned, None)  # noqa: N806
-        X = self._select(X, vocabulary)  # noqa: N806
-        return X if rest is None else (X, *rest)
-
-    def _select(self, X, vocabulary):  # noqa: N803
         y = self.__dict__.get("_fast_target")
-        if self.select_alpha is None or y is None or X.shape[1] == 0:
-            return X
-        y = np.asarray(y)
-        if len(y) != X.shape[0] or len(np.unique(y)) < 2:
-            return X  # nothing to test against
-        _, p = chi2(X, y)
-        p = np.nan_to_num(p, nan=1.0)
-        keep = p < self.select_alpha
-        keep[int(np.argmin(p))] = True  # never an empty vocabulary
-        new_index = np.cumsum(keep) - 1
-        for term, old in list(vocabulary.items()):
-            if keep[old]:
-                vocabulary[term] = int(new_index[old])
-            else:
-                del vocabulary[term]
-        return X[:, np.flatnonzero(keep)]
+        if self.select_alpha is not None and y is not None:
+            X = keep_associated(X, y, vocabulary, self.select_alpha)  # noqa: N806
+        return X if rest is None else (X, *rest)
 
     def build_analyzer(self):
         if self.analyzer != "word" or not self._fast_supported():
