@@ -21,6 +21,8 @@ Equality with TfidfVectorizer, fit and transform, is checked in the tests.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 
@@ -79,14 +81,20 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POWERS["p"][:n], _POWERS["inv"][:n]
 
 
+def _joined(lines: list[str]) -> str:
+    """The lines joined by TURN_SEPARATOR (a separator inside a line becomes a space)."""
+    text = TURN_SEPARATOR.join(lines)
+    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):
+        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
+    return text
+
+
 def token_hashes(lines: list[str], *, mask: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The default-pattern tokens (``\\b\\w\\w+\\b``) of the lower-cased lines, in
     order, as (line of each token, 64-bit hash of each token), without making a
     Python string per token. With `mask`, proper names are masked first
     (``mask_names``, in one pass over the batch)."""
-    text = TURN_SEPARATOR.join(lines)
-    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):  # a line holding the separator
-        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
+    text = _joined(lines)
     if mask:
         text = mask_names(text)
     text = text.lower()
@@ -254,10 +262,7 @@ class FastTfidfVectorizer(TfidfVectorizer):
 
 def _masked_lower(lines: list[str]) -> list[str]:
     """Each line with names masked and lower-cased (one regex pass over the batch)."""
-    text = TURN_SEPARATOR.join(lines)
-    if text.count(TURN_SEPARATOR) != max(len(lines) - 1, 0):  # as in token_hashes
-        text = TURN_SEPARATOR.join(line.replace(TURN_SEPARATOR, " ") for line in lines)
-    return mask_names(text).lower().split(TURN_SEPARATOR)
+    return mask_names(_joined(lines)).lower().split(TURN_SEPARATOR)
 
 
 def line_ngrams(
@@ -366,19 +371,21 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
         )
         self.select_alpha = select_alpha
 
-    def fit(self, raw_documents: object, y: object = None) -> LineTfidfVectorizer:
+    @contextmanager
+    def _labels(self, y: object) -> Iterator[None]:
         self.__dict__["_fast_target"] = y  # read by _limit_features, never persisted
         try:
-            return super().fit(raw_documents)
+            yield
         finally:
             self.__dict__.pop("_fast_target", None)
 
+    def fit(self, raw_documents: object, y: object = None) -> LineTfidfVectorizer:
+        with self._labels(y):
+            return super().fit(raw_documents)
+
     def fit_transform(self, raw_documents: object, y: object = None) -> sp.csr_array:
-        self.__dict__["_fast_target"] = y
-        try:
+        with self._labels(y):
             return super().fit_transform(raw_documents)
-        finally:
-            self.__dict__.pop("_fast_target", None)
 
     def _limit_features(self, X, vocabulary, high=None, low=None, limit=None):  # noqa: N803
         """scikit-learn's min_df/max_df/max_features pruning, then the chi-squared

@@ -16,10 +16,10 @@ FAMILIES = ("customer", "business", "compliance")
 VERSIONS = ScorecardVersion.__table__
 
 
-def family_versions(versions: list[tuple[int, Any]] | None = None) -> dict[str, list[int]]:
+def family_versions() -> dict[str, list[int]]:
     """Per family, the scorecard versions having at least one question of it."""
     out: dict[str, list[int]] = {f: [] for f in FAMILIES}
-    for vid, facts in _version_facts(versions):
+    for vid, facts in _version_facts(None):
         for family in FAMILIES:
             if family in facts.families:
                 out[family].append(vid)
@@ -57,10 +57,10 @@ def _version_facts(versions: list[tuple[int, Any]] | None) -> list[tuple[int, _F
         rows = db.session.execute(
             sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
         ).all()
+    if len(_FACTS) > 4096:
+        _FACTS.clear()  # before reading what is missing, so none of rows is lost
     missing = {vid: at for vid, at in rows if (vid, at) not in _FACTS}
     if missing:
-        if len(_FACTS) > 4096:
-            _FACTS.clear()
         query = sa.select(VERSIONS.c.id, VERSIONS.c.definition)
         for vid, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
             questions = [
