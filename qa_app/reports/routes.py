@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote_plus, urlencode
 
 from flask import (
     Blueprint,
@@ -190,35 +192,54 @@ bp.add_app_template_global(markup.filter_label, "report_filter_label")
 bp.add_app_template_global(markup.filter_control, "report_filter_control")
 
 
+def _links() -> tuple[dict, dict]:
+    """This request's built paths (by endpoint) and encoded filters (by filters)."""
+    links = g.get("report_links")
+    if links is None:
+        links = g.report_links = ({}, {})
+    return links
+
+
 @bp.app_template_global("report_url")
 def report_url(endpoint: str, filters, **extra) -> str:
     """A reports URL carrying the page's filters plus ``extra`` (None drops a key)."""
+    paths, known = _links()
     path_args = {k: extra.pop(k) for k in ("table", "fmt") if k in extra}
-    paths = g.setdefault("report_paths", {})
     key = (endpoint, *path_args.values())
-    if key not in paths:
-        paths[key] = url_for(endpoint, **path_args)
+    path = paths.get(key)
+    if path is None:
+        path = paths[key] = url_for(endpoint, **path_args)
     # The filters' part of the query string is encoded once per page (a page
     # links every row); extra keys that replace or drop a filter take the
     # general way. The same string either way.
-    known = g.setdefault("report_filter_args", {})
-    if filters not in known:
+    found = known.get(filters)
+    if found is None:
         base = filters.args()
-        known[filters] = (base, urlencode(base))
-    base, encoded = known[filters]
+        found = known[filters] = (base, urlencode(base))
+    base, encoded = found
+    if not extra:
+        return f"{path}?{encoded}" if encoded else path
     if any(v is None or k in base for k, v in extra.items()):
         args = {k: v for k, v in (base | extra).items() if v is not None}
-        return paths[key] + ("?" + urlencode(args) if args else "")
+        return path + ("?" + urlencode(args) if args else "")
     query = "&".join(part for part in (encoded, urlencode(extra)) if part)
-    return paths[key] + ("?" + query if query else "")
+    return f"{path}?{query}"
+
+
+def report_url_of(endpoint: str, filters, name: str) -> Callable[[Any], str]:
+    """``report_url(endpoint, filters, **{name: value})`` as a function of the
+    value, for a table linking every row: the rest of the URL is built once."""
+    head = report_url(endpoint, filters)
+    if name in filters.args() or name in ("table", "fmt"):
+        return lambda value: report_url(endpoint, filters, **{name: value})
+    prefix = f"{head}{'&' if '?' in head else '?'}{quote_plus(name)}="
+    return lambda value: head if value is None else prefix + quote_plus(str(value))
 
 
 @bp.app_template_global("report_question_rows")
 def question_rows(rows, filters) -> Markup:
     """The Questions table's rows, each failed count linking to its evaluations."""
-    return markup.question_rows(
-        rows, lambda key: report_url("reports.evaluations", filters, question=key)
-    )
+    return markup.question_rows(rows, report_url_of("reports.evaluations", filters, "question"))
 
 
 def _team_name(form: FilterForm, team: int | None) -> str | None:

@@ -140,3 +140,17 @@ def test_question_rows_escape_texts_keys_and_links():
     assert 'data-testid="question-k&lt;1&gt;"' in html
     assert 'href="/drill?question=k&lt;1&gt;&amp;x=1">1</a>' in html
     assert '<td class="text-end">0</td>' in html and "25.0%" in html
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(date(2026, 11, 1), date(2026, 11, 30), team=3, channel="chat")],
+)
+@pytest.mark.parametrize("name", ["question", "team", "agent"])
+def test_row_links_are_the_general_links(app, filters, name):
+    from qa_app.reports.routes import report_url, report_url_of
+
+    with app.test_request_context("/reports/questions"):
+        link = report_url_of("reports.evaluations", filters, name)
+        for value in ["greet", "q 1&2=3/ü", 7, None]:
+            assert link(value) == report_url("reports.evaluations", filters, **{name: value})
