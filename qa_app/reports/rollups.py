@@ -120,12 +120,19 @@ def rebuild(conn: sa.Connection) -> dict[str, int]:
 
     Run inside the caller's transaction (the migration's, or the CLI's), so
     readers see either the old or the new roll-ups, never a half-built one.
+    Rows are written in key order (day first for the daily roll-up, agent first
+    for the agents'), the order the write path appends them in as days pass:
+    a period's or an agent's rows then sit on few pages. Written in the
+    GROUP BY's hash order instead, the Questions tab's 12 weeks were spread
+    over every page of the table: its query read 1,612 pages instead of 124.
     """
     dialect = conn.dialect.name
     out = {}
     for (table, keys, counts), build in zip(SHAPES, BUILDERS, strict=True):
+        rows = build(dialect)
+        rows = rows.order_by(*rows.selected_columns[: len(keys)])
         conn.execute(table.delete())
-        conn.execute(table.insert().from_select([*keys, *counts], build(dialect)))
+        conn.execute(table.insert().from_select([*keys, *counts], rows))
         # Counted, not rowcount: drivers may not report one for INSERT ... SELECT.
         out[table.name] = conn.scalar(sa.select(sa.func.count()).select_from(table))
     return out
