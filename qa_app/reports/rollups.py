@@ -121,8 +121,8 @@ def rebuild(conn: sa.Connection) -> dict[str, int]:
     Run inside the caller's transaction (the migration's, or the CLI's), so
     readers see either the old or the new roll-ups, never a half-built one.
     Rows are written in key order (day first for the daily roll-up, agent first
-    for the agents'), the order the write path appends them in as days pass:
-    a period's or an agent's rows then sit on few pages. Written in the
+    for the agents'), so a period's or an agent's rows sit on few pages, as a
+    period's do once the write path has appended them day by day. Written in the
     GROUP BY's hash order instead, the Questions tab's 12 weeks were spread
     over every page of the table: its query read 1,612 pages instead of 124.
     """
