@@ -36,8 +36,8 @@ def entries_for_current_user() -> list[NavEntry]:
 def links_for_current_user() -> Markup:
     """The bar's links, marking the current page's: the same for everyone of a
     role on a page, so built once per role, page and mount point of the app
-    (every page carries them; building them per request cost a small report
-    page a tenth of its time)."""
+    (every page carries them; building them per request cost about 0.3 ms of
+    every page, a twentieth of a small report page's own time)."""
     if not current_user.is_authenticated:
         return Markup("")
     key = (current_user.role, request.endpoint, request.script_root)
