@@ -228,7 +228,11 @@ def report_url(endpoint: str, filters, **extra) -> str:
 
 def report_url_of(endpoint: str, filters, name: str) -> Callable[[Any], str]:
     """``report_url(endpoint, filters, **{name: value})`` as a function of the
-    value, for a table linking every row: the rest of the URL is built once."""
+    value, for a table linking every row: the rest of the URL is built once.
+    Against ``report_url`` per row it saves 0.2 ms of the Questions page's 5-6 ms
+    of CPU (measured alternately; an earlier, longer copy of report_url's fast
+    path was dropped for saving too little). A name that is also a filter or a
+    path argument goes through ``report_url`` itself."""
     head = report_url(endpoint, filters)
     if name in filters.args() or name in ("table", "fmt"):
         return lambda value: report_url(endpoint, filters, **{name: value})
