@@ -60,10 +60,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from qa_app import models  # noqa: F401  (register tables before use)
     from qa_app.models import User
-    from qa_app.reports import filter_cache, rollups
+    from qa_app.reports import early, filter_cache, rollups
 
     rollups.install()  # the report roll-ups follow every write
     filter_cache.install()  # the reports' filter lists are built again after a change
+    early.install()  # a query sent before its page renders is read before anything else
 
     # One statement for who is signed in and the navigation's unread count,
     # built once: it runs on every request, and building it cost more than

@@ -29,6 +29,7 @@ from qa_app.models import (
     QuestionDay,
     ScorecardVersion,
 )
+from qa_app.reports import early
 from qa_app.reports.lookups import FAMILIES, family_versions
 from qa_app.reports.results import analytic, as_text, dialect, frame
 
@@ -260,9 +261,14 @@ def question_failure_rows(filters: Filters) -> list[tuple]:
     From the daily roll-up unless an agent or reviewer filter needs the raw
     answers (the roll-up keeps day, team, channel and version, not people).
     """
+    return question_failures_sent(filters).rows()
+
+
+def question_failures_sent(filters: Filters) -> early.Early:
+    """``question_failure_rows``'s query sent now, its rows read later (``early``)."""
     if _needs_raw_answers(filters):
         analytic()  # the roll-up's few thousand rows group within the default memory
-    return [tuple(row) for row in db.session.execute(_question_failures(filters))]
+    return early.send(db.session(), _question_failures(filters))
 
 
 def _needs_raw_answers(filters: Filters) -> bool:

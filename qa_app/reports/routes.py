@@ -63,10 +63,9 @@ def dashboard():
 @roles_required(*EXECUTIVES)
 def questions():
     form, filters = _filters()
-    rows = services.question_rows(filters, form.versions)
     return render_template(
-        "reports/questions.html", tab="questions", form=form, filters=filters, rows=rows,
-        pareto=services.pareto_chart(rows),
+        "reports/questions.html", tab="questions", form=form, filters=filters,
+        question_table=services.question_table(filters, form.versions),
     )  # fmt: skip
 
 

@@ -118,12 +118,21 @@ def questions(filters: Filters) -> pd.DataFrame:
     return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts())
 
 
-def question_rows(filters: Filters, versions: list[tuple[int, Any]]) -> list[list]:
-    """The Pareto table's rows (``figures.PARETO_COLUMNS``) for the Questions page;
+def question_table(
+    filters: Filters, versions: list[tuple[int, Any]]
+) -> Callable[[], tuple[list[list], dict]]:
+    """The Questions page's Pareto rows (``figures.PARETO_COLUMNS``) and chart,
+    as a function its template calls where the table begins: the query is sent
+    now and read then, so the page renders its frame meanwhile (``early``).
     ``versions``: the scorecard versions the filter form read."""
-    return figures.pareto_rows(
-        queries.question_failure_rows(filters), lookups.question_texts(versions)
-    )
+    texts = lookups.question_texts(versions)  # first: it may read definitions
+    sent = queries.question_failures_sent(filters)
+
+    def table() -> tuple[list[list], dict]:
+        rows = figures.pareto_rows(sent.rows(), texts)
+        return rows, pareto_chart(rows)
+
+    return table
 
 
 def pareto_chart(rows: list[list]) -> dict:
