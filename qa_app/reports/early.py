@@ -67,6 +67,8 @@ class Early:
         try:
             with pipeline:  # leaving it syncs the pipeline, passing on any error
                 fetched = self._cursor.fetchall()
+            if conn.dispatch.after_cursor_execute:
+                conn.dispatch.after_cursor_execute(conn, self._cursor, sql, params, None, False)
         except conn.dialect.loaded_dbapi.Error as error:
             self._error = _wrapped(error, sql, params, conn)
             raise self._error from error
@@ -76,14 +78,12 @@ class Early:
         finally:
             self._cursor.close()
         self._rows = [tuple(row) for row in fetched]
-        if conn.dispatch.after_cursor_execute:
-            conn.dispatch.after_cursor_execute(conn, self._cursor, sql, params, None, False)
 
 
 def send(session: Session, statement: sa.Select) -> Early:
     """Send ``statement`` on ``session``'s connection; its rows come later."""
     conn = session.connection()
-    compiled = _sendable(statement, conn.dialect) if conn.dialect.driver == "psycopg" else None
+    compiled = _sendable(statement, conn.dialect) if _pipelines(conn.dialect) else None
     if compiled is None:
         return Early([tuple(row) for row in session.execute(statement)])
     _finish_pending(conn)  # one statement in flight per connection
@@ -111,6 +111,11 @@ def send(session: Session, statement: sa.Select) -> Early:
     return early
 
 
+def _pipelines(dialect: Dialect) -> bool:
+    """psycopg, on a libpq with pipeline mode (14 or later)."""
+    return dialect.driver == "psycopg" and dialect.loaded_dbapi.Pipeline.is_supported()
+
+
 @lru_cache(maxsize=256)
 def _sendable(statement: sa.Select, dialect: Dialect) -> tuple[str, dict[str, Any]] | None:
     """The SQL and parameters psycopg runs for ``statement`` (kept per statement,
@@ -134,6 +139,8 @@ def _wrapped(error: Exception, sql: str, params: dict[str, Any], conn: Connectio
 
 
 def _finish_pending(conn: Connection) -> None:
+    if conn.invalidated:  # a lost connection is discarded, pipeline and all
+        return
     early = conn.info.get(_PENDING)
     if early is not None:
         early._finish()
@@ -157,7 +164,8 @@ def _before_commit(conn: Connection) -> None:
 
 
 def _before_rollback(conn: Connection) -> None:
-    _quietly_finish_pending(conn.info)
+    if not conn.invalidated:
+        _quietly_finish_pending(conn.info)
 
 
 def _before_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
