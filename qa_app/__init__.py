@@ -17,6 +17,7 @@ from qa_app import (
     nav,
     notifications,
     pool,
+    readonly,
     security,
     server_settings,
     urls,
@@ -65,6 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     rollups.install()  # the report roll-ups follow every write
     filter_cache.install()  # the reports' filter lists are built again after a change
     early.install()  # a query sent before its page renders is read before anything else
+    readonly.install()  # a view marked read-only cannot write
 
     # One statement for who is signed in and the navigation's unread count,
     # built once: it runs on every request, and building it cost more than
@@ -92,6 +94,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     from qa_app.auth import sessions
 
+    app.before_request(readonly.start)  # before the sign-in lookup, its first statement
+    app.teardown_request(readonly.finish)
     app.before_request(notifications.forget_unread)  # nothing kept from another request
     app.before_request(sessions.enforce)  # before the access check: expiry first
     from qa_app.api import init_app as init_api

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from qa_app import readonly
 from qa_app.extensions import db
 
 
@@ -58,6 +59,7 @@ def analytic() -> None:
     transaction = session.get_transaction()
     if transaction is not None and session.info.get("report_analytic") is transaction:
         return
+    readonly.begin_transaction(session)  # a read-only page has none to set them in
     session.execute(SETTINGS)
     session.info["report_analytic"] = session.get_transaction()
 

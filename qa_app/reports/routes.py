@@ -25,6 +25,7 @@ from markupsafe import Markup
 from qa_app.access import roles_required
 from qa_app.jobs import runner
 from qa_app.models import utcnow
+from qa_app.readonly import read_only
 from qa_app.reports import export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
 
@@ -47,6 +48,7 @@ def _page(template: str, tab: str, **context):
 
 @bp.route("/")
 @roles_required(*EXECUTIVES)
+@read_only
 def dashboard():
     form, filters = _filters()
     return render_template(
@@ -61,6 +63,7 @@ def dashboard():
 
 @bp.route("/questions")
 @roles_required(*EXECUTIVES)
+@read_only
 def questions():
     form, filters = _filters()
     return render_template(
@@ -71,6 +74,7 @@ def questions():
 
 @bp.route("/reviewers")
 @roles_required(*EXECUTIVES)
+@read_only
 def reviewers():
     form, filters = _filters()
     return render_template(
@@ -81,6 +85,7 @@ def reviewers():
 
 @bp.route("/operations")
 @roles_required(*EXECUTIVES)
+@read_only
 def operations():
     form, filters = _filters()
     return render_template(
@@ -92,6 +97,7 @@ def operations():
 
 @bp.route("/coaching")
 @roles_required(*EXECUTIVES)
+@read_only
 def coaching():
     form, filters = _filters()
     table, overdue = services.coaching_page(filters)
@@ -103,6 +109,7 @@ def coaching():
 
 @bp.route("/evaluations")
 @roles_required(*EXECUTIVES)
+@read_only
 def evaluations():
     """The evaluations behind a figure: the filters plus the figure's condition."""
     form, filters = _filters()
@@ -147,6 +154,7 @@ def export_job(fmt: str):
 
 @bp.route("/export/<table>.<fmt>")
 @roles_required(*EXECUTIVES)
+@read_only
 def export_table(table: str, fmt: str):
     if table not in services.TABLES or fmt not in FORMATS:
         abort(404)
@@ -167,6 +175,7 @@ def _download(frame, name: str, fmt: str) -> Response:
 
 @bp.route("/review")
 @roles_required(*EXECUTIVES)
+@read_only
 def periodic_review():
     form = ReviewForm(request.args)
     filter_form = FilterForm()
