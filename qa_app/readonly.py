@@ -2,10 +2,11 @@
 
 Every request used to open a transaction at its first statement and roll it
 back at its end: a BEGIN and a ROLLBACK, two round trips and SQLAlchemy's
-bookkeeping, about 0.4 ms of a signed-in page of 2 ms (measured with
-PostgreSQL on loopback). A page that only reads gains nothing from them: at
-READ COMMITTED, PostgreSQL's default and the application's, every statement
-sees the data committed when it starts, inside a transaction or not.
+bookkeeping, 0.4-0.6 ms of an empty signed-in page of 2.1-2.4 ms (PostgreSQL
+on loopback, the two kinds of page timed alternately in one process). A page
+that only reads gains nothing from them: at READ COMMITTED, PostgreSQL's
+default and the application's, every statement sees the data committed when
+it starts, inside a transaction or not.
 
 So a view marked ``@read_only`` runs its GET and HEAD requests on a connection
 in autocommit mode, from the sign-in lookup to its last statement:

@@ -2,15 +2,16 @@
 the template reaches its rows.
 
 A report page used to run its query, wait for it, and only then render: the
-signed-in layout, the tabs and the filter bar (about 1.2 ms of a 4 ms query's
-page, measured in ``bench/reports.py``'s alternating runs) waited for a
+signed-in layout, the tabs and the filter bar (0.6-0.7 ms of the Questions
+tab, whose query takes about 4 ms; timed inside the request) waited for a
 result they do not use. ``send`` puts the statement on the wire through
 psycopg's pipeline mode (the documented way to send without waiting for the
 result) and returns at once; ``Early.rows`` waits for what is left of the
 query when the template asks. The page then takes about as long as the larger
 of the two, not their sum.
 
-The statement runs on the request's own connection, in its transaction. Until
+The statement runs on the request's own connection (in its transaction, if
+the request has one: ``qa_app.readonly``). Until
 its rows are read that connection is in pipeline mode, so every other use of
 it first reads them and leaves the pipeline: a statement through SQLAlchemy
 (``before_cursor_execute``), a commit, a rollback (the end of every request),
@@ -22,8 +23,8 @@ result: another database (SQLite), another driver, or a statement whose
 parameters or columns SQLAlchemy must convert (``bind_processor`` or
 ``result_processor``), since the rows come from the driver unconverted.
 Tracing and logging listeners still see the statement: ``before`` and
-``after_cursor_execute`` are dispatched around it (without an execution
-context, which no plain SQL statement of SQLAlchemy's has here either).
+``after_cursor_execute`` are dispatched around it, with no execution context
+(SQLAlchemy did not execute it).
 """
 
 from __future__ import annotations
