@@ -79,6 +79,8 @@ def finish(_: BaseException | None = None) -> None:
     """``teardown_request``: give the connection back (a transaction begun by
     ``begin_transaction`` is rolled back) and forget the mode, also where the
     session outlives the request."""
+    if not db.session.registry.has():  # the request never opened one
+        return
     session = db.session()
     if session.info.pop(_FLAG, False):
         session.info.pop(_TRANSACTION, None)

@@ -98,8 +98,10 @@ def send(session: Session, statement: sa.Select) -> Early:
         cursor = driver.cursor()
         if conn.dispatch.before_cursor_execute:
             conn.dispatch.before_cursor_execute(conn, cursor, sql, params, None, False)
-        # Unprepared, as SQLAlchemy runs it here: psycopg forgets its count of
-        # runs at every rollback, which ends each request.
+        # Unprepared, so each run is planned for its own parameters, as before
+        # this module: psycopg prepares a statement on its fifth run on a
+        # connection, and every request's ROLLBACK used to reset that count (a
+        # read-only page has none now), so the page's query never was prepared.
         cursor.execute(sql, params, prepare=False)
     except conn.dialect.loaded_dbapi.Error as error:
         stack.close()
