@@ -60,13 +60,17 @@ def begin_transaction(session: Session) -> None:
     session.info[_TRANSACTION] = True
 
 
+def requested() -> bool:
+    """This request is a GET or HEAD of a view marked ``@read_only``."""
+    if request.method not in METHODS or request.endpoint is None:
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), "read_only", False)
+
+
 def start() -> None:
     """``before_request``, ahead of the sign-in lookup: a marked view's GET or
     HEAD gets an autocommit connection."""
-    if request.method not in METHODS or request.endpoint is None:
-        return
-    view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "read_only", False):
+    if not requested():
         return
     session = db.session()
     if session.in_transaction():

@@ -64,7 +64,8 @@ class Early:
         conn, pipeline = self._conn, self._pipeline
         assert conn is not None and pipeline is not None
         conn.info.pop(_PENDING, None)
-        sql, params = self._statement or ("", {})
+        assert self._statement is not None
+        sql, params = self._statement
         try:
             with pipeline:  # leaving it syncs the pipeline, passing on any error
                 fetched = self._cursor.fetchall()
@@ -141,7 +142,8 @@ def _wrapped(error: Exception, sql: str, params: dict[str, Any], conn: Connectio
     return sa.exc.DBAPIError.instance(sql, params, error, conn.dialect.loaded_dbapi.Error)
 
 
-def _finish_pending(conn: Connection) -> None:
+def _finish_pending(conn: Connection, *_: Any) -> None:
+    """Before a statement or a commit on ``conn``: its pending rows first."""
     if conn.invalidated:  # a lost connection is discarded, pipeline and all
         return
     early = conn.info.get(_PENDING)
@@ -158,14 +160,6 @@ def _quietly_finish_pending(info: dict) -> None:
             early._finish()
 
 
-def _before_execute(conn: Connection, *_: Any) -> None:
-    _finish_pending(conn)
-
-
-def _before_commit(conn: Connection) -> None:
-    _finish_pending(conn)
-
-
 def _before_rollback(conn: Connection) -> None:
     if not conn.invalidated:
         _quietly_finish_pending(conn.info)
@@ -178,8 +172,8 @@ def _before_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
 def install() -> None:
     """Listen on every engine and pool (idempotent)."""
     events: tuple[tuple[Any, str, Any], ...] = (
-        (Engine, "before_cursor_execute", _before_execute),
-        (Engine, "commit", _before_commit),
+        (Engine, "before_cursor_execute", _finish_pending),
+        (Engine, "commit", _finish_pending),
         (Engine, "rollback", _before_rollback),
         (sa.pool.Pool, "reset", _before_reset),
     )

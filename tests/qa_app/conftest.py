@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from qa_app import create_app
+from qa_app import create_app, readonly
 from qa_app.extensions import db
 from qa_app.models import User
 from tests.qa_app.helpers import TEST_CONFIG, Factory, JobQueue, sign_in
@@ -94,7 +94,7 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     def _fresh_request_caches() -> None:
         g.pop("csrf_token", None)
         g.pop("_login_user", None)
-        _end_a_transaction_that_only_read(application)
+        _end_a_transaction_that_only_read()
 
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_caches)
 
@@ -104,14 +104,13 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _end_a_transaction_that_only_read(app: Flask) -> None:
+def _end_a_transaction_that_only_read() -> None:
     """A ``@read_only`` page runs without a transaction when its session has
     none (``qa_app.readonly``), as a request's fresh session never has in
     production. The test's session is shared and usually still in the
     transaction of its last read, so one that wrote nothing is ended here
     (one that wrote is kept, and the page then runs inside it)."""
-    view = app.view_functions.get(request.endpoint or "")
-    if request.method not in ("GET", "HEAD") or not getattr(view, "read_only", False):
+    if not readonly.requested():
         return
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
