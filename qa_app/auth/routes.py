@@ -26,15 +26,14 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        refusal = throttle.check(form.email.data, address)
-        if refusal is not None:
-            flash(refusal.message, "danger")
+        attempt = throttle.admit(form.email.data, request.remote_addr or "unknown")
+        if isinstance(attempt, throttle.Refusal):
+            flash(attempt.message, "danger")
             page = render_template("auth/login.html", form=form)
-            return page, 429, {"Retry-After": str(refusal.seconds)}
+            return page, 429, {"Retry-After": str(attempt.seconds)}
         user = services.authenticate(form.email.data, form.password.data)
-        throttle.record(form.email.data, address, succeeded=user is not None)
         if user is not None:
+            throttle.succeeded(attempt)
             sessions.start(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash(services.GENERIC_FAILURE, "danger")

@@ -4,6 +4,8 @@ with one message whether or not the account exists."""
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from qa_app import create_app
@@ -11,9 +13,10 @@ from qa_app.auth import throttle
 from qa_app.auth.services import GENERIC_FAILURE
 from qa_app.extensions import db
 from qa_app.models import SignInAttempt, utcnow
-from tests.qa_app.helpers import TEST_CONFIG, sign_in
+from tests.qa_app.helpers import TEST_CONFIG, csrf_token, sign_in
 
 WRONG = "not the password"
+CONCURRENT = 30
 
 
 def _fail(client, email: str, times: int) -> None:
@@ -115,3 +118,44 @@ def test_the_count_is_shared_by_every_process_using_the_database(app, users):
         db.session.remove()
         db.engine.dispose()
     _refusal(response)
+
+
+def _all_at_once(app, attempts: list[tuple[str, str]]) -> list[int]:
+    """POST a wrong password for each (e-mail, address) from its own browser,
+    all released together on their own threads (own connections, as separate
+    workers would have); the response statuses."""
+    browsers = []
+    for email, address in attempts:
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = address
+        data = {"email": email, "password": WRONG, "csrf_token": csrf_token(browser)}
+        browsers.append((browser, data))
+    start = threading.Barrier(len(browsers))
+
+    def post(item) -> int:
+        browser, data = item
+        start.wait()
+        return browser.post("/auth/login", data=data).status_code
+
+    with ThreadPoolExecutor(len(browsers)) as pool:
+        return list(pool.map(post, browsers))
+
+
+def _recorded(**where) -> int:
+    query = db.select(db.func.count()).select_from(SignInAttempt).filter_by(**where)
+    return db.session.scalar(query)
+
+
+def test_concurrent_wrong_passwords_for_one_account_cannot_pass_the_limit(app, users):
+    limit = app.config["SIGNIN_ACCOUNT_FAILURES"]
+    statuses = _all_at_once(app, [("agent@example.test", "10.0.0.1")] * CONCURRENT)
+    assert (statuses.count(401), statuses.count(429)) == (limit, CONCURRENT - limit)
+    assert _recorded(email_hash=throttle.email_key("agent@example.test")) == limit
+
+
+def test_concurrent_wrong_passwords_from_one_address_cannot_pass_its_limit(app, users):
+    app.config["SIGNIN_ADDRESS_FAILURES"] = limit = 6
+    guesses = [(f"guess{n}@example.test", "10.0.0.9") for n in range(CONCURRENT)]
+    statuses = _all_at_once(app, guesses)
+    assert (statuses.count(401), statuses.count(429)) == (limit, CONCURRENT - limit)
+    assert _recorded(address="10.0.0.9") == limit
