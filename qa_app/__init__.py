@@ -60,7 +60,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     job_queue.init_app(app)
 
     from qa_app import models  # noqa: F401  (register tables before use)
-    from qa_app.models import User
+    from qa_app.auth import sessions
+    from qa_app.models import User, utcnow
     from qa_app.reports import early, filter_cache, rollups
 
     rollups.install()  # the report roll-ups follow every write
@@ -72,32 +73,36 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # built once: it runs on every request, and building it cost more than
     # running it.
     who = db.select(User, notifications.unread_of(User.id)).where(
-        User.id == sa.bindparam("user_id")
+        User.id == sa.bindparam("user_id"), sessions.is_live(User.id)
     )
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        # "<id>:<session_version>": a session from before a password change
-        # (or in the old bare-id form) no longer loads anyone.
-        user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()):
+        # "<id>:<session_version>:<token>" (qa_app/auth/sessions.py): a session
+        # that was signed out, timed out or expired, or is from before a
+        # password change or a deactivation, no longer loads anyone.
+        parsed = sessions.parse(session_id)
+        if parsed is None:
             return None
-        row = db.session.execute(who, {"user_id": int(user_id)}).first()
+        user_id, version, token = parsed
+        values = {"user_id": user_id, "token_hash": sessions.digest(token), "now": utcnow()}
+        row = db.session.execute(who, values).first()
         if row is None:
             return None
         user, unread = row
-        if not user.active or user.session_version != int(version):
+        if not user.active or user.session_version != version:
             return None
         notifications.remember_unread(user.id, unread)
         return user
 
     _register_blueprints(app)
-    from qa_app.auth import sessions
 
+    app.before_request(notifications.forget_unread)  # nothing kept from another request
+    # Expiry first, from the cookie alone; ending a session writes, so this
+    # runs before a read-only page's connection is set up.
+    app.before_request(sessions.enforce)
     app.before_request(readonly.start)  # before the sign-in lookup, its first statement
     app.teardown_request(readonly.finish)
-    app.before_request(notifications.forget_unread)  # nothing kept from another request
-    app.before_request(sessions.enforce)  # before the access check: expiry first
     from qa_app.api import init_app as init_api
 
     init_api(app)

@@ -91,6 +91,10 @@ def update_user(actor: User, user: User, data: UserData) -> User:
     if data.active and not data.password and not user.password_hash:
         raise AdminError("password", "Set a password before activating this account.")
     before = _snapshot(user)
+    if user.active and not data.active:
+        # Refusing an inactive account at sign-in is not enough: reactivating
+        # it must not bring back the sessions and cookies it had.
+        user.end_sessions()
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.team_id, user.active, user.hired_on = data.team_id, data.active, data.hired_on
     if data.password:

@@ -17,7 +17,7 @@ from qa_app.models.org import Team, User
 from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
-from qa_app.models.security import SignInAttempt
+from qa_app.models.security import LiveSession, SignInAttempt
 from qa_app.models.types import (
     CHANNELS,
     EVALUATION_KINDS,
@@ -52,6 +52,7 @@ __all__ = [
     "FlagModel",
     "Interaction",
     "Job",
+    "LiveSession",
     "Notification",
     "QuestionDay",
     "SamplingRule",

@@ -38,8 +38,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the id stored in sessions and remember-me cookies: changing the
-    # password bumps it, which ends every other session of the account.
+    # Part of the id stored in sessions and remember-me cookies: bumping it
+    # (a password change, a deactivation) ends every session of the account.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     hired_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -53,10 +53,16 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str, method: str = "scrypt") -> None:
         """Store the hash and end the account's existing sessions."""
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """End every session and remember-me cookie of the account, for good:
+        their ids carry the old version, which no longer loads anyone."""
         self.session_version = (self.session_version or 0) + 1
 
     def get_id(self) -> str:
-        """Flask-Login's session id: ``"<id>:<session_version>"``."""
+        """``"<id>:<session_version>"``, to which each sign-in adds its own
+        token (``qa_app.auth.sessions``)."""
         return f"{self.id}:{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:

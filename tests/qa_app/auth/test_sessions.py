@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import time
 
-from qa_app.auth.sessions import SEEN, STARTED
+from qa_app.auth.sessions import SEEN, STARTED, digest
 from qa_app.extensions import db
+from qa_app.models import LiveSession
 from tests.qa_app.helpers import PASSWORD, post_form, sign_in
 
 NEW = "a brand new passphrase"
@@ -24,8 +25,11 @@ def test_sign_in_starts_a_fresh_session(client, users):
     sign_in(client, "agent@example.test")
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == f"{users['agent'].id}:{users['agent'].session_version}"
+        user_id, version, token = session["_user_id"].split(":")
         assert session.permanent and session[STARTED] == session[SEEN]
+    assert (int(user_id), int(version)) == (users["agent"].id, users["agent"].session_version)
+    live = db.session.scalar(db.select(LiveSession))  # the server's record, by digest only
+    assert live.user_id == users["agent"].id and live.token_hash == digest(token) != token
     assert _home(client).status_code == 200
 
 
@@ -125,8 +129,10 @@ def test_admin_password_reset_signs_the_user_out_and_keeps_the_admin_in(app, cli
     assert _home(admin).status_code == 200
 
 
-def test_a_session_from_before_versioned_ids_loads_nobody(client, users):
-    sign_in(client, "agent@example.test")
-    with client.session_transaction() as session:
-        session["_user_id"] = str(users["agent"].id)  # the old bare-id form
-    assert _home(client).status_code == 302
+def test_sessions_from_before_versioned_ids_or_live_sessions_load_nobody(client, users):
+    agent = users["agent"]
+    for old_form in (str(agent.id), f"{agent.id}:{agent.session_version}"):
+        sign_in(client, "agent@example.test")
+        with client.session_transaction() as session:
+            session["_user_id"] = old_form
+        assert _home(client).status_code == 302
