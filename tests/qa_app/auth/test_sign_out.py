@@ -127,3 +127,30 @@ def test_a_password_change_keeps_this_devices_remember_me_and_ends_copies(app, u
     renewed = browser.get_cookie("remember_token").value
     assert renewed != copied["remember_token"]
     assert _replay(app, "remember_token", renewed) == 200
+
+
+def test_a_timeout_on_a_page_that_only_reads_still_ends_the_session(app, users):
+    # The reports run without a transaction and refuse writes (qa_app.readonly);
+    # the timeout's deletion of the live session comes before that.
+    browser = _remembered(app, "executive@example.test")
+    copied = _cookies(browser)
+    with browser.session_transaction() as session:
+        session[SEEN] = int(time.time()) - app.config["SESSION_IDLE_MINUTES"] * 60 - 1
+    response = browser.get("/reports/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
+    assert db.session.scalar(db.select(db.func.count()).select_from(LiveSession)) == 0
+    thief = app.test_client()
+    thief.set_cookie("remember_token", copied["remember_token"])
+    assert thief.get("/reports/").status_code == 302
+
+
+def test_a_session_restored_from_remember_me_has_an_idle_timeout_too(app, users):
+    browser = _remembered(app)
+    with browser.session_transaction() as session:  # the browser dropped its session cookie
+        session.clear()
+    assert browser.get(PAGE).status_code == 200  # restored from the remember-me cookie
+    assert browser.get(PAGE).status_code == 200
+    with browser.session_transaction() as session:
+        assert SEEN in session  # its clock runs
+        session[SEEN] = int(time.time()) - app.config["SESSION_IDLE_MINUTES"] * 60 - 1
+    assert browser.get(PAGE).status_code == 302
