@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from qa_app import audit
+from qa_app.api import tokens
 from qa_app.auth.services import normalise_email, password_problem
 from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
@@ -93,8 +94,9 @@ def update_user(actor: User, user: User, data: UserData) -> User:
     before = _snapshot(user)
     if user.active and not data.active:
         # Refusing an inactive account at sign-in is not enough: reactivating
-        # it must not bring back the sessions and cookies it had.
+        # it must not bring back the sessions, cookies and API tokens it had.
         user.end_sessions()
+        tokens.revoke_all_of(actor, user)
     user.email, user.name, user.role = data.email, data.name.strip(), data.role
     user.team_id, user.active, user.hired_on = data.team_id, data.active, data.hired_on
     if data.password:

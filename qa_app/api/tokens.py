@@ -108,7 +108,26 @@ def revoke(actor: User, token: ApiToken, now: datetime | None = None) -> bool:
     """Revoke; False when it already was (nothing changes, nothing is audited)."""
     if token.revoked_at is not None:
         return False
-    token.revoked_at = now or utcnow()
+    _revoke(actor, token, now or utcnow())
+    db.session.commit()
+    return True
+
+
+def revoke_all_of(actor: User, owner: User, now: datetime | None = None) -> int:
+    """Revoke every token of ``owner`` not yet revoked, each audited; the
+    caller commits. For a deactivation: refusing the tokens of an inactive
+    account is not enough, since reactivating it would bring them back."""
+    now = now or utcnow()
+    live = db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == owner.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        _revoke(actor, token, now)
+    return len(live)
+
+
+def _revoke(actor: User, token: ApiToken, now: datetime) -> None:
+    token.revoked_at = now
     token.revoked_by_id = actor.id
     audit.record(
         actor,
@@ -122,8 +141,6 @@ def revoke(actor: User, token: ApiToken, now: datetime | None = None) -> bool:
             "revoked_at": token.revoked_at.isoformat(),
         },
     )
-    db.session.commit()
-    return True
 
 
 def authenticate(secret: str, now: datetime | None = None) -> User | None:

@@ -108,6 +108,25 @@ def test_expired_tokens_and_deactivated_users_are_refused(app, users, make):
     assert api.get(ME, headers=bearer).status_code == 401
 
 
+def test_deactivation_revokes_the_tokens_so_reactivation_does_not_revive_them(
+    app, client_as, users
+):
+    agent = users["agent"]
+    created = tokens.create(agent, "Sync")
+    bearer = {"Authorization": f"Bearer {created.secret}"}
+    api, admin = app.test_client(), client_as("admin")
+    form = {"email": agent.email, "name": agent.name, "role": "agent", "team_id": "0"}
+    assert post_form(admin, f"/admin/users/{agent.id}", form).status_code == 302
+    assert post_form(admin, f"/admin/users/{agent.id}", form | {"active": "y"}).status_code == 302
+    assert api.get(ME, headers=bearer).status_code == 401
+    db.session.refresh(created.token)
+    assert created.token.revoked_by_id == users["admin"].id
+    revoked = db.session.scalars(
+        db.select(AuditEvent.entity_id).where(AuditEvent.action == "api_token.revoked")
+    ).all()
+    assert revoked == [created.token.id]
+
+
 def test_use_is_recorded_at_most_once_a_minute(app, users):
     created = tokens.create(users["agent"], "Sync")
     assert created.token.last_used_at is None
