@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +45,44 @@ def reviewable_scorecards(channel: str | None = None) -> list[Scorecard]:
         select(Scorecard).where(Scorecard.status == "published").order_by(Scorecard.name)
     ).all()
     return sorted(cards, key=lambda c: (c.channel not in (channel, "any"), c.name))
+
+
+# How many of the latest counted evaluations of a channel say which scorecard
+# a team uses for it: enough to see a habit, few enough to read at once.
+RECENT_USE = 500
+
+
+def scorecards_for(channel: str, team_id: int | None) -> list[Scorecard]:
+    """The published scorecards in the order a reviewer wants them for a
+    contact of ``channel`` and team ``team_id``: the first is the default.
+
+    Scorecards made for the channel come first, then those for any channel,
+    then the rest. Among several for the channel (an inbound and a
+    collections call card, say) the one the team's recent evaluations of that
+    channel used most leads, then the one used most by everyone, then by name.
+    """
+    cards = reviewable_scorecards(channel)
+    recent = db.session.execute(
+        select(ScorecardVersion.scorecard_id, Interaction.team_id)
+        .select_from(Evaluation)
+        .join(Interaction, Interaction.id == Evaluation.interaction_id)
+        .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
+        .where(
+            Evaluation.status == "submitted",
+            Evaluation.kind.in_(COUNTED_KINDS),
+            Interaction.channel == channel,
+        )
+        .order_by(Evaluation.submitted_at.desc())
+        .limit(RECENT_USE)
+    ).all()
+    by_team = Counter(card for card, team in recent if team_id is not None and team == team_id)
+    overall = Counter(card for card, _ in recent)
+
+    def rank(card: Scorecard) -> tuple[int, int, int, str]:
+        fit = 0 if card.channel == channel else 1 if card.channel == "any" else 2
+        return (fit, -by_team[card.id], -overall[card.id], card.name)
+
+    return sorted(cards, key=rank)
 
 
 def reviewers() -> list[User]:
@@ -196,9 +235,7 @@ def _candidates_query(rule: SamplingRule, now: datetime):
         .correlate(Interaction)
         .scalar_subquery()
     )
-    return select(Interaction.id, Interaction.agent_id, risk).where(
-        _in_scope(rule, now), ~_TAKEN
-    )
+    return select(Interaction.id, Interaction.agent_id, risk).where(_in_scope(rule, now), ~_TAKEN)
 
 
 def already_taken(rule: SamplingRule, now: datetime) -> dict[int, int]:
