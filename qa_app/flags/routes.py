@@ -15,7 +15,7 @@ from qa_app.flags import jobs, queue, services
 from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
 from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
-from qa_app.reviews.services import reviewable_scorecards, reviewers
+from qa_app.reviews.services import reviewable_scorecards, reviewers, scorecards_for
 
 bp = Blueprint("flags", __name__, url_prefix="/flags")
 REVIEWERS = ("admin", "executive", "reviewer")
@@ -58,6 +58,13 @@ def queue_page():
     if current_user.role in ("reviewer", "executive"):
         send.reviewer_id.data = current_user.id
     links = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Each row's scorecard list, its default first, per (channel, team) shown.
+    cards = {
+        (row.interaction.channel, row.interaction.team_id): scorecards_for(
+            row.interaction.channel, row.interaction.team_id
+        )
+        for row in page.rows
+    }
     return render_template(
         "flags/queue.html",
         form=form,
@@ -66,6 +73,7 @@ def queue_page():
         review_form=ReviewForm(),
         links=links,
         active=services.active_models(),
+        cards=cards,
     )
 
 

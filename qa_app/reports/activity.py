@@ -32,6 +32,7 @@ from qa_app.reports.queries import (
     dialect,
     frame,
     period,
+    reviewers_own,
     window,
 )
 
@@ -62,7 +63,12 @@ def reviewer_load(filters: Filters) -> pd.DataFrame:
     if dialect() == "postgresql":
         median = sa.func.percentile_cont(0.5).within_group(EVALS.c.time_spent_seconds)
         columns.append(median.label("median_seconds"))
-    query = sa.select(*columns).select_from(source).where(*conds).group_by(EVALS.c.reviewer_id)
+    query = (
+        sa.select(*columns)
+        .select_from(source)
+        .where(*conds, reviewers_own())
+        .group_by(EVALS.c.reviewer_id)
+    )
     out = frame(query)
     if dialect() != "postgresql":
         out["median_seconds"] = out["reviewer_id"].map(_medians_sqlite(filters))
@@ -78,7 +84,7 @@ def _medians_sqlite(filters: Filters) -> dict[int, float]:
             EVALS.c.reviewer_id, EVALS.c.time_spent_seconds.label("s"), sa.func.count().label("c")
         )
         .select_from(source)
-        .where(*conds)
+        .where(*conds, reviewers_own())
         .group_by(EVALS.c.reviewer_id, EVALS.c.time_spent_seconds)
     )
     out: dict[int, float] = {}
@@ -96,7 +102,7 @@ def comparable_cells(filters: Filters) -> pd.DataFrame:
     query = (
         sa.select(*keys, sa.func.count().label("n"), sa.func.sum(EVALS.c.total).label("total_sum"))
         .select_from(source)
-        .where(*conds, EVALS.c.total.is_not(None))
+        .where(*conds, reviewers_own(), EVALS.c.total.is_not(None))
         .group_by(*keys)
     )
     return frame(query)
@@ -114,7 +120,7 @@ def dispute_counts(filters: Filters) -> pd.DataFrame:
             _count_if(DISPUTES.c.outcome.in_(OVERTURNED)).label("overturned"),
         )
         .select_from(source)
-        .where(*conds, DISPUTES.c.status != "withdrawn")
+        .where(*conds, reviewers_own(), DISPUTES.c.status != "withdrawn")
         .group_by(EVALS.c.reviewer_id)
     )
     return frame(query)

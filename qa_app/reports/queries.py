@@ -36,6 +36,10 @@ from qa_app.reports.results import analytic, as_text, dialect, frame
 __all__ = ["FAMILIES", "analytic", "as_text", "dialect", "frame"]  # run and shaped in results.py
 
 COUNTED_KINDS = ("standard", "consensus")
+# A reviewer's own work, for the reviewer figures (load, leniency, disputes):
+# a consensus evaluation is the calibration group's official score for the
+# agent, published by the facilitator, and never that person's review.
+REVIEWER_KINDS = ("standard",)
 BINS = 10  # score distribution: 10-point bins, 100 in the last one
 BIN_EDGES = [10 * (n + 1) for n in range(BINS - 1)]  # 10 .. 90
 
@@ -150,6 +154,11 @@ def counted(filters: Filters, *, interactions: bool = True) -> tuple[Any, list[A
         versions = sa.select(VERSIONS.c.id).where(VERSIONS.c.scorecard_id == filters.scorecard)
         conds.append(EVALS.c.scorecard_version_id.in_(versions))
     return source, conds
+
+
+def reviewers_own(kind: Any = EVALS.c.kind) -> Any:
+    """Among counted evaluations, those that are one reviewer's own work."""
+    return kind.in_(REVIEWER_KINDS)
 
 
 def has_family(family: str, column: Any = EVALS.c.critical_families) -> Any:

@@ -38,6 +38,7 @@ from qa_app.reports.queries import (
     counted,
     cube_columns,
     dialect,
+    reviewers_own,
     threshold_expr,
 )
 
@@ -99,6 +100,7 @@ def query(
             INTERACTIONS.c.team_id,
             INTERACTIONS.c.channel,
             EVALS.c.id.label("evaluation_id"),
+            EVALS.c.kind,
             (EVALS.c.submitted_at >= start).label("current"),
         )
         .select_from(source)
@@ -112,7 +114,7 @@ def query(
     parts = {
         "cube": sa.select(*keys, *sums).where(c.current).group_by(*keys),
         "previous": sa.select(*sums).where(sa.not_(c.current)),
-        "reviewers": sa.select(*columns).where(c.current).group_by(sets),
+        "reviewers": sa.select(*columns).where(c.current, reviewers_own(c.kind)).group_by(sets),
         "disputes": disputes(c, scope),
     }
     # date_trunc and grouping() have no known SQL type in SQLAlchemy.
@@ -129,7 +131,7 @@ def disputes(c: Any, scope: Any) -> sa.Select:
             _count_if(DISPUTES.c.outcome.in_(OVERTURNED)).label("overturned"),
         )
         .select_from(scope.join(DISPUTES, DISPUTES.c.evaluation_id == c.evaluation_id))
-        .where(c.current, DISPUTES.c.status != "withdrawn")
+        .where(c.current, reviewers_own(c.kind), DISPUTES.c.status != "withdrawn")
         .group_by(c.reviewer_id)
     )
 

@@ -25,6 +25,7 @@ from qa_app.reports.queries import (
     dialect,
     frame,
     period_key,
+    reviewers_own,
 )
 
 LOAD = ["reviewer_id", "n", "active_days", "scored", "total_sum", "median_seconds"]
@@ -52,7 +53,7 @@ def query(filters: Filters) -> sa.Select:
     ``scored``/``total_sum`` count only defined totals, as leniency compares."""
     source, conds = counted(filters)
     columns, sets = aggregate(EVALS.c, INTERACTIONS.c)
-    return sa.select(*columns).select_from(source).where(*conds).group_by(sets)
+    return sa.select(*columns).select_from(source).where(*conds, reviewers_own()).group_by(sets)
 
 
 def aggregate(e: Any, i: Any) -> tuple[list[Any], Any]:

@@ -108,7 +108,7 @@ def _local(url: str | None) -> bool:
 def start():
     """Ad-hoc evaluation of any interaction, without an assignment."""
     interaction = db.get_or_404(Interaction, request.values.get("interaction_id", type=int) or 0)
-    cards = services.reviewable_scorecards(interaction.channel)
+    cards = services.scorecards_for(interaction.channel, interaction.team_id)
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)

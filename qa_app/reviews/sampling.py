@@ -24,9 +24,18 @@ class Draw:
 
 
 def pick_per_agent(
-    candidates: Iterable[Candidate], per_agent: int, *, seed: int, mode: str = "random"
+    candidates: Iterable[Candidate],
+    per_agent: int,
+    *,
+    seed: int,
+    mode: str = "random",
+    already: Mapping[int, int] | None = None,
 ) -> list[Candidate]:
-    """Up to ``per_agent`` candidates for each agent.
+    """Up to ``per_agent`` candidates for each agent, less what each already has.
+
+    ``already`` counts, per agent, the contacts of the same period that are
+    assigned or reviewed: the quota is per agent per period, so a second run
+    over the same period only tops an agent up to ``per_agent``, never past it.
 
     ``random``: a uniform sample, reproducible for a given seed (candidates
     are sorted by id first, so the database's row order does not matter).
@@ -43,7 +52,8 @@ def pick_per_agent(
         rng.shuffle(pool)
         if mode == "risk":
             pool.sort(key=lambda c: -(c.risk if c.risk is not None else -1.0))
-        chosen.extend(pool[:per_agent])
+        room = max(0, per_agent - (already or {}).get(agent_id, 0))
+        chosen.extend(pool[:room])
     return chosen
 
 

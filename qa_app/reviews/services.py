@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, exists, func, select
+from sqlalchemy import Row, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +25,7 @@ from qa_app.models import (
     utcnow,
 )
 from qa_app.reviews import sampling
+from qa_app.reviews.policy import COUNTED_KINDS
 
 REVIEWER_ROLES = ("reviewer", "executive")
 
@@ -43,6 +45,44 @@ def reviewable_scorecards(channel: str | None = None) -> list[Scorecard]:
         select(Scorecard).where(Scorecard.status == "published").order_by(Scorecard.name)
     ).all()
     return sorted(cards, key=lambda c: (c.channel not in (channel, "any"), c.name))
+
+
+# How many of the latest counted evaluations of a channel say which scorecard
+# a team uses for it: enough to see a habit, few enough to read at once.
+RECENT_USE = 500
+
+
+def scorecards_for(channel: str, team_id: int | None) -> list[Scorecard]:
+    """The published scorecards in the order a reviewer wants them for a
+    contact of ``channel`` and team ``team_id``: the first is the default.
+
+    Scorecards made for the channel come first, then those for any channel,
+    then the rest. Among several for the channel (an inbound and a
+    collections call card, say) the one the team's recent evaluations of that
+    channel used most leads, then the one used most by everyone, then by name.
+    """
+    cards = reviewable_scorecards(channel)
+    recent = db.session.execute(
+        select(ScorecardVersion.scorecard_id, Interaction.team_id)
+        .select_from(Evaluation)
+        .join(Interaction, Interaction.id == Evaluation.interaction_id)
+        .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
+        .where(
+            Evaluation.status == "submitted",
+            Evaluation.kind.in_(COUNTED_KINDS),
+            Interaction.channel == channel,
+        )
+        .order_by(Evaluation.submitted_at.desc())
+        .limit(RECENT_USE)
+    ).all()
+    by_team = Counter(card for card, team in recent if team_id is not None and team == team_id)
+    overall = Counter(card for card, _ in recent)
+
+    def rank(card: Scorecard) -> tuple[int, int, int, str]:
+        fit = 0 if card.channel == channel else 1 if card.channel == "any" else 2
+        return (fit, -by_team[card.id], -overall[card.id], card.name)
+
+    return sorted(cards, key=rank)
 
 
 def reviewers() -> list[User]:
@@ -151,41 +191,62 @@ def reassign(actor: User, assignment: Assignment, reviewer: User) -> None:
 # --- sampling rules -------------------------------------------------------
 
 
-def _candidates_query(rule: SamplingRule, now: datetime):
-    """Interactions in the rule's period and filters that nobody reviewed or
-    holds an open assignment for."""
+def _in_scope(rule: SamplingRule, now: datetime):
+    """The rule's period and filters, as conditions on ``Interaction``."""
     since = now - timedelta(days=rule.period_days)
     f: dict[str, Any] = rule.filters or {}
-    reviewed = exists().where(
-        and_(
-            Evaluation.interaction_id == Interaction.id,
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(("standard", "consensus")),
-        )
+    conditions = [Interaction.started_at >= since, Interaction.started_at <= now]
+    if f.get("team_id"):
+        conditions.append(Interaction.team_id == f["team_id"])
+    if f.get("channel"):
+        conditions.append(Interaction.channel == f["channel"])
+    if f.get("min_duration"):
+        conditions.append(Interaction.duration_seconds >= f["min_duration"])
+    if f.get("csat_max"):
+        conditions.append(Interaction.csat <= f["csat_max"])
+    if f.get("escalated") is not None:
+        conditions.append(Interaction.escalated.is_(bool(f["escalated"])))
+    return and_(*conditions)
+
+
+_REVIEWED = exists().where(
+    and_(
+        Evaluation.interaction_id == Interaction.id,
+        Evaluation.status == "submitted",
+        Evaluation.kind.in_(COUNTED_KINDS),
     )
-    assigned = exists().where(
-        and_(Assignment.interaction_id == Interaction.id, Assignment.status == "open")
-    )
+)
+# Taken, so neither drawn again nor free under the quota: reviewed, or
+# assigned and not cancelled (an open or a finished assignment both use up one
+# of the agent's places in the period; a cancelled one gives its place back).
+_TAKEN = or_(
+    _REVIEWED,
+    exists().where(
+        and_(Assignment.interaction_id == Interaction.id, Assignment.status != "cancelled")
+    ),
+)
+
+
+def _candidates_query(rule: SamplingRule, now: datetime):
+    """Interactions in the rule's period and filters that are not taken."""
     risk = (
         select(func.max(Flag.probability))
         .where(Flag.interaction_id == Interaction.id)
         .correlate(Interaction)
         .scalar_subquery()
     )
-    query = select(Interaction.id, Interaction.agent_id, risk).where(
-        Interaction.started_at >= since, Interaction.started_at <= now, ~reviewed, ~assigned
-    )
-    if f.get("team_id"):
-        query = query.where(Interaction.team_id == f["team_id"])
-    if f.get("channel"):
-        query = query.where(Interaction.channel == f["channel"])
-    if f.get("min_duration"):
-        query = query.where(Interaction.duration_seconds >= f["min_duration"])
-    if f.get("csat_max"):
-        query = query.where(Interaction.csat <= f["csat_max"])
-    if f.get("escalated") is not None:
-        query = query.where(Interaction.escalated.is_(bool(f["escalated"])))
-    return query
+    return select(Interaction.id, Interaction.agent_id, risk).where(_in_scope(rule, now), ~_TAKEN)
+
+
+def already_taken(rule: SamplingRule, now: datetime) -> dict[int, int]:
+    """Per agent, the contacts in the rule's period and filters that are
+    already assigned or reviewed: what counts against the per-agent quota."""
+    rows = db.session.execute(
+        select(Interaction.agent_id, func.count())
+        .where(_in_scope(rule, now), _TAKEN)
+        .group_by(Interaction.agent_id)
+    ).all()
+    return {agent_id: count for agent_id, count in rows if agent_id is not None}
 
 
 def plan(rule: SamplingRule, *, seed: int, now: datetime | None = None) -> list[sampling.Draw]:
@@ -193,7 +254,13 @@ def plan(rule: SamplingRule, *, seed: int, now: datetime | None = None) -> list[
     now = now or utcnow()
     rows = db.session.execute(_candidates_query(rule, now)).all()
     candidates = [sampling.Candidate(i, a, r) for i, a, r in rows]
-    chosen = sampling.pick_per_agent(candidates, rule.per_agent, seed=seed, mode=rule.mode)
+    chosen = sampling.pick_per_agent(
+        candidates,
+        rule.per_agent,
+        seed=seed,
+        mode=rule.mode,
+        already=already_taken(rule, now),
+    )
     load = dict(
         db.session.execute(
             select(Assignment.reviewer_id, func.count())

@@ -272,11 +272,18 @@ def import_draft(scorecard_id: int):
 @bp.route("/<int:scorecard_id>/publish", methods=["POST"])
 @roles_required(*EDITORS)
 def publish(scorecard_id: int):
+    """A version cannot be changed or withdrawn once published, so the first
+    POST shows what publishing would do; only the confirmation publishes."""
     card = _card(scorecard_id)
     form = LockedForm()
     if not form.validate_on_submit():
         abort(400)
     try:
+        if request.form.get("confirmed") != "yes":
+            preview = services.publish_preview(card, form.lock_version.data)
+            return render_template(
+                "scorecards/publish_confirm.html", card=card, preview=preview, form=form
+            )
         new = services.publish(current_user, card, form.lock_version.data)
     except services.PublishError as exc:
         flash(f"Not published: fix the {len(exc.problems)} problem(s) listed first.", "danger")

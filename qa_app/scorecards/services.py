@@ -177,8 +177,16 @@ def version(card: Scorecard, number: int) -> ScorecardVersion | None:
     )
 
 
-def publish(actor: User, card: Scorecard, lock_version: str | int | None) -> ScorecardVersion:
-    """Freeze the draft as version n+1. Refused while any problem is left."""
+@dataclass(frozen=True)
+class PublishPreview:
+    """What publishing the draft now would do, for the confirmation step."""
+
+    number: int
+    latest: ScorecardVersion | None
+    changes: scorecards.ScorecardDiff | None
+
+
+def _check_publishable(card: Scorecard, lock_version: str | int | None) -> None:
     if card.status == "archived":
         raise ValueError("Restore this scorecard before publishing it.")
     if card.draft_definition is None:
@@ -188,6 +196,25 @@ def publish(actor: User, card: Scorecard, lock_version: str | int | None) -> Sco
     problems = scorecards.validate(card.draft_definition)
     if problems:
         raise PublishError(problems)
+
+
+def publish_preview(card: Scorecard, lock_version: str | int | None) -> PublishPreview:
+    """The version number the draft would get and its changes from the latest
+    version; raises as ``publish`` would, so the confirmation is never shown
+    for a draft that could not be published."""
+    _check_publishable(card, lock_version)
+    latest = latest_version(card)
+    changes = None
+    if latest is not None:
+        changes = scorecards.diff(
+            scorecards.from_dict(latest.definition), scorecards.from_dict(card.draft_definition)
+        )
+    return PublishPreview((latest.number + 1) if latest else 1, latest, changes)
+
+
+def publish(actor: User, card: Scorecard, lock_version: str | int | None) -> ScorecardVersion:
+    """Freeze the draft as version n+1. Refused while any problem is left."""
+    _check_publishable(card, lock_version)
     canonical = scorecards.to_dict(scorecards.from_dict(card.draft_definition))
     latest = latest_version(card)
     before = {"status": card.status, "version": latest.number if latest else None}

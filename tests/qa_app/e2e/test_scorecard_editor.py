@@ -44,6 +44,11 @@ def _add_question(
     page.get_by_test_id(f"question-{key}").wait_for()
 
 
+def _versions_count() -> int:
+    db.session.expire_all()
+    return db.session.scalar(db.select(db.func.count()).select_from(ScorecardVersion))
+
+
 def test_build_publish_edit_and_publish_again(page, users):
     sign_in_page(page, users["executive"].email, PASSWORD)
     page.get_by_role("link", name="Scorecards").click()
@@ -75,6 +80,10 @@ def test_build_publish_edit_and_publish_again(page, users):
     )
     assert page.get_by_test_id("problem-count").inner_text() == "Ready to publish"
     page.get_by_role("button", name="Publish as v1").click()
+    # Publishing cannot be undone: a confirmation step says so first.
+    assert "cannot be undone" in page.get_by_test_id("publish-warning").inner_text()
+    assert _versions_count() == 0
+    page.get_by_test_id("confirm-publish").click()
     page.get_by_text("Published version 1.").wait_for()
     assert page.get_by_test_id("versions").get_by_role("link", name="v1").is_visible()
 
@@ -88,6 +97,8 @@ def test_build_publish_edit_and_publish_again(page, users):
     page.get_by_role("link", name="Edit (new draft)").click()
     _add_question(page, "Opening", "close", "Did the agent close the chat properly?")
     page.get_by_role("button", name="Publish as v2").click()
+    assert "close" in page.get_by_test_id("diff").inner_text()  # the changes, before confirming
+    page.get_by_test_id("confirm-publish").click()
     page.get_by_text("Published version 2.").wait_for()
     page.get_by_role("link", name="changes from v1").click()
     assert "close" in page.get_by_test_id("diff").inner_text()

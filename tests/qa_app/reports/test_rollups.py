@@ -236,3 +236,35 @@ def test_the_card_fixture_is_the_one_rolled_up(data):
         r.question_key for r in db.session.scalars(sa.select(QuestionDay))
     }
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Evaluation)) > 0
+
+
+def test_a_published_consensus_is_never_the_facilitators_own_review(app, make, users, client_as):
+    """The consensus counts for the agent, but the executive who published it
+    is no reviewer: not on the Reviewers tab, nor in the periodic review."""
+    calib = build(make, users, items=1)
+    for reviewer in calib.reviewers:
+        calib.submit(reviewer, 0, ALL_YES)
+    calibration.reveal(calib.facilitator, calib.session)
+    interaction = calib.interactions[0]
+    entries = {k: ("", v) for k, v in ALL_YES.items()}
+    consensus.save(calib.facilitator, calib.session, interaction.id, entries)
+    official = consensus.publish(calib.facilitator, calib.session, interaction.id)
+    assert official.reviewer_id == calib.facilitator.id
+    day = official.submitted_at.date()
+    window = Filters(date_from=day - timedelta(days=1), date_to=day + timedelta(days=1))
+    assert services.reviewers(window).empty
+    assert activity.dispute_counts(window).empty
+    executive = client_as("executive")
+    reviewers_tab = executive.get(
+        f"/reports/reviewers?date_from={window.date_from}&date_to={window.date_to}"
+    ).get_data(as_text=True)
+    review = executive.get(
+        f"/reports/review?date_from={window.date_from}&date_to={window.date_to}"
+    ).get_data(as_text=True)
+    name = calib.facilitator.name  # in the page's bar and filters too: look at the rows
+    assert f'data-testid="reviewer-{calib.facilitator.id}"' not in reviewers_tab
+    assert f"<tr><td>{name}</td>" not in review
+    # ...while the agent's quality figure still counts the official score.
+    source, conds = queries.counted(window)
+    count = sa.select(sa.func.count()).select_from(source).where(*conds)
+    assert db.session.scalar(count) == 1

@@ -19,6 +19,12 @@ def test_draws_at_most_n_per_agent():
     assert short == [Candidate(1, 9)]
 
 
+def test_what_an_agent_already_has_counts_against_the_quota():
+    chosen = pick_per_agent(_pool(), 4, seed=1, already={1: 3, 2: 4, 3: 9})
+    per_agent = {a: sum(1 for c in chosen if c.agent_id == a) for a in (1, 2, 3)}
+    assert per_agent == {1: 1, 2: 0, 3: 0}
+
+
 def test_same_seed_same_draw_whatever_the_input_order():
     pool = _pool()
     first = pick_per_agent(pool, 3, seed=42)

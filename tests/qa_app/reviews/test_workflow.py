@@ -251,9 +251,46 @@ def test_rule_preview_then_run_creates_exactly_the_preview(client_as, users, mak
     assert sorted(
         sum(1 for a in made if a.reviewer_id == r.id) for r in (users["reviewer"], second_reviewer)
     ) == [2, 2]
-    # A second run skips what is already assigned.
+    # The quota is per agent per period: a second run over the same period
+    # finds every agent at 2 already and offers (and creates) nothing.
+    again = executive.get(f"/reviews/rules/{rule.id}?seed=12").get_data(as_text=True)
+    assert not re.findall(r"<td>(ext-\d+)</td>", again)
     post_form(executive, f"/reviews/rules/{rule.id}", {"seed": "12"})
-    assert db.session.scalar(db.select(func.count()).select_from(Assignment)) == 8
+    assert db.session.scalar(db.select(func.count()).select_from(Assignment)) == 4
+
+
+def test_rule_tops_up_only_places_freed_by_a_cancelled_assignment(client_as, users, make, card):
+    """Finished (done) assignments and reviews still use up the agent's
+    places; only a cancelled one frees its place for the next run."""
+    agent = users["agent"]
+    recent = utcnow() - timedelta(days=1)
+    items = [make.interaction(agent, started_at=recent) for _ in range(6)]
+    rule = SamplingRule(
+        name="Two a week",
+        scorecard_id=card.id,
+        per_agent=2,
+        period_days=7,
+        mode="random",
+        filters={},
+        reviewer_ids=[users["reviewer"].id],
+        due_days=3,
+        created_by_id=users["executive"].id,
+    )
+    db.session.add(rule)
+    db.session.commit()
+    executive = client_as("executive")
+    assert post_form(executive, f"/reviews/rules/{rule.id}", {"seed": "1"}).status_code == 302
+    first, second = db.session.scalars(db.select(Assignment).order_by(Assignment.id)).all()
+    first.status, second.status = "done", "cancelled"
+    db.session.commit()
+    post_form(executive, f"/reviews/rules/{rule.id}", {"seed": "2"})
+    rows = db.session.scalars(db.select(Assignment).order_by(Assignment.id)).all()
+    assert len(rows) == 3
+    assert rows[2].interaction_id != first.interaction_id  # done: not drawn again
+    assert rows[2].interaction_id in {i.id for i in items}
+    # Nothing freed now: a further run adds none.
+    post_form(executive, f"/reviews/rules/{rule.id}", {"seed": "3"})
+    assert db.session.scalar(db.select(func.count()).select_from(Assignment)) == 3
 
 
 def test_queue_lists_my_assignments_and_leads_can_reassign(client_as, users, make, card):

@@ -67,7 +67,7 @@ def test_build_publish_and_republish_keeps_version_one_unchanged(client_as, user
         ).status_code
         == 302
     )
-    response = post_form(client, f"/scorecards/{card.id}/publish", {"lock_version": _lock(card.id)})
+    response = _publish(client, card)
     assert response.status_code == 302
     v1 = db.session.scalar(db.select(ScorecardVersion).where(ScorecardVersion.number == 1))
     card_v1 = scorecards.from_dict(v1.definition)
@@ -76,7 +76,7 @@ def test_build_publish_and_republish_keeps_version_one_unchanged(client_as, user
 
     # A second round of edits publishes v2; v1 stays exactly as it was.
     assert _question(client, card, key="close", text="Closed properly?").status_code == 302
-    post_form(client, f"/scorecards/{card.id}/publish", {"lock_version": _lock(card.id)})
+    _publish(client, card)
     db.session.expire_all()
     assert _versions(card) == 2
     assert db.session.get(ScorecardVersion, v1.id).definition == v1.definition
@@ -84,6 +84,42 @@ def test_build_publish_and_republish_keeps_version_one_unchanged(client_as, user
     assert "close" in diff
     actions = db.session.scalars(db.select(AuditEvent.action)).all()
     assert actions.count("scorecard.published") == 2
+
+
+def _publish(client, card):
+    """Publish as a person does: the button, then the confirmation."""
+    step = post_form(client, f"/scorecards/{card.id}/publish", {"lock_version": _lock(card.id)})
+    assert step.status_code == 200 and "cannot be undone" in step.get_data(as_text=True)
+    return post_form(
+        client,
+        f"/scorecards/{card.id}/publish",
+        {"lock_version": _lock(card.id), "confirmed": "yes"},
+    )
+
+
+def test_publishing_asks_for_confirmation_and_shows_the_changes_first(client_as, users):
+    client = client_as("executive")
+    card = _create(client)
+    _question(client, card)
+    first = post_form(client, f"/scorecards/{card.id}/publish", {"lock_version": _lock(card.id)})
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200
+    assert "Publish Chat QA as v1?" in html
+    assert "cannot be undone" in html and 'name="confirmed" value="yes"' in html
+    assert _versions(card) == 0  # the first POST published nothing
+    assert _publish(client, card).status_code == 302
+    _question(client, card, key="close", text="Closed properly?")
+    second = post_form(client, f"/scorecards/{card.id}/publish", {"lock_version": _lock(card.id)})
+    assert "Changes from v1" in second.get_data(as_text=True)
+    assert "close" in second.get_data(as_text=True)
+    assert _versions(card) == 1
+    # A confirmation from a page made stale by a later edit publishes nothing.
+    stale = _lock(card.id)
+    _question(client, card, key="extra", text="Extra?")
+    late = post_form(
+        client, f"/scorecards/{card.id}/publish", {"lock_version": stale, "confirmed": "yes"}
+    )
+    assert late.status_code == 302 and _versions(card) == 1
 
 
 def test_a_question_problem_is_shown_next_to_its_field_and_not_saved(client_as, users):
