@@ -1,6 +1,6 @@
 """live sessions: sign-out, timeouts and deactivation end a session on the server
 
-Revision ID: 0009_trust_auth
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-07 20:40:00
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-07 20:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_trust_auth"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
