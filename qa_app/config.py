@@ -62,6 +62,9 @@ class Defaults:
     # often per process (seconds; 0: on every visit). The agent's own line is
     # always current.
     TEAM_TREND_CACHE_SECONDS = 300
+    # A reviewer's home shows this week's submitted evaluations against this
+    # goal (per reviewer, Monday to Sunday UTC) until goals per review cycle exist.
+    REVIEWER_WEEKLY_GOAL = 100
     DISPUTE_WINDOW_DAYS = 7  # an agent may dispute this many days after submission
     COACHING_THRESHOLD = 80.0  # flagging: a counted evaluation below this is a coaching label
     FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")

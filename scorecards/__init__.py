@@ -5,6 +5,7 @@ as JSON and calls ``score``/``score_many`` for the maths. See ``model.py`` for
 the definition's design, ``scoring.py`` for the scoring rules.
 """
 
+from scorecards.critical import CriticalError, critical_errors
 from scorecards.diff import Change, FieldChange, ScorecardDiff, diff
 from scorecards.errors import AnswerError, Problem, ScorecardError
 from scorecards.io import dump, from_dict, load, load_text, to_dict
@@ -18,6 +19,7 @@ __all__ = [
     "AnswerError",
     "Change",
     "Critical",
+    "CriticalError",
     "FieldChange",
     "Option",
     "Problem",
@@ -28,6 +30,7 @@ __all__ = [
     "ScorecardError",
     "Section",
     "SectionResult",
+    "critical_errors",
     "diff",
     "dump",
     "from_dict",

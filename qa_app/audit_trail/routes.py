@@ -27,6 +27,7 @@ def index():
         actions=actions,
         types=types,
         system=services.SYSTEM,
+        audit_when=services.WHEN,
     )
     return html, 400 if filters.errors else 200
 

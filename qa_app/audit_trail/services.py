@@ -174,10 +174,13 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# The page's headings (the object split into its type and number; the full
+# before and after records last, for whoever needs more than the changes).
 CSV_HEADER = [
-    *("id", "at", "actor", "action", "object_type", "object_id"),
-    *("changes", "before", "after"),
+    *("Event", "When (UTC)", "Actor", "Action", "Object", "Object #"),
+    *("Before → after", "Before (full record)", "After (full record)"),
 ]
+WHEN = "%Y-%m-%d %H:%M:%S"  # as the page prints it
 
 
 def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
@@ -200,7 +203,7 @@ def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
             )
             cells = [
                 event.id,
-                event.at.isoformat(),
+                event.at.strftime(WHEN),
                 actor.email if actor else SYSTEM,
                 event.action,
                 event.entity_type,

@@ -55,6 +55,7 @@ def _page(dispute, form, errors=None, status=200):
         evaluation=item,
         card=card,
         label=presenters.answer_label,
+        critical=presenters.critical(item),
         sections=presenters.sections(item),
         form=form,
         errors=errors or {},

@@ -57,6 +57,9 @@ class SectionView:
     percent: float | None
     auto_failed: bool
     rows: list[Row] = field(default_factory=list)
+    key: str = ""
+    earned: float = 0.0
+    possible: float = 0.0
 
 
 def sections(evaluation: Evaluation, changed: dict[str, Any] | None = None) -> list[SectionView]:
@@ -68,7 +71,9 @@ def sections(evaluation: Evaluation, changed: dict[str, Any] | None = None) -> l
     changed = changed or {}
     out = []
     for section, sr in zip(card.sections, result.sections, strict=True):
-        view = SectionView(section.title, sr.percent, sr.auto_failed)
+        view = SectionView(
+            section.title, sr.percent, sr.auto_failed, [], section.key, sr.earned, sr.possible
+        )
         for q in section.questions:
             answer = by_key.get(q.key)
             value = answer.value if answer else None
@@ -85,6 +90,36 @@ def sections(evaluation: Evaluation, changed: dict[str, Any] | None = None) -> l
             )
         out.append(view)
     return out
+
+
+@dataclass(frozen=True)
+class CriticalView:
+    """One critical error as a page names it: the question, its answer, the
+    family it hit and the auto-fail it fired (scope, None when none)."""
+
+    question: scorecards.Question
+    section: str
+    label: str
+    family: str | None
+    auto_fail: str | None
+
+
+def critical(evaluation: Evaluation) -> list[CriticalView]:
+    """The questions behind the evaluation's critical errors and auto-fails,
+    by the scoring rule itself (``scorecards.critical_errors``)."""
+    card = evaluations.card_for(evaluation.scorecard_version)
+    answers = {a.question_key: a.value for a in evaluation.answers if a.value is not None}
+    titles = {q.key: s.title for s in card.sections for q in s.questions}
+    return [
+        CriticalView(
+            card.question(e.key),
+            titles[e.key],
+            answer_label(card.question(e.key), answers.get(e.key)),
+            e.family,
+            e.auto_fail,
+        )
+        for e in scorecards.critical_errors(card, answers)
+    ]
 
 
 @dataclass

@@ -43,6 +43,7 @@ def evaluation(evaluation_id: int):
         "feedback/evaluation.html",
         evaluation=item,
         result=evaluations.card_result(item),
+        critical=presenters.critical(item),
         sections=presenters.sections(item, presenters.original_answers(item)),
         changes=changes,
         disputes=presenters.disputes_of(item),

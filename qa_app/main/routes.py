@@ -4,7 +4,8 @@ from sqlalchemy import func
 
 from qa_app.access import public, signed_in
 from qa_app.extensions import db
-from qa_app.models import Interaction, Team, User
+from qa_app.main import services
+from qa_app.models import Interaction, Team, User, utcnow
 
 bp = Blueprint("main", __name__)
 
@@ -13,6 +14,9 @@ bp = Blueprint("main", __name__)
 @signed_in
 def home():
     figures = {}
+    work = None
+    if current_user.role in ("reviewer", "executive"):
+        work = services.today(current_user)
     if current_user.role in ("admin", "executive"):
         figures = {
             "Teams": db.session.scalar(db.select(func.count()).select_from(Team)),
@@ -29,7 +33,7 @@ def home():
                 .where(Interaction.agent_id == current_user.id)
             )
         }
-    return render_template("main/home.html", figures=figures)
+    return render_template("main/home.html", figures=figures, work=work, now=utcnow())
 
 
 @bp.route("/healthz")

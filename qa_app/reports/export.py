@@ -1,58 +1,83 @@
 """Exports of the report tables: CSV and Excel (.xlsx).
 
+Both write the page's columns under the page's headings (``columns.TABLES``),
+rounded as the page rounds. CSV cells are the page's text (``columns.display``);
+xlsx cells are typed: numbers as numbers with the page's number format (a rate
+as a fraction formatted as a percentage), dates and times as date cells.
+
 Text cells that a spreadsheet would read as a formula (starting with = + - @,
 or a tab/carriage return) are neutralised: in CSV with a leading apostrophe
-(OWASP's advice), in xlsx by storing them as plain strings, never formulas.
-Numbers are written as numbers, so a negative delta stays a number.
+(OWASP's advice), in xlsx by storing them as plain strings, never formulas;
+the numbers we format ("-5.21") are left as they are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
-from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
+from qa_app.reports.columns import TABLES, Column, display, typed
 from qa_app.spreadsheet import neutralise, text_cell
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars to Python, NaN/None to empty."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
+def _columns(table: pd.DataFrame, name: str) -> list[Column]:
+    return [c for c in TABLES[name] if c.key in table.columns]
 
 
-def to_csv(table: pd.DataFrame) -> bytes:
+def to_csv(table: pd.DataFrame, name: str) -> bytes:
+    """The table ``name`` as the page shows it, one CSV line per row."""
+    columns = _columns(table, name)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(str(c)) for c in table.columns])
-    for row in table.itertuples(index=False):
-        writer.writerow(["" if (v := _plain(x)) is None else neutralise(v) for x in row])
+    writer.writerow([neutralise(c.heading) for c in columns])
+    values = [table[c.key].tolist() for c in columns]
+    for row in zip(*values, strict=True):
+        writer.writerow([_csv_cell(v, c) for v, c in zip(row, columns, strict=True)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
 
 
-def to_xlsx(table: pd.DataFrame, title: str) -> bytes:
+def _csv_cell(value, column: Column) -> str:
+    """Text from the data is neutralised; a number we formatted ("-5.21") is not
+    text anyone typed, and stays a number for the spreadsheet."""
+    shown = display(value, column)
+    return neutralise(shown) if column.kind == "text" else shown
+
+
+def _cell(sheet, value, column: Column) -> WriteOnlyCell | None:
+    value = typed(value, column)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if column.number_format:
+        cell.number_format = column.number_format
+    return cell
+
+
+def to_xlsx(table: pd.DataFrame, name: str, title: str | None = None) -> bytes:
+    """The table ``name`` as a sheet of typed cells under the page's headings."""
+    columns = _columns(table, name)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31] or "Report")
-    sheet.append([text_cell(sheet, str(c)) for c in table.columns])
-    for row in table.itertuples(index=False):
-        sheet.append([text_cell(sheet, v) if isinstance(v, str) else v for v in map(_plain, row)])
+    sheet = book.create_sheet((title or name)[:31] or "Report")
+    bold = Font(bold=True)
+    heads = []
+    for c in columns:
+        head = text_cell(sheet, c.heading)
+        head.font = bold
+        heads.append(head)
+    sheet.append(heads)
+    values = [table[c.key].tolist() for c in columns]
+    for row in zip(*values, strict=True):
+        sheet.append([_cell(sheet, v, c) for v, c in zip(row, columns, strict=True)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

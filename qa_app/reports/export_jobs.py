@@ -52,7 +52,7 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
         rows, _ = services.evaluation_rows(filters, drill, page=None)
     report.step(f"writing {len(rows):,} rows", 60)
     if fmt == "csv":
-        body, mimetype = export.to_csv(rows), export.CSV_TYPE
+        body, mimetype = export.to_csv(rows, "evaluations"), export.CSV_TYPE
     else:
         body, mimetype = export.to_xlsx(rows, "evaluations"), export.XLSX_TYPE
     job.output = body

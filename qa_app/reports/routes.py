@@ -26,7 +26,7 @@ from qa_app.access import roles_required
 from qa_app.jobs import runner
 from qa_app.models import utcnow
 from qa_app.readonly import read_only
-from qa_app.reports import export, export_jobs, markup, review, services
+from qa_app.reports import columns, export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -165,7 +165,7 @@ def export_table(table: str, fmt: str):
 def _download(frame, name: str, fmt: str) -> Response:
     stamp = utcnow().strftime("%Y%m%d")
     if fmt == "csv":
-        body, mimetype = export.to_csv(frame), export.CSV_TYPE
+        body, mimetype = export.to_csv(frame, name), export.CSV_TYPE
     else:
         body, mimetype = export.to_xlsx(frame, name), export.XLSX_TYPE
     response = Response(body, mimetype=mimetype)
@@ -194,6 +194,8 @@ def _args_without(*names: str) -> dict[str, str]:
 
 
 bp.add_app_template_filter(markup.pct, "report_pct")
+bp.add_app_template_filter(columns.cell, "report_cell")
+bp.add_app_template_global(columns.TABLES.get, "report_columns")
 bp.add_app_template_filter(markup.num, "report_num")
 bp.add_app_template_global(markup.coaching_rows, "report_coaching_rows")
 bp.add_app_template_global(markup.filter_label, "report_filter_label")

@@ -312,10 +312,7 @@ def evaluation_rows(
     total = _count(source, conds)
     if page is not None:
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    rows = queries.frame(query)
-    if not rows.empty:
-        rows["submitted"] = [v.strftime("%Y-%m-%d %H:%M") for v in rows["submitted"]]
-    return rows, total
+    return queries.frame(query), total
 
 
 def _table(name: str) -> Callable[[Filters], pd.DataFrame]:

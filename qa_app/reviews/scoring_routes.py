@@ -8,6 +8,7 @@ from flask_login import current_user
 import scorecards
 from qa_app.access import roles_required, signed_in
 from qa_app.extensions import db
+from qa_app.feedback import presenters
 from qa_app.models import Evaluation
 from qa_app.reviews import evaluations, policy, scoring_page
 from qa_app.reviews.forms import scoring_form
@@ -188,6 +189,7 @@ def evaluation(evaluation_id: int):
         evaluation=found,
         card=card,
         result=evaluations.card_result(found),
-        answers={a.question_key: a for a in found.answers},
+        sections=presenters.sections(found),
+        critical=presenters.critical(found),
         can_edit=policy.can_edit(current_user, found),
     )

@@ -3,6 +3,7 @@ open in a spreadsheet, and no way to change an event."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -132,12 +133,14 @@ def test_the_csv_export_neutralises_formulas(users, client_as):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert [r["object_id"] for r in rows] == ["3", "2", "1"]
-    assert (rows[0]["action"], rows[0]["object_type"]) == ("'=cmd|' /C calc'!A0", "'+x")
+    assert list(rows[0]) == services.CSV_HEADER and "When (UTC)" in services.CSV_HEADER
+    assert [r["Object #"] for r in rows] == ["3", "2", "1"]
+    assert (rows[0]["Action"], rows[0]["Object"]) == ("'=cmd|' /C calc'!A0", "'+x")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", rows[0]["When (UTC)"])  # as the page
     rows = rows[1:]
-    assert rows[0]["changes"] == "name:  -> @SUM(A1)"
-    assert rows[1]["changes"] == "name: Ann -> =HYPERLINK(1)"
-    assert rows[0]["after"] == '{"name": "@SUM(A1)"}'
+    assert rows[0]["Before → after"] == "name:  -> @SUM(A1)"
+    assert rows[1]["Before → after"] == "name: Ann -> =HYPERLINK(1)"
+    assert rows[0]["After (full record)"] == '{"name": "@SUM(A1)"}'
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@"))

@@ -121,25 +121,30 @@ def test_csv_export_holds_answers_and_statistics_without_formulas(app, revealed)
     assert list(rows[0]) == export.HEADER
     first = revealed.interactions[0].external_id
     answers = {
-        (r["interaction"], r["question"], r["reviewer"]): r["value"]
+        (r["Interaction"], r["Question"], r["Reviewer"]): r["Value"]
         for r in rows
-        if r["record"] == "answer"
+        if r["Record"] == "answer"
     }
-    assert answers[(first, "greet", b.name)] == "no"
-    assert answers[(first, "tone", a.name)] == "4"
-    assert answers[(first, "greet", "benchmark")] == "yes"
+    # Answers by the labels the pages show.
+    assert answers[(first, "greet", b.name)] == "No"
+    assert answers[(first, "tone", a.name)] == "4 (of 1 to 5)"
+    assert answers[(first, "greet", "benchmark")] == "Yes"
     assert (revealed.interactions[1].external_id, "greet", "benchmark") not in answers
-    commented = [r for r in rows if "HYPERLINK" in r["value"] + r["detail"]]
+    commented = [r for r in rows if "HYPERLINK" in r["Value"] + r["Detail"]]
     assert len(commented) == 2  # C's comment on greet, for each interaction
-    assert all(r["detail"] == '\'=HYPERLINK("http://x")' for r in commented)
-    stats = {r["statistic"]: r for r in rows if r["record"] == "session"}
-    assert float(stats["krippendorff_alpha_nominal"]["value"]) < 1
-    assert stats["krippendorff_alpha_nominal"]["detail"] in ("reliable", "tentative", "unreliable")
-    totals = [r for r in rows if r["record"] == "total" and r["reviewer"] == a.name]
-    assert len(totals) == 2
-    dev = {r["statistic"]: r for r in rows if r["record"] == "reviewer" and r["reviewer"] == b.name}
-    assert float(dev["mean_deviation"]["value"]) < 0  # numbers stay numbers
-    assert dev["mean_deviation"]["detail"] == "reference: benchmark"
+    assert all(r["Detail"] == '\'=HYPERLINK("http://x")' for r in commented)
+    stats = {r["Statistic"]: r for r in rows if r["Record"] == "session"}
+    alpha = stats["Krippendorff's alpha (nominal)"]
+    assert re.fullmatch(r"-?\d\.\d{3}", alpha["Value"]) and float(alpha["Value"]) < 1
+    assert alpha["Detail"] in ("reliable", "tentative", "unreliable")
+    assert re.fullmatch(r"\d{1,3}%", stats["Percent agreement"]["Value"])
+    totals = [r for r in rows if r["Record"] == "total" and r["Reviewer"] == a.name]
+    assert len(totals) == 2 and all(re.fullmatch(r"\d+\.\d", r["Value"]) for r in totals)
+    dev = {r["Statistic"]: r for r in rows if r["Record"] == "reviewer" and r["Reviewer"] == b.name}
+    mean = dev["Mean deviation (points)"]
+    assert re.fullmatch(r"-\d+\.\d", mean["Value"])  # rounded as the page, sign kept, no apostrophe
+    assert mean["Detail"] == "from the benchmark"
+    assert dev["Outlier"]["Detail"].endswith("±5-point target")
 
 
 def test_csv_shows_undefined_statistics_as_such(app, make, users):
@@ -148,8 +153,8 @@ def test_csv_shows_undefined_statistics_as_such(app, make, users):
     services.reveal(calib.facilitator, calib.session)
     body = _client(app, calib.facilitator).get(f"/calibration/{calib.session.id}/export.csv")
     rows = list(csv.DictReader(io.StringIO(body.get_data(as_text=True))))
-    alpha = next(r for r in rows if r["statistic"] == "krippendorff_alpha_nominal")
-    assert alpha["value"] == "" and alpha["detail"].startswith("undefined: no unit was rated")
+    alpha = next(r for r in rows if r["Statistic"] == "Krippendorff's alpha (nominal)")
+    assert alpha["Value"] == "" and alpha["Detail"].startswith("undefined: no unit was rated")
 
 
 def test_trends_flag_a_drifting_reviewer(app, make, users):

@@ -193,3 +193,39 @@ def test_all_reviewers_agree_alpha_is_undefined_with_its_reason(app, make, users
     assert "NaN" not in page and "nan" not in page
     assert page.count(">undefined<") >= 4
     assert 'data-testid="no-outliers"' in page
+
+
+def test_outlier_warning_names_the_measure_that_is_outside_and_by_how_much(app, make, users):
+    # A misses by -16.7 on one call and +8.3 on the other: the signed mean (-4.2)
+    # is inside 5 points, the mean absolute deviation (12.5) is not, and that
+    # is the rule (calibration.outliers).
+    calib = build(make, users, items=2, reviewers=2)
+    a, b = calib.reviewers
+    calib.submit(a, 0, ALL_YES | {"outcome": "partly"})
+    calib.submit(a, 1, ALL_YES | {"tone": "5"})
+    for n in range(2):
+        calib.submit(b, n, ALL_YES)
+        calib.benchmark(n, ALL_YES)
+    services.reveal(calib.facilitator, calib.session)
+    page = html.unescape(_page(app, calib.facilitator, calib.session.id))
+    warning = re.sub(r"\s+", " ", re.search(r'data-testid="outliers">(.*?)</div>', page, re.S)[1])
+    assert "Mean absolute deviation beyond the ±5-point target" in warning
+    assert (
+        "Reviewer A</strong>: mean absolute deviation 12.5 points from the benchmark, "
+        "7.5 beyond the ±5 target (signed mean -4.2: scores lower on balance)"
+    ) in warning
+    assert "Reviewer B" not in warning
+    assert "on average" not in page
+
+
+def test_no_outlier_note_says_which_measure_is_within(app, make, users):
+    calib = build(make, users, items=1, reviewers=2)
+    for user in calib.reviewers:
+        calib.submit(user, 0, ALL_YES)
+    services.reveal(calib.facilitator, calib.session)
+    page = html.unescape(_page(app, calib.facilitator, calib.session.id))
+    note = re.search(r'data-testid="no-outliers">(.*?)</p>', page, re.S)[1]
+    assert note.startswith(
+        "Every reviewer's mean absolute deviation from the others' median is within "
+        "the ±5-point target"
+    )

@@ -137,3 +137,26 @@ def test_blind_session_from_creation_to_published_consensus(
         "() => [...document.querySelectorAll('canvas[data-chart]')]"
         ".every(c => window.Chart && window.Chart.getChart(c))"
     )
+
+
+def test_outlier_warning_reads_as_one_measure_and_its_margin(page, users, make):
+    from qa_app.calibration import services
+    from tests.qa_app.calibration.support import build
+
+    calib = build(make, users, items=2, reviewers=2)
+    a, b = calib.reviewers
+    calib.submit(a, 0, ALL_YES | {"outcome": "partly"})  # 16.7 below the key
+    calib.submit(a, 1, ALL_YES | {"tone": "5"})  # 8.3 above it
+    for n in range(2):
+        calib.submit(b, n, ALL_YES)
+        calib.benchmark(n, ALL_YES)
+    services.reveal(calib.facilitator, calib.session)
+
+    sign_in_page(page, users["executive"].email, PASSWORD)
+    page.goto(f"/calibration/{calib.session.id}")
+    warning = page.get_by_test_id(f"outlier-{a.id}").inner_text()
+    assert warning == (
+        "Reviewer A: mean absolute deviation 12.5 points from the benchmark, 7.5 beyond "
+        "the ±5 target (signed mean -4.2: scores lower on balance)"
+    )
+    assert page.get_by_test_id(f"outlier-{b.id}").count() == 0

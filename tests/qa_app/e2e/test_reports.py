@@ -31,4 +31,7 @@ def test_executive_filters_drills_and_exports(page, users, data):  # noqa: F811
     with page.expect_download() as download:
         page.get_by_test_id("export-evaluations").get_by_role("link", name="CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("evaluation_id,") and str(data.e4.id) in text
+    # The page's headings, as its table shows them.
+    heads = page.get_by_test_id("evaluations").locator("thead th").all_inner_texts()
+    assert text.splitlines()[0] == ",".join(heads) and str(data.e4.id) in text
+    assert heads[:2] == ["Evaluation", "Submitted"] and heads[-2:] == ["Score", "Auto-fail"]

@@ -32,6 +32,13 @@ def test_auto_fail_and_critical_family_are_shown(submit, client_as):
     evaluation = submit({"greet": "yes", "verify": "no", "tone": "5"})
     html = client_as("agent").get(f"/feedback/evaluations/{evaluation.id}").get_data(as_text=True)
     assert 'data-testid="auto-failed"' in html and "Compliance-critical: error" in html
+    # The agent learns which question did it, and what it did to the score.
+    named = unescape(html[html.index('data-testid="critical-verify"') :])
+    assert named.startswith(
+        'data-testid="critical-verify">Verified identity? (answered No): '
+        "compliance-critical error; auto-fail: the whole evaluation scores 0"
+    )
+    assert "before auto-fail it scored 75.0%." in unescape(html)  # 6 of 8
 
 
 def test_user_text_is_escaped(submit, client_as):

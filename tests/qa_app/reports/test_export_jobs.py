@@ -54,7 +54,7 @@ def test_a_large_export_is_offered_as_a_job_and_its_owner_downloads_it(
     download = executive.get(f"/jobs/{job.id}/download")
     assert download.mimetype == "text/csv"
     assert download.headers["Content-Disposition"].startswith("attachment; filename=evaluations-")
-    assert {int(r["evaluation_id"]) for r in _rows(download.data)} == {data.e2.id, data.e5.id}
+    assert {int(r["Evaluation"]) for r in _rows(download.data)} == {data.e2.id, data.e5.id}
 
     admin = client_as("admin")  # sees the job, not the figures in it
     assert admin.get(f"/jobs/{job.id}").status_code == 200

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -40,24 +42,24 @@ def _csv(response):
 def test_exports_carry_the_page_numbers(data, client_as):
     executive = client_as("executive")
     rows = _csv(executive.get("/reports/export/questions.csv", query_string=PERIOD))
-    assert [r["question_key"] for r in rows] == ["polite", "greet", "verify", "resolve"]
+    assert [r["Key"] for r in rows] == ["polite", "greet", "verify", "resolve"]
     greet = rows[1]
-    assert (greet["answered"], greet["failed"]) == ("6", "2")
-    assert float(greet["failure_rate"]) == pytest.approx(2 / 6)
+    assert (greet["Answered"], greet["Failed"]) == ("6", "2")
+    assert greet["Failure rate"] == "33.3%"  # as the page rounds it
     page = executive.get("/reports/questions", query_string=PERIOD).get_data(as_text=True)
     assert "33.3%" in page
     xlsx = executive.get("/reports/export/weekly.xlsx", query_string=PERIOD)
     assert xlsx.headers["Content-Disposition"].startswith('attachment; filename="weekly-')
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = list(sheet.values)
-    assert values[0] == ("period", "n", "undefined", "mean")
-    assert values[1][:3] == ("2026-11-02", 3, 1) and values[1][3] == pytest.approx(87.5)
+    assert values[0] == ("Week of", "Evaluations", "Undefined", "Mean score")
+    assert values[1] == (datetime(2026, 11, 2), 3, 1, 87.5)
     listing = _csv(
         executive.get(
             "/reports/evaluations", query_string=PERIOD | {"question": "greet", "format": "csv"}
         )
     )
-    assert {int(r["evaluation_id"]) for r in listing} == {data.e2.id, data.e5.id}  # fmt: skip
+    assert {int(r["Evaluation"]) for r in listing} == {data.e2.id, data.e5.id}  # fmt: skip
     assert executive.get("/reports/export/nope.csv").status_code == 404
 
 
@@ -69,7 +71,7 @@ def test_each_failed_count_links_to_its_evaluations_under_the_same_filters(data,
     query = "date_from=2026-11-01&amp;date_to=2026-12-31&amp;question=greet"
     assert href == f"/reports/evaluations?{query}"
     drilled = executive.get(href.replace("&amp;", "&") + "&format=csv")
-    assert {int(r["evaluation_id"]) for r in _csv(drilled)} == {data.e2.id, data.e5.id}
+    assert {int(r["Evaluation"]) for r in _csv(drilled)} == {data.e2.id, data.e5.id}
 
 
 def test_formula_injection_is_neutralised(data, client_as):
@@ -78,8 +80,8 @@ def test_formula_injection_is_neutralised(data, client_as):
     db.session.commit()
     executive = client_as("executive")
     rows = _csv(executive.get("/reports/export/agents.csv", query_string=PERIOD))
-    assert {r["name"] for r in rows} == {"'@SUM(1)", '\'=HYPERLINK("http://x","y")'}
-    assert any(r["change"].startswith("-") for r in rows)  # numbers stay numbers
+    assert {r["Agent"] for r in rows} == {"'@SUM(1)", '\'=HYPERLINK("http://x","y")'}
+    assert any(r["Change"].startswith("-") for r in rows)  # a signed figure, not text made safe
     book = load_workbook(io.BytesIO(executive.get("/reports/export/agents.xlsx",
                                                   query_string=PERIOD).data))  # fmt: skip
     cells = [c for row in book.active.iter_rows() for c in row if c.value == "@SUM(1)"]
@@ -117,9 +119,57 @@ def test_a_long_agent_ranking_shows_its_ends_and_exports_everyone(
     assert len(everyone) == 4
     monkeypatch.setattr(services, "AGENTS_AT_EACH_END", 1)
     page = executive.get("/reports/", query_string=PERIOD).get_data(as_text=True)
-    shown = [r["agent_id"] for r in everyone if f'data-testid="agent-{r["agent_id"]}"' in page]
-    assert shown == [everyone[0]["agent_id"], everyone[-1]["agent_id"]]  # first and last ranked
+    shown = re.findall(r'data-testid="agent-\d+"><td>(\d+)</td>', page)
+    assert shown == [everyone[0]["#"], everyone[-1]["#"]] == ["1", "4"]  # first and last ranked
     assert f"{len(everyone) - 2} agents ranked between these" in page
     assert len(_csv(executive.get("/reports/export/agents.csv", query_string=PERIOD))) == len(
         everyone
     )
+
+
+def test_exports_use_the_page_headings_rounding_and_typed_xlsx_cells(data, client_as):
+    executive = client_as("executive")
+    page = executive.get("/reports/", query_string=PERIOD).get_data(as_text=True)
+    head = re.search(r'data-testid="agents">\s*<thead><tr>(.*?)</tr>', page, re.S)[1]
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", head)
+    assert headings == ["#", "Agent", "Evaluations", "Mean score", "Trend / week", "Change",
+                        "Below threshold"]  # fmt: skip
+    rows = _csv(executive.get("/reports/export/agents.csv", query_string=PERIOD))
+    assert list(rows[0]) == headings
+    # Agent 4: mean 80.5555..., trend -5.2083... points a week, 66.66...% below.
+    first = rows[0]
+    assert (first["Mean score"], first["Trend / week"], first["Below threshold"]) == (
+        "80.6",
+        "-5.21",
+        "66.7%",
+    )
+    assert rows[1]["Trend / week"] == "n/a"  # undefined, as on the page
+    assert "80.6" in page and "-5.21" in page
+
+    book = load_workbook(io.BytesIO(
+        executive.get("/reports/export/agents.xlsx", query_string=PERIOD).data
+    ))  # fmt: skip
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == headings and all(c.font.b for c in sheet[1])
+    _rank, _name, n, mean, slope, _change, below = sheet[2]
+    assert (n.data_type, n.value, n.number_format) == ("n", 4, "0")
+    assert (mean.value, mean.number_format) == (80.6, "0.0")
+    assert (slope.value, slope.number_format) == (-5.21, "+0.00;-0.00;0.00")
+    assert (below.value, below.number_format) == (0.667, "0.0%")
+    assert sheet[3][4].value is None  # undefined: an empty cell, not NaN or "n/a"
+
+    listing = load_workbook(io.BytesIO(executive.get(
+        "/reports/evaluations", query_string=PERIOD | {"format": "xlsx"}
+    ).data)).active  # fmt: skip
+    assert [c.value for c in listing[1]] == ["Evaluation", "Submitted", "Agent", "Reviewer",
+        "Team", "Channel", "Scorecard", "Score", "Auto-fail"]  # fmt: skip
+    submitted = listing[2][1]
+    assert submitted.is_date and isinstance(submitted.value, datetime)
+    assert submitted.number_format == "yyyy-mm-dd hh:mm"
+    assert listing[2][7].number_format == "0.0" and listing[2][8].value in ("yes", "no")
+    coaching = load_workbook(io.BytesIO(
+        executive.get("/reports/export/coaching.xlsx", query_string=PERIOD).data
+    )).active  # fmt: skip
+    held = coaching[2][0]
+    assert held.is_date and held.value == datetime(2026, 11, 4)
+    assert held.number_format == "yyyy-mm-dd"

@@ -347,3 +347,56 @@ def test_starting_an_assignment_then_submitting_closes_it(client_as, users, make
     )
     db.session.expire_all()
     assert db.session.get(Assignment, assignment.id).status == "done"
+
+
+SECTION_CARD = {
+    "name": "Sections",
+    "channel": "any",
+    "sections": [
+        {
+            "key": "open",
+            "title": "Opening",
+            "questions": [
+                {
+                    "key": "disclose",
+                    "text": "Read the recording disclosure?",
+                    "kind": "yes_no",
+                    "points": 2,
+                    "critical": {"scope": "section", "fail_on": ["no"]},
+                },
+                {"key": "greet", "text": "Greeted?", "kind": "yes_no", "points": 2},
+            ],
+        },
+        {
+            "key": "rest",
+            "title": "Rest",
+            "questions": [{"key": "tone", "text": "Tone", "kind": "yes_no", "points": 4}],
+        },
+    ],
+}
+
+
+def test_evaluation_page_names_a_section_auto_fail_and_the_score_before(make, users, client_as):
+    from html import unescape
+
+    card = make.scorecard(SECTION_CARD)
+    reviewer = users["reviewer"]
+    draft = evaluations.start(reviewer, make.interaction(users["agent"]), card.versions[0])
+    evaluations.save(
+        reviewer,
+        draft,
+        {"disclose": "no", "greet": "yes", "tone": "yes"},
+        lock_version=draft.lock_version,
+        submit=True,
+    )
+    page = unescape(client_as("reviewer").get(f"/reviews/evaluations/{draft.id}").get_data(True))
+    # Opening zeroed: 0 + 4 of 8 = 50 %; before auto-fail 6 of 8 = 75 %.
+    assert (
+        "Read the recording disclosure? (answered No): auto-fail question, no critical-error "
+        "family; auto-fail: section “Opening” scored 0"
+    ) in page
+    summary = page[page.index('data-testid="auto-fail-summary">') :]
+    assert summary.split(">", 1)[1].startswith(
+        "Auto-fail: section “Opening” scored 0 (question “Read the recording disclosure?”). "
+        "The evaluation scores 50.0%; before auto-fail it scored 75.0%."
+    )
