@@ -1,5 +1,7 @@
 """Reading the audit trail: filters from the query string, keyset pages, a
 readable diff of before/after, and a CSV export safe to open in a spreadsheet.
+Both show an event's before/after only when ``audit.sealed`` allows the
+viewer: calibration work keeps who and when, and its content waits for the reveal.
 
 Read-only by design: nothing here (or anywhere in the application) updates or
 deletes an event; the model and a database trigger refuse it as well.
@@ -17,8 +19,10 @@ from typing import Any
 
 from sqlalchemy import func
 
+from qa_app import audit
 from qa_app.extensions import db
 from qa_app.models import AuditEvent, User
+from qa_app.reviews.policy import SEALED
 from qa_app.spreadsheet import neutralise
 
 PAGE_SIZE = 50
@@ -157,6 +161,25 @@ def diff(before: Any, after: Any) -> list[Change]:
     return out
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One event as ``viewer`` may read it: no changes when sealed."""
+
+    event: AuditEvent
+    actor: User | None
+    changes: list[Change]
+    sealed: bool
+
+
+def shown(viewer: User, rows: list[tuple[AuditEvent, User | None]]) -> list[Shown]:
+    """The rows of a page as ``viewer`` may read them (see ``audit.sealed``)."""
+    hidden = audit.sealed(viewer, [event for event, _ in rows])
+    return [
+        Shown(e, actor, [] if e.id in hidden else diff(e.before, e.after), e.id in hidden)
+        for e, actor in rows
+    ]
+
+
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(value, dict) and value:
         flat: dict[str, Any] = {}
@@ -180,8 +203,9 @@ CSV_HEADER = [
 ]
 
 
-def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
-    """The filtered trail as CSV text, newest first, read in keyset batches."""
+def csv_chunks(f: Filters, viewer: User, batch: int = 1000) -> Iterator[str]:
+    """The filtered trail as CSV text, newest first, read in keyset batches;
+    a sealed event's content cells say so instead (``audit.sealed``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -191,12 +215,16 @@ def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
         query = _query(f)
         if cursor is not None:
             query = query.where(AuditEvent.id < cursor)
-        rows = db.session.execute(query.limit(batch)).all()
-        for event, actor in rows:
+        rows = [tuple(r) for r in db.session.execute(query.limit(batch)).all()]
+        for row in shown(viewer, rows):  # type: ignore[arg-type]
+            event, actor = row.event, row.actor
             changes = "; ".join(
-                f"{c.key}: {c.before} -> {c.after}"
-                for c in diff(event.before, event.after)
-                if c.kind != "same"
+                f"{c.key}: {c.before} -> {c.after}" for c in row.changes if c.kind != "same"
+            )
+            content = (
+                [SEALED, "", ""]
+                if row.sealed
+                else [changes, _json(event.before), _json(event.after)]
             )
             cells = [
                 event.id,
@@ -205,15 +233,17 @@ def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
                 event.action,
                 event.entity_type,
                 "" if event.entity_id is None else event.entity_id,
-                changes,
-                "" if event.before is None else _show(event.before),
-                "" if event.after is None else _show(event.after),
+                *content,
             ]
             writer.writerow([neutralise(c) for c in cells])
         yield _drain(buffer)
         if len(rows) < batch:
             return
         cursor = rows[-1][0].id
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else _show(value)
 
 
 def _drain(buffer: io.StringIO) -> str:
