@@ -63,7 +63,8 @@ def test_after_the_reveal_the_trail_shows_the_content(sealed, client_as):
     by_entity = pages[f"/admin/audit/?entity_type=evaluation&entity_id={sealed.mine.id}"]
     assert f"{MARK_A}-comment-1" in by_entity and f"{MARK_A}-comment-2" in by_entity
     assert 'data-testid="sealed"' not in by_entity
-    (row,) = _edits(pages[f"/admin/audit/export.csv?entity_type=evaluation&entity_id={sealed.mine.id}"])
+    by_entity_csv = f"/admin/audit/export.csv?entity_type=evaluation&entity_id={sealed.mine.id}"
+    (row,) = _edits(pages[by_entity_csv])
     assert f"{MARK_A}-overall-1" in row["before"] and f"{MARK_A}-overall-2" in row["after"]
     assert f"{MARK_A}-note-1 -> {MARK_A}-note-2" in row["changes"]
 

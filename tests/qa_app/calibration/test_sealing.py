@@ -48,7 +48,8 @@ def test_sealed_for_everyone_but_the_author_until_the_reveal(sealed, users, make
 def test_counted_evaluations_are_never_sealed(users, make):
     from tests.qa_app.api.support import submitted
 
-    standard = submitted(users["reviewer"], make.interaction(users["agent"]), make.scorecard().versions[0])
+    version = make.scorecard().versions[0]
+    standard = submitted(users["reviewer"], make.interaction(users["agent"]), version)
     assert not policy.sealed(users["executive"], standard)
     assert policy.sealed_ids(users["executive"], [standard.id]) == set()
 
@@ -136,7 +137,8 @@ def _listed_ids(response, url: str) -> set[int]:
     if not url.startswith("/api/v1/evaluations") or not response.is_json:
         return set()
     body = response.get_json()
-    return {item["id"] for item in body.get("items", [])} | ({body["id"]} if "id" in body else set())
+    one = {body["id"]} if "id" in body else set()
+    return one | {item["id"] for item in body.get("items", [])}
 
 
 def test_no_page_fragment_export_or_api_answer_shows_sealed_work(app, users, make, sealed):
