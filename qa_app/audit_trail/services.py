@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func
 
@@ -161,8 +161,7 @@ def diff(before: Any, after: Any) -> list[Change]:
     return out
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):
     """One event as ``viewer`` may read it: no changes when sealed."""
 
     event: AuditEvent
@@ -171,7 +170,7 @@ class Shown:
     sealed: bool
 
 
-def shown(viewer: User, rows: list[tuple[AuditEvent, User | None]]) -> list[Shown]:
+def shown(viewer: User, rows: Sequence[tuple[AuditEvent, User | None]]) -> list[Shown]:
     """The rows of a page as ``viewer`` may read them (see ``audit.sealed``)."""
     hidden = audit.sealed(viewer, [event for event, _ in rows])
     return [
@@ -215,16 +214,13 @@ def csv_chunks(f: Filters, viewer: User, batch: int = 1000) -> Iterator[str]:
         query = _query(f)
         if cursor is not None:
             query = query.where(AuditEvent.id < cursor)
-        rows = [tuple(r) for r in db.session.execute(query.limit(batch)).all()]
-        for row in shown(viewer, rows):  # type: ignore[arg-type]
-            event, actor = row.event, row.actor
-            changes = "; ".join(
-                f"{c.key}: {c.before} -> {c.after}" for c in row.changes if c.kind != "same"
+        rows = db.session.execute(query.limit(batch)).all()
+        for event, actor, changed, sealed in shown(viewer, rows):
+            text = "; ".join(
+                f"{c.key}: {c.before} -> {c.after}" for c in changed if c.kind != "same"
             )
             content = (
-                [SEALED, "", ""]
-                if row.sealed
-                else [changes, _json(event.before), _json(event.after)]
+                [SEALED, "", ""] if sealed else [text, _json(event.before), _json(event.after)]
             )
             cells = [
                 event.id,
