@@ -2,8 +2,8 @@
 
 Pages are keyset pages, newest first, on (timestamp, id): a cursor names the
 last row seen, so rows written while a client pages never shift or repeat the
-rest. The visibility clause of evaluations is ``reviews.policy.can_view``
-written as SQL for submitted evaluations (a test holds the two together).
+rest. Which evaluations a caller sees is ``reviews.policy.visible_clause``:
+``policy.can_view`` written as SQL (a test holds the two together).
 """
 
 from __future__ import annotations
@@ -11,22 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, tuple_
+from sqlalchemy import tuple_
 
 from qa_app.extensions import db
 from qa_app.interactions.services import decode_cursor, encode_cursor
 from qa_app.models import (
-    CalibrationParticipant,
-    CalibrationSession,
     Evaluation,
     Flag,
     FlagModel,
     Interaction,
     User,
 )
-from qa_app.reviews.policy import COUNTED_KINDS, STAFF
-
-BLIND_KINDS = ("calibration", "benchmark")
+from qa_app.reviews import policy
 
 
 @dataclass
@@ -48,28 +44,10 @@ def _page(rows: list[Any], limit: int, stamp_of) -> Page:
     return Page(rows, encode_cursor(stamp_of(last), last.id) if more and last else None)
 
 
-def evaluation_visibility(viewer: User) -> Any:
-    """SQL for "``viewer`` may see this submitted evaluation" (see ``policy.can_view``)."""
-    if viewer.role == "agent":
-        return and_(Evaluation.agent_id == viewer.id, Evaluation.kind.in_(COUNTED_KINDS))
-    revealed = exists().where(
-        CalibrationSession.id == Evaluation.calibration_session_id,
-        CalibrationSession.status != "open",
-    )
-    blind = and_(Evaluation.kind.in_(BLIND_KINDS), revealed)
-    if viewer.role not in STAFF:
-        took_part = exists().where(
-            CalibrationParticipant.session_id == Evaluation.calibration_session_id,
-            CalibrationParticipant.reviewer_id == viewer.id,
-        )
-        blind = and_(blind, took_part)
-    return or_(Evaluation.kind.in_(COUNTED_KINDS), Evaluation.reviewer_id == viewer.id, blind)
-
-
 def evaluations(viewer: User, args: dict[str, Any]) -> Page:
     """Submitted evaluations ``viewer`` may see, newest submission first."""
     query = db.select(Evaluation).where(
-        Evaluation.status == "submitted", evaluation_visibility(viewer)
+        Evaluation.status == "submitted", policy.visible_clause(viewer)
     )
     for name in ("agent_id", "reviewer_id", "interaction_id", "kind"):
         if args.get(name) is not None:

@@ -4,6 +4,7 @@ or deletes an event."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_login import current_user
 
 from qa_app.access import roles_required
 from qa_app.audit_trail import services
@@ -18,7 +19,7 @@ def index():
     filters = services.parse(request.args)
     actions, types = services.choices()
     result = services.Page([], None) if filters.errors else services.page(filters)
-    rows = [(e, actor, services.diff(e.before, e.after)) for e, actor in result.rows]
+    rows = services.shown(current_user, result.rows)
     html = render_template(
         "audit_trail/index.html",
         filters=filters,
@@ -41,7 +42,7 @@ def export():
         return Response(message, 400, mimetype="text/plain")
     name = f"audit-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(services.csv_chunks(filters)),
+        stream_with_context(services.csv_chunks(filters, current_user)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

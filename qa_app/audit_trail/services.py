@@ -1,5 +1,7 @@
 """Reading the audit trail: filters from the query string, keyset pages, a
 readable diff of before/after, and a CSV export safe to open in a spreadsheet.
+Both show an event's before/after only when ``audit.sealed`` allows the
+viewer: calibration work keeps who and when, and its content waits for the reveal.
 
 Read-only by design: nothing here (or anywhere in the application) updates or
 deletes an event; the model and a database trigger refuse it as well.
@@ -10,15 +12,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func
 
+from qa_app import audit
 from qa_app.extensions import db
 from qa_app.models import AuditEvent, User
+from qa_app.reviews.policy import SEALED
 from qa_app.spreadsheet import neutralise
 
 PAGE_SIZE = 50
@@ -157,6 +161,24 @@ def diff(before: Any, after: Any) -> list[Change]:
     return out
 
 
+class Shown(NamedTuple):
+    """One event as ``viewer`` may read it: no changes when sealed."""
+
+    event: AuditEvent
+    actor: User | None
+    changes: list[Change]
+    sealed: bool
+
+
+def shown(viewer: User, rows: Sequence[tuple[AuditEvent, User | None]]) -> list[Shown]:
+    """The rows of a page as ``viewer`` may read them (see ``audit.sealed``)."""
+    hidden = audit.sealed(viewer, [event for event, _ in rows])
+    return [
+        Shown(e, actor, [] if e.id in hidden else diff(e.before, e.after), e.id in hidden)
+        for e, actor in rows
+    ]
+
+
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(value, dict) and value:
         flat: dict[str, Any] = {}
@@ -183,8 +205,9 @@ CSV_HEADER = [
 WHEN = "%Y-%m-%d %H:%M:%S"  # as the page prints it
 
 
-def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
-    """The filtered trail as CSV text, newest first, read in keyset batches."""
+def csv_chunks(f: Filters, viewer: User, batch: int = 1000) -> Iterator[str]:
+    """The filtered trail as CSV text, newest first, read in keyset batches;
+    a sealed event's content cells say so instead (``audit.sealed``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -195,11 +218,12 @@ def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
         if cursor is not None:
             query = query.where(AuditEvent.id < cursor)
         rows = db.session.execute(query.limit(batch)).all()
-        for event, actor in rows:
-            changes = "; ".join(
-                f"{c.key}: {c.before} -> {c.after}"
-                for c in diff(event.before, event.after)
-                if c.kind != "same"
+        for event, actor, changed, sealed in shown(viewer, rows):
+            text = "; ".join(
+                f"{c.key}: {c.before} -> {c.after}" for c in changed if c.kind != "same"
+            )
+            content = (
+                [SEALED, "", ""] if sealed else [text, _json(event.before), _json(event.after)]
             )
             cells = [
                 event.id,
@@ -208,15 +232,17 @@ def csv_chunks(f: Filters, batch: int = 1000) -> Iterator[str]:
                 event.action,
                 event.entity_type,
                 "" if event.entity_id is None else event.entity_id,
-                changes,
-                "" if event.before is None else _show(event.before),
-                "" if event.after is None else _show(event.after),
+                *content,
             ]
             writer.writerow([neutralise(c) for c in cells])
         yield _drain(buffer)
         if len(rows) < batch:
             return
         cursor = rows[-1][0].id
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else _show(value)
 
 
 def _drain(buffer: io.StringIO) -> str:

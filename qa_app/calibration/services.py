@@ -3,8 +3,9 @@
 Who sees what (the blind rules, enforced here and by ``reviews.policy``):
 
 * Answers: nobody, the facilitator included, sees anyone's answers before the
-  reveal; ``policy.can_view`` refuses the evaluation pages and the CSV export
-  is refused while the session is open.
+  reveal. ``policy.sealed`` is that rule: the evaluation pages, the interaction
+  page, the API, the audit trail and its CSV, and a person's data export all
+  read it; the CSV export of the session is refused while it is open.
 * Progress (who has submitted): in a blind session only the facilitator sees
   it; each participant sees their own. In an open session participants see
   everyone's progress (never the answers).

@@ -19,10 +19,10 @@ from sqlalchemy import exists, tuple_
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Team, User
+from qa_app.reviews import policy
 
 PER_PAGE = 50
 REVIEWED_KINDS = ("standard", "consensus")
-AGENT_VISIBLE_KINDS = REVIEWED_KINDS
 
 
 class CursorError(ValueError):
@@ -205,11 +205,13 @@ def interaction_for(viewer: User, interaction_id: int) -> Interaction:
 
 
 def evaluations_for(viewer: User, item: Interaction) -> list[Any]:
-    """Submitted evaluations of the interaction the viewer may know about.
+    """Submitted evaluations of the interaction the viewer may open.
 
-    Agents see the standard and consensus ones (their feedback); reviewers see
-    those plus their own (calibration work stays blind to the others);
-    executives and admins see all submitted ones.
+    Exactly ``reviews.policy.can_view``, so every row's link works and
+    calibration work stays sealed until its session's reveal (for executives
+    and admins too): agents see the standard and consensus ones (their
+    feedback); others those, their own, and revealed calibration work
+    (reviewers: of the sessions they took part in).
     """
     reviewer = db.aliased(User)
     query = (
@@ -221,15 +223,13 @@ def evaluations_for(viewer: User, item: Interaction) -> list[Any]:
             reviewer.name.label("reviewer_name"),
         )
         .join(reviewer, reviewer.id == Evaluation.reviewer_id)
-        .where(Evaluation.interaction_id == item.id, Evaluation.status == "submitted")
+        .where(
+            Evaluation.interaction_id == item.id,
+            Evaluation.status == "submitted",
+            policy.visible_clause(viewer),
+        )
         .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
     )
-    if viewer.role == "agent":
-        query = query.where(Evaluation.kind.in_(AGENT_VISIBLE_KINDS))
-    elif viewer.role == "reviewer":
-        query = query.where(
-            Evaluation.kind.in_(REVIEWED_KINDS) | (Evaluation.reviewer_id == viewer.id)
-        )
     return list(db.session.execute(query))
 
 

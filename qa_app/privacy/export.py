@@ -7,12 +7,15 @@ and blind calibration answers are reviewers' work in progress, not findings abou
 the agent) with every answer, disputes with decisions, coaching sessions and
 items, acknowledgements, notifications, the interactions they handled (without
 transcripts: those are the customers' data) and the audit events about them or
-made by them. The export itself is audited.
+made by them. The export itself is audited. Whoever downloads it (the person,
+or an admin on their behalf) reads each audit event as the audit page would
+show it to them: calibration work stays sealed until its reveal (``audit.sealed``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -31,12 +34,14 @@ from qa_app.models import (
     utcnow,
 )
 from qa_app.reviews.evaluations import COUNTED_KINDS
+from qa_app.reviews.policy import SEALED
 
 FORMAT_VERSION = 1
 
 
-def subject_data(subject: User) -> dict[str, Any]:
-    """The person's data as plain JSON-ready structures."""
+def subject_data(subject: User, reader: User | None = None) -> dict[str, Any]:
+    """The person's data as plain JSON-ready structures, as ``reader`` (by
+    default the person) may read it."""
     evaluations = db.session.scalars(
         db.select(Evaluation)
         .where(
@@ -88,22 +93,31 @@ def subject_data(subject: User) -> dict[str, Any]:
             | _fields(i, "duration_seconds", "csat", "escalated", "purged_at")
             for i in interactions
         ],
-        "audit_events": [
-            _fields(a, "id", "at", "action", "entity_type", "entity_id", "before", "after")
-            | {"by_this_person": a.actor_id == subject.id}
-            for a in events
-        ],
+        "audit_events": _events(events, subject, reader or subject),
     }
 
 
 def export_subject(actor: User, subject: User) -> tuple[str, bytes]:
     """``(file name, JSON bytes)``; audited as ``subject.exported`` and committed."""
-    data = subject_data(subject)
+    data = subject_data(subject, actor)
     counts = {key: len(value) for key, value in data.items() if isinstance(value, list)}
     audit.record(actor, "subject.exported", "user", subject.id, None, {"counts": counts})
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2, default=_default).encode("utf-8")
     return f"my-data-{subject.id}-{utcnow():%Y%m%d}.json", body
+
+
+def _events(events: Sequence[AuditEvent], subject: User, reader: User) -> list[dict[str, Any]]:
+    hidden = audit.sealed(reader, events)
+    out = []
+    for a in events:
+        row = _fields(a, "id", "at", "action", "entity_type", "entity_id", "before", "after")
+        if a.id in hidden:
+            row |= {"before": None, "after": None}
+        row["by_this_person"] = a.actor_id == subject.id
+        row["sealed"] = SEALED if a.id in hidden else None
+        out.append(row)
+    return out
 
 
 def _person(user: User) -> dict[str, Any]:
