@@ -37,7 +37,12 @@ def _pages(client, evaluation_id: int) -> dict[str, str]:
 
 
 def _edits(csv_text: str) -> list[dict[str, str]]:
+    """The CSV's evaluation edits, keyed by short names for its page headings."""
+    names = {"When (UTC)": "at", "Actor": "actor", "Action": "action", "Object": "object_type",
+             "Before → after": "changes", "Before (full record)": "before",
+             "After (full record)": "after"}  # fmt: skip
     rows = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    rows = [{names.get(k, k): v for k, v in row.items()} for row in rows]
     return [row for row in rows if row["action"] == "evaluation.edited"]
 
 
