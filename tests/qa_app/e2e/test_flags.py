@@ -46,3 +46,18 @@ def test_reviewer_sends_the_top_flagged_interaction_to_review(page, users, make)
     assert page.get_by_test_id("flag-row").first.get_by_test_id("assigned").is_visible()
     assignment = db.session.scalar(select(Assignment))
     assert assignment.reason == "flagged" and assignment.reviewer_id == users["reviewer"].id
+
+
+def test_the_flagged_page_shows_no_filter_error_on_load_or_after_confirm_and_dismiss(
+    page, users, make
+):
+    model = add_model()
+    add_flag(make.interaction(users["agent"], external_id="angry"), model, 0.93)
+    sign_in_page(page, users["reviewer"].email, PASSWORD)
+    page.get_by_test_id("nav").get_by_role("link", name="Flagged").click()
+    filters = page.get_by_test_id("flag-filters")
+    assert "Not a valid choice" not in filters.inner_text()
+    for button in ("Confirm", "Dismiss"):
+        page.get_by_role("button", name=f"{button} the escalation flag").click()
+        assert "used as a label at the next training" in page.get_by_role("alert").inner_text()
+        assert "Not a valid choice" not in page.get_by_test_id("flag-filters").inner_text()

@@ -158,3 +158,21 @@ def test_agents_cannot_use_the_queue(app, client_as, users, make):
     )
     card = make.scorecard()
     assert _send(agent, data["high"], card, users["reviewer"]).status_code == 403
+
+
+def test_filters_show_no_error_on_a_plain_load_empty_values_or_after_an_answer(
+    app, client_as, users, make
+):
+    data = _setup(users, make)
+    reviewer = client_as("reviewer")
+    for query in ("", "?", "?target=&channel=&team=&date_from=&min_probability="):
+        page = reviewer.get(f"/flags/{query}").get_data(as_text=True)
+        assert "Not a valid choice" not in page and "(ignored)" not in page, query
+    flag = db.session.scalar(select(Flag).where(Flag.interaction_id == data["high"].id))
+    for decision in ("confirmed", "dismissed"):
+        form = {"decision": decision, "next": "/flags/?"}
+        answered = post_form(reviewer, f"/flags/{flag.id}/review", form, follow_redirects=True)
+        assert "Not a valid choice" not in answered.get_data(as_text=True)
+    bad = reviewer.get("/flags/?target=bogus&channel=fax").get_data(as_text=True)
+    assert "Target: Not a valid choice. (ignored)" in bad
+    assert "Channel: Not a valid choice. (ignored)" in bad
