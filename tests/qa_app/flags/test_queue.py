@@ -47,7 +47,7 @@ def test_queue_orders_by_risk_and_filters(app, client_as, users, make):
     page = reviewer.get("/flags/").get_data(as_text=True)
     # Retired models' flags and scores below the threshold are not shown.
     assert _order(page) == ["high", "middle", "low"]
-    assert "customer: manager" in page and "95%" in page
+    assert "Customer: manager" in page and "95%" in page
 
     def order(query):
         return _order(reviewer.get(f"/flags/?{query}").get_data(as_text=True))
