@@ -264,25 +264,26 @@ class FlagModel:
     def predict(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         """Per row: probability, flagged (top budget on the training period) and reasons.
 
-        `reasons` is a list of {reason, feature, weight} for the `top` features with
-        the largest positive contributions to the log-odds (weight = coefficient x
-        feature value); `explanation` joins them as text.
+        `reasons` lists the `top` strongest reasons a reviewer can act on
+        (``explain.reasons``): the turns that carry the signal, quoted with their
+        speaker, number and start time and the behaviour when known, and facts such
+        as a long hold; each with its weight (log-odds added) and a strength word.
+        `explanation` joins their texts.
         """
+        check_columns(frame)
+        turns = TurnTable.parse(frame["transcript"])
         readable = build_features(frame)
         columns = self.pipeline.named_steps["columns"]
         classifier = self.pipeline.named_steps["classifier"]
         x = columns.transform(model_inputs(readable))
         probability = self._probability(classifier.decision_function(x))
-        labels = explain.feature_labels(columns)
-        reasons = explain.top_reasons(x, classifier.coef_[0], labels, readable, top)
+        reasons = explain.reasons(x, classifier.coef_[0], columns, readable, turns, top)
         return pd.DataFrame(
             {
                 "probability": probability,
                 "flagged": probability >= self.metadata.get("flag_threshold", 0.5),
                 "reasons": reasons,
-                "explanation": [
-                    "; ".join(f"{r['reason']} (+{r['weight']:.2f})" for r in rs) for rs in reasons
-                ],
+                "explanation": ["; ".join(r["reason"] for r in rs) for rs in reasons],
             },
             index=frame.index,
         )

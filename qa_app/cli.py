@@ -56,7 +56,10 @@ def create_user_command(
 @click.option("--interactions", default=3000, show_default=True)
 @click.option("--force", is_flag=True, help="Seed even though the database has data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if data exists.")
-def seed_command(seed: int, interactions: int, force: bool, if_empty: bool) -> None:
+@click.option("--no-models", is_flag=True, help="Skip training and scoring the flagging models.")
+def seed_command(
+    seed: int, interactions: int, force: bool, if_empty: bool, no_models: bool
+) -> None:
     """Build a realistic, reproducible demo organisation."""
     from qa_app.demo import seed as demo_seed
 
@@ -69,7 +72,7 @@ def seed_command(seed: int, interactions: int, force: bool, if_empty: bool) -> N
             raise click.ClickException(
                 "The database is not empty. Use --force to add the demo organisation anyway."
             )
-    summary = demo_seed.seed(seed=seed, n_interactions=interactions)
+    summary = demo_seed.seed(seed=seed, n_interactions=interactions, models=not no_models)
     click.echo(summary)
     click.echo(demo_seed.sign_in_text())
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert
 import scorecards
 from qa_app.demo import activity, generator
 from qa_app.extensions import db
+from qa_app.flags import services as flag_services
 from qa_app.models import (
     Assignment,
     Evaluation,
@@ -37,8 +38,11 @@ def database_is_empty() -> bool:
     )
 
 
-def seed(seed: int = 7, n_interactions: int = 3000, now: datetime | None = None) -> str:
-    """Write teams, people and interactions in one transaction; return a summary."""
+def seed(
+    seed: int = 7, n_interactions: int = 3000, now: datetime | None = None, *, models: bool = True
+) -> str:
+    """Write teams, people and interactions in one transaction, then (``models``) train,
+    activate and score the flagging models; return a summary."""
     org = generator.generate_organisation(seed=seed, n_interactions=n_interactions, now=now)
     teams = {t.name: Team(name=t.name) for t in org.teams}
     db.session.add_all(teams.values())
@@ -85,11 +89,27 @@ def seed(seed: int = 7, n_interactions: int = 3000, now: datetime | None = None)
     cards = _publish_library(publisher)
     db.session.commit()
     reviewed = _simulate_activity(org, users, seed, now or datetime.now(UTC))
-    return (
+    summary = (
         f"Demo organisation seeded (seed {seed}): {len(teams)} teams, "
         f"{len(users)} people, {len(rows)} interactions, {cards} published scorecards, "
         f"{reviewed} evaluations."
     )
+    return f"{summary}\n{_flagging(publisher)}" if models else summary
+
+
+def _flagging(actor: User) -> str:
+    """Train a model per flagging target on the demo's labels (the first version of a
+    target activates itself) and score every interaction, so the Flagged and Models
+    pages work from the first sign-in, with nothing to run by hand. A target whose
+    labels are too few (a small demo) is left as a failed version saying why."""
+    trained, failed = [], []
+    for target in flag_services.TARGETS:
+        row = flag_services.train(target, actor=actor)
+        (trained if row.status == "ready" else failed).append(f"{target} v{row.version}")
+    scored = flag_services.score(all_interactions=True) if trained else 0
+    text = f"Flagging models trained and active: {', '.join(trained) or 'none'}"
+    text += f"; {scored} interactions scored." if trained else "."
+    return text + (f" Not trained (too few labels): {', '.join(failed)}." if failed else "")
 
 
 def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) -> int:

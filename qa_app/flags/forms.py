@@ -31,12 +31,19 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    target = SelectField("Target", choices=[SelectChoice("", "Any target"), *TARGET_CHOICES])
+    # Optional(): no value, or an empty one, means "any" and is never an error; only a
+    # value that is not on the list gets "Not a valid choice".
+    target = SelectField(
+        "Target",
+        choices=[SelectChoice("", "Any target"), *TARGET_CHOICES],
+        validators=[Optional()],
+    )
     team = SelectField("Team", coerce=_optional_int, validators=[Optional()])
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "Any channel")]
         + [SelectChoice(c, c.capitalize()) for c in ("call", "chat", "email")],
+        validators=[Optional()],
     )
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])

@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from qa_app import audit
 from qa_app.extensions import db
+from qa_app.flags import flagged
 from qa_app.flags.services import FlagServiceError
-from qa_app.models import Assignment, Flag, FlagModel, Interaction, User, utcnow
+from qa_app.models import Assignment, Flag, Interaction, User, utcnow
 from qa_app.models.flags import FLAG_REVIEWS
 from qa_app.notifications import notify
 from qa_app.reviews.services import REVIEWER_ROLES, latest_version, reviewable_scorecards
@@ -45,31 +46,25 @@ class Row:
 @dataclass(frozen=True)
 class Page:
     rows: list[Row]
-    total: int
+    total: int  # flagged interactions matching the filters
     page: int
     pages: int
+    scored: int = 0  # interactions the active models scored, in the same scope
+    cuts: tuple[flagged.Cut, ...] = ()
 
-
-def _flag_conditions(filters: Filters) -> list[Any]:
-    active = select(FlagModel.id).where(FlagModel.active.is_(True), FlagModel.status == "ready")
-    conditions: list[Any] = [Flag.model_id.in_(active)]
-    if filters.target:
-        conditions.append(Flag.target == filters.target)
-    if filters.min_probability is not None:
-        conditions.append(Flag.probability >= filters.min_probability)
-    if filters.unreviewed:
-        conditions.append(Flag.review.is_(None))
-    return conditions
+    @property
+    def budgets(self) -> list[float]:
+        """The distinct review budgets of the active models, for the page's summary."""
+        return sorted({cut.budget for cut in self.cuts})
 
 
 def _utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Interactions with a flag of an active model matching ``filters``, highest
-    risk (the largest matching probability) first."""
-    conditions = _flag_conditions(filters)
+def _scope(filters: Filters) -> list[Any]:
+    """Conditions on the interaction (team, channel, dates)."""
+    conditions: list[Any] = []
     if filters.team_id:
         conditions.append(Interaction.team_id == filters.team_id)
     if filters.channel:
@@ -78,14 +73,38 @@ def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
         conditions.append(Interaction.started_at >= _utc(filters.date_from))
     if filters.date_to:
         conditions.append(Interaction.started_at < _utc(filters.date_to + timedelta(days=1)))
+    return conditions
+
+
+def _flag_conditions(filters: Filters, limits: list[flagged.Cut]) -> list[Any]:
+    """Conditions on the flag: a flag (``flagged``) matching the flag filters."""
+    conditions: list[Any] = [flagged.condition(limits)]
+    if filters.min_probability is not None:
+        conditions.append(Flag.probability >= filters.min_probability)
+    if filters.unreviewed:
+        conditions.append(Flag.review.is_(None))
+    return conditions
+
+
+def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Flagged interactions (``flagged``: above the active model's threshold, within
+    its budget) matching ``filters``, highest risk (the largest flagged probability)
+    first, with how many the active models scored in the same scope."""
+    limits = flagged.cuts(filters.target)
+    scope = _scope(filters)
     risk = (
         select(Flag.interaction_id, func.max(Flag.probability).label("risk"))
         .join(Interaction, Interaction.id == Flag.interaction_id)
-        .where(*conditions)
+        .where(*_flag_conditions(filters, limits), *scope)
         .group_by(Flag.interaction_id)
         .subquery()
     )
     total = db.session.scalar(select(func.count()).select_from(risk)) or 0
+    scored = db.session.scalar(
+        select(func.count(func.distinct(Flag.interaction_id)))
+        .join(Interaction, Interaction.id == Flag.interaction_id)
+        .where(Flag.model_id.in_([cut.model_id for cut in limits]), *scope)
+    )
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     found = db.session.execute(
@@ -100,7 +119,7 @@ def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
     flags: dict[int, list[Flag]] = {}
     for flag in db.session.scalars(
         select(Flag)
-        .where(Flag.interaction_id.in_(ids), *_flag_conditions(Filters(target=filters.target)))
+        .where(Flag.interaction_id.in_(ids), Flag.model_id.in_([c.model_id for c in limits]))
         .order_by(Flag.probability.desc())
     ):
         flags.setdefault(flag.interaction_id, []).append(flag)
@@ -112,7 +131,7 @@ def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
         Row(interaction, float(value), flags.get(interaction.id, []), assigned.get(interaction.id))
         for interaction, value in found
     ]
-    return Page(rows, total, page, pages)
+    return Page(rows, total, page, pages, scored or 0, tuple(limits))
 
 
 def open_assignment(interaction_id: int) -> Assignment | None:

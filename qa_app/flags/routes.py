@@ -13,6 +13,7 @@ from qa_app.access import roles_required
 from qa_app.extensions import db
 from qa_app.flags import jobs, queue, services
 from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
+from qa_app.interactions import services as interaction_services
 from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
 from qa_app.reviews.services import reviewable_scorecards, reviewers, scorecards_for
@@ -20,6 +21,10 @@ from qa_app.reviews.services import reviewable_scorecards, reviewers, scorecards
 bp = Blueprint("flags", __name__, url_prefix="/flags")
 REVIEWERS = ("admin", "executive", "reviewer")
 LEADS = ("admin", "executive")
+
+
+# For ``flags/_flags.html``: a reason's turn time as on the interaction page (mm:ss).
+bp.add_app_template_global(interaction_services.clock, "flags_clock")
 
 
 @bp.app_template_global("flags_can_review")

@@ -22,6 +22,7 @@ import flagging
 from qa_app import audit
 from qa_app.extensions import db
 from qa_app.flags import frames, training
+from qa_app.interactions.services import clock
 from qa_app.models import Flag, FlagModel, Interaction, User, utcnow
 from qa_app.models.flags import FLAG_TARGETS
 
@@ -278,4 +279,18 @@ def export_rows(target: str, version: int | None = None) -> Iterator[list[Any]]:
 
 
 def reasons_text(reasons: list[dict[str, Any]] | None) -> str:
-    return "; ".join(f"{r.get('reason')} (+{r.get('weight', 0):.2f})" for r in reasons or [])
+    """The reasons as one line, as the pages say them: the behaviour or speaker, the
+    turn's time and its quote, or the fact; no coefficients."""
+    return "; ".join(reason_line(r) for r in reasons or [])
+
+
+def reason_line(reason: dict[str, Any]) -> str:
+    """One reason in words (``flagging.explain``); a reason stored in an older form
+    (no ``kind``) as its text."""
+    if reason.get("kind") != "turn":
+        return str(reason.get("reason", ""))
+    start = reason.get("start_s")
+    where = f"at {clock(start)}" if start is not None else f"in turn {reason.get('turn')}"
+    who = f"{str(reason.get('speaker', '')).capitalize()} {reason.get('behaviour') or 'said'}"
+    return f'{who} {where}: "{reason.get("quote", "")}"'
+

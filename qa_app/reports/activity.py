@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from qa_app.flags import flagged
 from qa_app.models import (
     AgentQuestionDay,
     Assignment,
@@ -208,9 +209,11 @@ def backlog(filters: Filters, now: datetime) -> pd.DataFrame:
 
 
 def flag_reviews(filters: Filters) -> pd.DataFrame:
-    """Per target: flags raised in the period, reviewed, confirmed."""
+    """Per target: flags raised in the period, reviewed, confirmed. A flag is what the
+    Flagged queue lists (``qa_app.flags.flagged``): a score of an active model above
+    its threshold, within its budget; the other scores are not flags."""
     source = FLAGS.join(INTERACTIONS, INTERACTIONS.c.id == FLAGS.c.interaction_id)
-    conds = window(FLAGS.c.created_at, filters)
+    conds = [flagged.condition(flagged.cuts(), FLAGS), *window(FLAGS.c.created_at, filters)]
     conds += interaction_conds(filters)
     query = (
         sa.select(

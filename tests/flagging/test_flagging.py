@@ -103,7 +103,7 @@ def test_ranks_planted_positives_on_held_out_rows(frame, model):
     assert roc_auc_score(held["escalated"], probability) > 0.9
 
 
-def test_explanations_name_the_planted_features(frame, model):
+def test_explanations_quote_the_turn_that_carries_the_planted_phrase(frame, model):
     held = frame.iloc[280:]
     said = held[held["transcript"].map(lambda t: "frobnicate" in t[0]["text"])]
     assert len(said) >= 5
@@ -111,18 +111,21 @@ def test_explanations_name_the_planted_features(frame, model):
     assert list(out.columns) == ["probability", "flagged", "reasons", "explanation"]
     for reasons in out["reasons"]:
         assert 1 <= len(reasons) <= 3
-        assert all(r["weight"] > 0 for r in reasons)
+        assert all(r["weight"] > 0 and r["strength"] in ("strong", "moderate", "weak")
+                   for r in reasons)  # fmt: skip
         weights = [r["weight"] for r in reasons]
         assert weights == sorted(weights, reverse=True)
-    named = [
-        any(r["reason"].startswith('customer said "') and "frob" in r["reason"] for r in reasons)
-        for reasons in out["reasons"]
-    ]
-    assert all(named), out["explanation"].tolist()
+    for transcript, reasons in zip(said["transcript"], out["reasons"], strict=True):
+        planted = [r for r in reasons if r["kind"] == "turn" and "frobnicate" in r["phrase"]]
+        assert len(planted) == 1, reasons
+        first = transcript[0]
+        assert (planted[0]["speaker"], planted[0]["turn"]) == ("customer", 1)
+        assert planted[0]["start_s"] == first["start_s"] and planted[0]["quote"] == first["text"]
+        assert planted[0]["reason"] == f'customer said: "{first["text"]}"'
     held_long = held[(held["hold_seconds"] > 300) & ~held.index.isin(said.index)]
     if len(held_long):
         reasons = model.predict(held_long)["explanation"]
-        assert reasons.str.contains("hold over").any()
+        assert reasons.str.contains("long hold: ").any()
 
 
 def test_shuffling_agent_identity_and_team_changes_nothing(frame, model):
@@ -439,8 +442,10 @@ def test_agent_names_never_reach_the_vocabulary(frame):
     assert f"is {NAME_TOKEN}" in unselected.vocabulary_
     for vocabulary in (unselected.vocabulary_, vectoriser.vocabulary_):
         assert not {n.lower() for n in names} & set(" ".join(vocabulary).split())
-    reasons = " ".join(trained.predict(greeted.iloc[280:])["explanation"])
-    assert not any(n in reasons or n.lower() in reasons for n in names)
+    # Reasons quote the transcript as it is, but no reason comes from a name.
+    out = trained.predict(greeted.iloc[280:])["reasons"]
+    features = " ".join(r["feature"] for reasons in out for r in reasons)
+    assert not any(n in features or n.lower() in features for n in names)
 
 
 def test_scoring_restores_the_garbage_collector(frame, model):

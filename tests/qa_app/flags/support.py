@@ -117,6 +117,8 @@ def add_model(
     active: bool = True,
     data: bytes | None = None,
     status: str = "ready",
+    threshold: float = 0.5,
+    budget: float = 0.05,
 ) -> FlagModel:
     row = FlagModel(
         target=target,
@@ -125,7 +127,8 @@ def add_model(
         active=active,
         artefact=artefact() if data is None and status == "ready" else data,
         meta={"rows": 300, "positives": 40, "train_start": "2026-09-06T00:00:00+00:00",
-              "train_end": "2026-10-31T00:00:00+00:00", "flag_threshold": 0.5, "budget": 0.05},
+              "train_end": "2026-10-31T00:00:00+00:00", "flag_threshold": threshold,
+              "budget": budget},
         metrics=metrics() if status == "ready" else {},
         activated_at=END if active else None,
     )  # fmt: skip

@@ -18,9 +18,10 @@ def _order(html: str) -> list[str]:
 
 
 def _setup(users, make):
-    escalation = add_model("escalation")
-    coaching = add_model("coaching")
-    retired = add_model("escalation", version=2, active=False)
+    # A budget of 100 %: every score at or above the threshold (0.5) is a flag.
+    escalation = add_model("escalation", budget=1.0)
+    coaching = add_model("coaching", budget=1.0)
+    retired = add_model("escalation", version=2, active=False, budget=1.0)
     agent = users["agent"]
     other = make.user("agent", team=make.team("Billing"))
     low = make.interaction(agent, external_id="low", channel="chat")
@@ -29,7 +30,10 @@ def _setup(users, make):
     )
     middle = make.interaction(other, external_id="middle")
     retired_only = make.interaction(agent, external_id="retired-only")
-    add_flag(low, escalation, 0.2)
+    below = make.interaction(agent, external_id="below-threshold")
+    add_flag(low, escalation, 0.55)
+    add_flag(below, escalation, 0.2)
+    add_flag(below, coaching, 0.49)
     add_flag(high, escalation, 0.6)
     add_flag(high, coaching, 0.95)
     add_flag(middle, coaching, 0.7, review="dismissed", reviewed_by_id=users["reviewer"].id)
@@ -41,8 +45,9 @@ def test_queue_orders_by_risk_and_filters(app, client_as, users, make):
     data = _setup(users, make)
     reviewer = client_as("reviewer")
     page = reviewer.get("/flags/").get_data(as_text=True)
-    assert _order(page) == ["high", "middle", "low"]  # retired models' flags are not shown
-    assert "customer: manager" in page and "95%" in page
+    # Retired models' flags and scores below the threshold are not shown.
+    assert _order(page) == ["high", "middle", "low"]
+    assert "Customer: manager" in page and "95%" in page
 
     def order(query):
         return _order(reviewer.get(f"/flags/?{query}").get_data(as_text=True))
@@ -53,7 +58,7 @@ def test_queue_orders_by_risk_and_filters(app, client_as, users, make):
     assert order("channel=chat") == ["low"]
     assert order("date_from=2026-11-10") == ["high"]
     assert order("date_to=2026-11-10") == ["middle", "low"]
-    assert order("min_probability=0.5&target=escalation") == ["high"]
+    assert order("min_probability=0.58&target=escalation") == ["high"]
     assert order("unreviewed=y&target=coaching") == ["high"]
     page = reviewer.get("/flags/?min_probability=7").get_data(as_text=True)
     assert _order(page) == ["high", "middle", "low"] and "(ignored)" in page
@@ -158,3 +163,34 @@ def test_agents_cannot_use_the_queue(app, client_as, users, make):
     )
     card = make.scorecard()
     assert _send(agent, data["high"], card, users["reviewer"]).status_code == 403
+
+
+def test_filters_show_no_error_on_a_plain_load_empty_values_or_after_an_answer(
+    app, client_as, users, make
+):
+    data = _setup(users, make)
+    reviewer = client_as("reviewer")
+    for query in ("", "?", "?target=&channel=&team=&date_from=&min_probability="):
+        page = reviewer.get(f"/flags/{query}").get_data(as_text=True)
+        assert "Not a valid choice" not in page and "(ignored)" not in page, query
+    flag = db.session.scalar(select(Flag).where(Flag.interaction_id == data["high"].id))
+    for decision in ("confirmed", "dismissed"):
+        form = {"decision": decision, "next": "/flags/?"}
+        answered = post_form(reviewer, f"/flags/{flag.id}/review", form, follow_redirects=True)
+        assert "Not a valid choice" not in answered.get_data(as_text=True)
+    bad = reviewer.get("/flags/?target=bogus&channel=fax").get_data(as_text=True)
+    assert "Target: Not a valid choice. (ignored)" in bad
+    assert "Channel: Not a valid choice. (ignored)" in bad
+
+
+def test_an_empty_queue_says_what_to_do_in_the_browser_never_a_command(app, client_as, users, make):
+    reviewer, executive = client_as("reviewer"), client_as("executive")
+    page = reviewer.get("/flags/").get_data(as_text=True)
+    assert "No flagging model is active yet" in page and "flask" not in page
+    assert "An executive or admin trains one on the Models page" in page
+    page = executive.get("/flags/").get_data(as_text=True)
+    assert 'href="/flags/models">Train one on the Models page</a>' in page and "flask" not in page
+    add_model()
+    page = executive.get("/flags/").get_data(as_text=True)
+    assert "The active models have not scored any interaction yet" in page
+    assert "Score all interactions on the Models page" in page and "flask" not in page

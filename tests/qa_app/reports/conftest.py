@@ -174,16 +174,20 @@ def _operations(make, ev):
                      filters={"team_id": ev.sales.id}),
         SamplingRule(name="Paused", scorecard_id=ev.card.id, per_agent=9, active=False),
     ])  # fmt: skip
-    model = FlagModel(target="escalation", version=1, status="ready")
-    db.session.add(model)
+    # Flags (qa_app.flags.flagged): the active model's scores at or above its threshold.
+    model = FlagModel(target="escalation", version=1, status="ready", active=True,
+                      meta={"flag_threshold": 0.5, "budget": 1.0})  # fmt: skip
+    retired = FlagModel(target="escalation", version=2, status="ready",
+                        meta={"flag_threshold": 0.0, "budget": 1.0})  # fmt: skip
+    db.session.add_all([model, retired])
     db.session.flush()
-    for review in ("confirmed", "dismissed", None):
-        db.session.add(Flag(interaction_id=ev.e1.interaction_id, model_id=model.id,
-                            target="escalation", probability=0.9, review=review,
+    scores = [(ev.e1, model, 0.9, "confirmed"), (ev.e2, model, 0.9, "dismissed"),
+              (ev.e3, model, 0.9, None), (ev.e4, model, 0.2, "confirmed"),
+              (ev.e4, retired, 0.9, "confirmed")]  # fmt: skip
+    for evaluation, scorer, probability, review in scores:
+        db.session.add(Flag(interaction_id=evaluation.interaction_id, model_id=scorer.id,
+                            target="escalation", probability=probability, review=review,
                             created_at=at("2026-11-05")))  # fmt: skip
-        model = FlagModel(target="escalation", version=model.version + 1, status="ready")
-        db.session.add(model)
-        db.session.flush()
     db.session.commit()
 
 

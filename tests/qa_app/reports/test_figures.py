@@ -99,6 +99,7 @@ def test_operations(data):
     backlog = dict(zip(services.backlog(F)["due"], services.backlog(F)["open"], strict=True))
     assert backlog == {"overdue": 1, "this week": 1, "later": 1, "no due date": 1}
     flags = services.flags(F).set_index("target")
+    assert flags.loc["escalation", "flags"] == 3  # not the score below the threshold
     assert flags.loc["escalation", "reviewed"] == 2 and approx(
         flags.loc["escalation", "precision"], 0.5
     )

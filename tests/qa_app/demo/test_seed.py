@@ -1,0 +1,41 @@
+"""The demo arrives with trained, active flagging models and scored interactions, so
+the Flagged page works at the first sign-in."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from qa_app.demo import seed
+from qa_app.extensions import db
+from qa_app.models import Flag, FlagModel, Interaction
+from tests.qa_app.flags.support import FAST
+
+
+def test_the_demo_trains_activates_and_scores_the_flagging_models(app, client_as):
+    app.config.update(FLAG_TRAIN_OPTIONS=dict(FAST))  # the recipe, trained cheaply
+    summary = seed.seed(n_interactions=1000, now=None)
+    assert "Flagging models trained and active: escalation v1, coaching v1" in summary
+    models = db.session.scalars(select(FlagModel).order_by(FlagModel.target)).all()
+    assert [(m.target, m.version, m.status, m.active) for m in models] == [
+        ("coaching", 1, "ready", True),
+        ("escalation", 1, "ready", True),
+    ]
+    interactions = db.session.scalar(select(func.count()).select_from(Interaction))
+    for model in models:
+        scored = select(func.count()).where(Flag.model_id == model.id)
+        assert db.session.scalar(scored) == interactions == 1000
+    page = client_as("reviewer").get("/flags/").get_data(as_text=True)
+    assert "No flagging model" not in page and "flask" not in page
+    flagged = int(re.search(r"(\d+) flagged of 1,000 scored, review budget 5 %", page).group(1))
+    assert 0 < flagged <= 2 * 50  # within each model's budget of 5 %
+    assert 'data-testid="flag-row"' in page
+
+
+def test_a_small_demo_says_which_models_it_could_not_train(app):
+    summary = seed.seed(n_interactions=40)
+    assert "Not trained (too few labels): escalation v1, coaching v1." in summary
+    failed = db.session.scalars(select(FlagModel)).all()
+    assert {(m.status, m.active) for m in failed} == {("failed", False)}
+    assert "too few" in failed[0].error or "single class" in failed[0].error
