@@ -101,7 +101,7 @@ def test_ad_hoc_scoring_of_a_call_offers_the_teams_call_card_first(cards, users,
 
 
 def test_send_to_review_on_the_flagged_page_defaults_per_row(cards, users, make, client_as):
-    model = add_model("escalation")
+    model = add_model("escalation", budget=1.0)  # both rows are flags
     call = make.interaction(users["agent"], channel="call", external_id="a-call")
     chat = make.interaction(users["agent"], channel="chat", external_id="a-chat")
     add_flag(call, model, 0.99)
