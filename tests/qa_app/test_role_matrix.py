@@ -215,7 +215,7 @@ def _feedback_samples(users, make, card):
         q.key: ("na" if q.allow_na else q.answers()[0]) if q.kind != "text" else "ok"
         for q in evaluations.card_for(version).questions()
     }
-    evaluations.save(author, evaluation, answers, lock_version=None, submit=True)
+    evaluations.save(author, evaluation, answers, lock_version=evaluation.lock_version, submit=True)
     request = services.DisputeRequest(whole=True, reason="matrix", questions={})
     dispute = services.open_dispute(users["agent"], evaluation, request)
     session = CoachingSession(
@@ -303,7 +303,9 @@ def _review_samples(users, make, card):
         q.key: ("na" if q.allow_na else q.answers()[0]) if q.kind != "text" else "ok"
         for q in evaluations.card_for(version).questions()
     }
-    evaluations.save(users["reviewer"], evaluation, answers, lock_version=None, submit=True)
+    evaluations.save(
+        users["reviewer"], evaluation, answers, lock_version=evaluation.lock_version, submit=True
+    )
     assignment = Assignment(
         interaction_id=make.interaction(users["agent"]).id,
         reviewer_id=users["reviewer"].id,

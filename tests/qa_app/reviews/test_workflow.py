@@ -199,7 +199,7 @@ def test_agent_sees_only_their_own_submitted_evaluation(client_as, users, make, 
         users["reviewer"],
         mine,
         {"greet": "yes", "verify": "na", "tone": "3"},
-        lock_version=None,
+        lock_version=mine.lock_version,
         submit=True,
     )
     assert agent.get(f"/reviews/evaluations/{mine.id}").status_code == 200
@@ -209,7 +209,7 @@ def test_agent_sees_only_their_own_submitted_evaluation(client_as, users, make, 
         users["reviewer"],
         theirs,
         {"greet": "yes", "verify": "na", "tone": "3"},
-        lock_version=None,
+        lock_version=theirs.lock_version,
         submit=True,
     )
     assert agent.get(f"/reviews/evaluations/{theirs.id}").status_code == 404
