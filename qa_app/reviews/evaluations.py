@@ -262,9 +262,12 @@ def save(actor: User, evaluation: Evaluation, answers: Mapping[str, Any], **opti
             if attempt == 2:
                 raise StaleEvaluationError from exc
         except _AssignmentGoneError as gone:
-            db.session.rollback()
-            _supersede(evaluation, gone.reason)
-            db.session.commit()
+            db.session.rollback()  # nothing of the refused submit is written
+            _supersede(actor, evaluation, gone.reason)
+            try:
+                db.session.commit()
+            except StaleDataError:  # closed meanwhile by the reassignment itself
+                db.session.rollback()
             raise SupersededError(gone.reason) from None
     raise AssertionError("unreachable")
 
@@ -384,17 +387,29 @@ def _gone_reason(assignment_id: int) -> str:
     )
 
 
-def _supersede(evaluation: Evaluation, reason: str) -> None:
+def _supersede(actor: User, evaluation: Evaluation, reason: str) -> None:
     """Close a draft (kept, visible, never counted) and tell its author why."""
     if evaluation.status != "draft":
         return
     evaluation.status = "superseded"
     evaluation.closed_reason = reason
-    notify(
-        evaluation.reviewer_id,
+    audit.record(
+        actor,
+        "evaluation.superseded",
         "evaluation",
-        f"Your draft evaluation #{evaluation.id} was closed",
-        link=f"/reviews/evaluations/{evaluation.id}",
+        evaluation.id,
+        {"status": "draft"},
+        {"status": "superseded", "reason": reason},
+    )
+    _tell_closed(evaluation.reviewer_id, evaluation.id, reason)
+
+
+def _tell_closed(reviewer_id: int, evaluation_id: int, reason: str) -> None:
+    notify(
+        reviewer_id,
+        "evaluation",
+        f"Your draft evaluation #{evaluation_id} was closed",
+        link=f"/reviews/evaluations/{evaluation_id}",
         body=reason,
     )
 
@@ -426,13 +441,7 @@ def supersede_drafts(assignment: Assignment, reason: str) -> list[int]:
         execution_options={"synchronize_session": False},
     ).all()
     for evaluation_id, reviewer_id in closed:
-        notify(
-            reviewer_id,
-            "evaluation",
-            f"Your draft evaluation #{evaluation_id} was closed",
-            link=f"/reviews/evaluations/{evaluation_id}",
-            body=reason,
-        )
+        _tell_closed(reviewer_id, evaluation_id, reason)
     return [evaluation_id for evaluation_id, _ in closed]
 
 

@@ -244,5 +244,9 @@ def test_a_draft_whose_assignment_moved_on_is_closed_not_submitted(setup, make):
         db.select(Notification).where(Notification.user_id == mine.reviewer_id)
     )
     assert told.link == f"/reviews/evaluations/{mine.id}" and told.body == stored.closed_reason
+    event = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "evaluation.superseded")
+    )
+    assert event.entity_id == mine.id and event.after["reason"] == stored.closed_reason
     with pytest.raises(evaluations.SupersededError):
         evaluations.save(users["reviewer"], stored, ALL, lock_version=stored.lock_version)
