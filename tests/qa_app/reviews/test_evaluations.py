@@ -250,3 +250,17 @@ def test_a_draft_whose_assignment_moved_on_is_closed_not_submitted(setup, make):
     assert event.entity_id == mine.id and event.after["reason"] == stored.closed_reason
     with pytest.raises(evaluations.SupersededError):
         evaluations.save(users["reviewer"], stored, ALL, lock_version=stored.lock_version)
+
+
+def test_a_second_draft_of_a_completed_assignment_cannot_count_it_again(setup, make):
+    _, users = setup
+    assignment, mine = _assigned(setup, make, users["reviewer"])
+    lock = mine.lock_version
+    db.session.execute(
+        db.update(Assignment).where(Assignment.id == assignment.id).values(status="done")
+    )
+    db.session.commit()
+    with pytest.raises(evaluations.SupersededError, match="counts once"):
+        evaluations.save(users["reviewer"], mine, ALL, lock_version=lock, submit=True)
+    submitted = db.select(func.count()).select_from(Evaluation)
+    assert db.session.scalar(submitted.where(Evaluation.status == "submitted")) == 0
