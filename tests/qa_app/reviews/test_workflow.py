@@ -358,11 +358,12 @@ def test_a_post_without_lock_version_is_a_400_that_changes_nothing(client_as, us
     reviewer = client_as("reviewer")
     evaluation_id = _start(reviewer, make.interaction(users["agent"]), card)
     before = _lock(evaluation_id)
-    for data in ({**FULL, "action": "submit"}, {"lock_version": " ", **FULL, "action": "submit"}):
+    posted = {**FULL, "comment": "keep me", "action": "submit"}
+    for data in (posted, {"lock_version": " ", **posted}):
         response = _score(reviewer, evaluation_id, data)
         assert response.status_code == 400
         html = response.get_data(as_text=True)
-        assert "lock_version is missing" in html and 'value="yes"' in html
+        assert "lock_version is missing" in html and "keep me" in html
     autosaved = post_form(reviewer, f"/reviews/evaluations/{evaluation_id}/autosave", FULL)
     assert autosaved.status_code == 400
     assert autosaved.get_json()["error"]["field"] == "lock_version"
