@@ -138,6 +138,13 @@ def create(coach: User, request: SessionRequest) -> CoachingSession:
         errors["follow_up_on"] = "The follow-up comes after the session."
     if errors:
         raise FeedbackError("Please correct the session.", errors)
+    # A double click on "Create" posts the same session twice: the second
+    # answers with the first rather than counting the coaching twice. The
+    # lock makes check-then-insert safe when both arrive at once.
+    locks.hold("feedback.coaching_create", agent.id)
+    twin = _identical(coach, agent, request, chosen)
+    if twin is not None:
+        return twin
     session = CoachingSession(
         agent_id=agent.id,
         coach_id=coach.id,
@@ -166,6 +173,37 @@ def create(coach: User, request: SessionRequest) -> CoachingSession:
     )
     db.session.commit()
     return session
+
+
+def _identical(
+    coach: User, agent: User, request: SessionRequest, chosen: Sequence[Evaluation]
+) -> CoachingSession | None:
+    """An open session of ``coach`` with ``agent`` holding exactly what
+    ``request`` asks for (evaluations, focus, date, notes, follow-up, items)."""
+    query = db.select(CoachingSession).where(
+        CoachingSession.agent_id == agent.id,
+        CoachingSession.coach_id == coach.id,
+        CoachingSession.held_on == request.held_on,
+        CoachingSession.status == "open",
+    )
+    wanted = (
+        sorted(e.id for e in chosen),
+        list(dict.fromkeys(request.focus_questions)),
+        request.notes.strip(),
+        request.follow_up_on,
+        [(i.text.strip(), i.due_on) for i in request.items],
+    )
+    for found in db.session.scalars(query):
+        held = (
+            sorted(e.id for e in found.evaluations),
+            list(found.focus_questions),
+            found.notes,
+            found.follow_up_on,
+            [(i.text, i.due_on) for i in found.items],
+        )
+        if held == wanted:
+            return found
+    return None
 
 
 def acknowledge(agent: User, session: CoachingSession, comment: str = "") -> None:

@@ -94,6 +94,9 @@ def resolve(dispute_id: int):
         )
     except services.OwnDisputeError:
         return _own_dispute_refusal()
+    except services.MissingLockError as exc:
+        flash(exc.message, "danger")
+        return _page(found, form, exc.errors, status=400)
     except services.StaleDisputeError:
         flash(STALE, "warning")
         return redirect(url_for("feedback.dispute", dispute_id=dispute_id))

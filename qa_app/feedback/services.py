@@ -50,6 +50,18 @@ class StaleDisputeError(RuntimeError):
     """Someone else resolved (or the agent withdrew) the dispute meanwhile."""
 
 
+class MissingLockError(FeedbackError):
+    """A resolution that does not say which version of the dispute it decided."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "lock_version is missing: send the lock_version of the dispute as it was "
+            "loaded (the page's hidden field), so another resolver's decision is never "
+            "overwritten.",
+            {"lock_version": "Required."},
+        )
+
+
 # --- visibility ---------------------------------------------------------------
 
 
@@ -247,10 +259,21 @@ def resolve(
     lock_version: int | str | None,
 ) -> Dispute:
     """Decide every item, re-score through the evaluation service, record the
-    outcome, the audit event and the notifications, all in one transaction."""
+    outcome, the audit event and the notifications, all in one transaction.
+
+    ``lock_version`` is required (``MissingLockError``). A resolution that
+    finds the dispute already resolved, or loses the race to resolve it, is a
+    conflict (``StaleDisputeError``) unless it repeats exactly the resolution
+    that won, by the same resolver (a double click): then it answers as that
+    one did.
+    """
     if dispute.evaluation.reviewer_id == resolver.id:
         raise OwnDisputeError
-    if dispute.status != "open" or str(dispute.lock_version) != str(lock_version):
+    if lock_version is None or str(lock_version).strip() == "":
+        raise MissingLockError
+    if dispute.status != "open" or str(dispute.lock_version) != str(lock_version).strip():
+        if _repeats(resolver, dispute, decisions, note):
+            return dispute
         raise StaleDisputeError
     evaluation = dispute.evaluation
     card = evaluations.card_for(evaluation.scorecard_version)
@@ -300,8 +323,43 @@ def resolve(
         db.session.commit()
     except StaleDataError as exc:  # another resolver (or an edit) won the race
         db.session.rollback()
+        if _repeats(resolver, dispute, decisions, note):
+            return dispute
         raise StaleDisputeError from exc
     return dispute
+
+
+def _repeats(
+    resolver: User, dispute: Dispute, decisions: Mapping[int, Decision], note: str
+) -> bool:
+    """True when ``dispute`` is resolved by ``resolver`` exactly as these
+    decisions say: each item's decision, note and corrected answer(s), and
+    the resolution note."""
+    if dispute.status != "resolved" or dispute.resolved_by_id != resolver.id:
+        return False
+    if dispute.resolution_note != note.strip():
+        return False
+    card = evaluations.card_for(dispute.evaluation.scorecard_version)
+    answers = dispute.evaluation.answer_map()
+    for item in dispute.items:
+        decision = decisions.get(item.id)
+        if decision is None or (decision.decision, decision.note.strip()) != (
+            item.decision,
+            item.note,
+        ):
+            return False
+        if decision.decision != "overturned":
+            continue
+        keys = (
+            [item.question_key]
+            if item.question_key
+            else [q.key for q in card.questions() if q.kind != "text"]
+        )
+        for key in keys:
+            problem, value = _checked(card.question(key), decision.answers.get(key))
+            if problem or value != answers.get(key):
+                return False
+    return True
 
 
 def _apply_decisions(

@@ -104,6 +104,8 @@ class Evaluation(db.Model):
     auto_failed: Mapped[bool] = mapped_column(default=False)
     critical_families: Mapped[list[str]] = mapped_column(JSONType, default=list)
     comment: Mapped[str] = mapped_column(Text, default="")
+    # Why a superseded draft was closed, in words shown to its author.
+    closed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     time_spent_seconds: Mapped[int] = mapped_column(default=0)
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
     calibration_session_id: Mapped[int | None] = mapped_column(

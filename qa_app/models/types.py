@@ -11,7 +11,9 @@ ROLES = ("admin", "executive", "reviewer", "agent")
 CHANNELS = ("call", "chat", "email")
 SCORECARD_STATUSES = ("draft", "published", "archived")
 EVALUATION_KINDS = ("standard", "calibration", "benchmark", "consensus")
-EVALUATION_STATUSES = ("draft", "submitted")
+# "superseded": a draft closed because its work went to someone else (its
+# assignment was reassigned or done); kept and visible, never counted.
+EVALUATION_STATUSES = ("draft", "submitted", "superseded")
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")

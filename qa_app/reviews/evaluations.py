@@ -32,6 +32,7 @@ from qa_app.models import (
     utcnow,
 )
 from qa_app.notifications import notify
+from qa_app.reviews import payload
 
 COUNTED_KINDS = ("standard", "consensus")  # what agents see and reports count
 
@@ -40,8 +41,29 @@ class StaleEvaluationError(RuntimeError):
     """Someone saved this evaluation since the page was loaded."""
 
 
+class MissingLockError(ValueError):
+    """A save that does not say which version of the evaluation it was made
+    on: without it the optimistic lock cannot protect anyone's work."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "lock_version is missing: send the lock_version of the evaluation as it "
+            "was loaded (the scoring page's hidden field), so a newer save is never "
+            "overwritten."
+        )
+
+
 class ClosedError(RuntimeError):
-    """The calibration session of this evaluation no longer takes answers."""
+    """This evaluation no longer takes answers (calibration revealed, or closed)."""
+
+
+class SupersededError(ClosedError):
+    """The draft was closed because its assignment went to someone else."""
+
+
+SUPERSEDED = (
+    "This draft was closed: its assignment went to another reviewer. It is kept but not counted."
+)
 
 
 class IncompleteError(ValueError):
@@ -192,19 +214,18 @@ def apply_answers(
     """
     card = card_for(evaluation.scorecard_version)
     result = scorecards.score(card, answers)  # raises before anything changes
-    clean = normalise(card, answers)
-    comments = comments or {}
+    rows = payload.as_stored(card, answers, comments)
     by_key = {a.question_key: a for a in evaluation.answers}
     for question in card.questions():
-        value, note = clean.get(question.key), (comments.get(question.key) or "").strip()
         answer = by_key.get(question.key)
-        if value is None and not note:
+        if question.key not in rows:
             if answer is not None:
                 evaluation.answers.remove(answer)
             continue
         if answer is None:
             answer = Answer(question_key=question.key)
             evaluation.answers.append(answer)
+        value, note = rows[question.key]
         answer.value, answer.comment = value, note
         if value is None or value == "na" or question.kind == "text":
             answer.earned = answer.possible = None
@@ -220,15 +241,35 @@ def apply_answers(
 def save(actor: User, evaluation: Evaluation, answers: Mapping[str, Any], **options: Any) -> Saved:
     """Save a draft, or submit, or edit a submitted evaluation (audited).
 
-    Keyword options: ``comments``, ``comment``, ``lock_version`` (required),
-    ``seconds``, ``submit``. Losing a race with another save at any flush, not
-    only at commit, is reported as ``StaleEvaluationError`` with nothing changed.
+    Keyword options: ``comments``, ``comment``, ``lock_version`` (required:
+    ``MissingLockError`` without it), ``seconds``, ``submit``.
+
+    A post whose ``lock_version`` is stale is a conflict
+    (``StaleEvaluationError``, nothing changed) unless everything it carries
+    is what is stored: then it is a repeat of a save that already happened (a
+    double click) and answers as that save did. Losing a race with another
+    save at a flush or the commit is judged the same way, on the winner's
+    state. A draft closed because its assignment went to someone else raises
+    ``SupersededError`` with the reason.
     """
-    try:
-        return _save(actor, evaluation, answers, **options)
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise StaleEvaluationError from exc
+    if options.get("lock_version") is None or str(options["lock_version"]).strip() == "":
+        raise MissingLockError
+    for attempt in (1, 2):
+        try:
+            return _save(actor, evaluation, answers, **options)
+        except StaleDataError as exc:
+            db.session.rollback()  # expires the evaluation: the retry reads the winner's state
+            if attempt == 2:
+                raise StaleEvaluationError from exc
+        except _AssignmentGoneError as gone:
+            db.session.rollback()  # nothing of the refused submit is written
+            _supersede(actor, evaluation, gone.reason)
+            try:
+                db.session.commit()
+            except StaleDataError:  # closed meanwhile by the reassignment itself
+                db.session.rollback()
+            raise SupersededError(gone.reason) from None
+    raise AssertionError("unreachable")
 
 
 def _save(
@@ -238,7 +279,7 @@ def _save(
     *,
     comments: Mapping[str, str] | None = None,
     comment: str | None = None,
-    lock_version: int | str | None,
+    lock_version: int | str,
     seconds: int = 0,
     submit: bool = False,
 ) -> Saved:
@@ -246,11 +287,16 @@ def _save(
         session = db.session.get(CalibrationSession, evaluation.calibration_session_id)
         if session is None or session.status != "open":
             raise ClosedError("This calibration session has been revealed; answers are closed.")
-    if lock_version is not None and str(evaluation.lock_version) != str(lock_version):
-        if submit and evaluation.status == "submitted" and _same(evaluation, answers):
-            # A double click on submit: the first one already did the work.
+    if evaluation.status == "superseded":
+        raise SupersededError(evaluation.closed_reason or SUPERSEDED)
+    if str(evaluation.lock_version) != str(lock_version).strip():
+        if not _same(evaluation, answers, comments, comment):
+            raise StaleEvaluationError
+        if not submit or evaluation.status == "submitted":
+            # A repeat of a save that already happened: answer as it did.
             return Saved(evaluation, card_result(evaluation), evaluation.lock_version)
-        raise StaleEvaluationError
+        # Submitting exactly what the stored draft holds: nothing of anyone's
+        # is overwritten, so the submit goes ahead on the current version.
     was_submitted = evaluation.status == "submitted"
     before = snapshot(evaluation) if was_submitted else None
     result = apply_answers(evaluation, answers, comments)
@@ -261,7 +307,7 @@ def _save(
         db.session.rollback()  # a submitted evaluation never becomes incomplete
         raise IncompleteError(result.missing_required)
     if not result.complete and submit:
-        _commit()  # keep the reviewer's work as a draft, then say what is missing
+        db.session.commit()  # keep the reviewer's work as a draft, then say what is missing
         raise IncompleteError(result.missing_required)
     if submit and not was_submitted:
         _mark_submitted(evaluation)
@@ -271,34 +317,19 @@ def _save(
         )
     db.session.flush()  # a lost race raises here as at commit (StaleDataError)
     lock_version = evaluation.lock_version
-    _commit()
+    db.session.commit()
     return Saved(evaluation, result, lock_version)
 
 
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as exc:  # lost a race with another save
-        db.session.rollback()
-        raise StaleEvaluationError from exc
-
-
-def normalise(card: scorecards.Scorecard, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers as stored: unanswered dropped, scale values as integers
-    (forms send "3"), everything else as given."""
-    clean: dict[str, Any] = {}
-    for key, value in answers.items():
-        if value is None or value == "":
-            continue
-        if value != "na" and card.question(key).kind == "scale":
-            value = int(value)
-        clean[key] = value
-    return clean
-
-
-def _same(evaluation: Evaluation, answers: Mapping[str, Any]) -> bool:
-    stored = {a.question_key: a.value for a in evaluation.answers if a.value is not None}
-    return stored == normalise(card_for(evaluation.scorecard_version), answers)
+def _same(
+    evaluation: Evaluation,
+    answers: Mapping[str, Any],
+    comments: Mapping[str, str] | None,
+    comment: str | None,
+) -> bool:
+    stored = {a.question_key: (a.value, a.comment or "") for a in evaluation.answers}
+    card = card_for(evaluation.scorecard_version)
+    return payload.same(card, stored, evaluation.comment, answers, comments, comment)
 
 
 def _mark_submitted(evaluation: Evaluation) -> None:
@@ -308,13 +339,22 @@ def _mark_submitted(evaluation: Evaluation) -> None:
         # One UPDATE, sent before the flush that writes the evaluation and
         # its report roll-ups, so the roll-up rows (shared by every reviewer
         # of the team that day) stay locked only from there to the commit.
+        # It completes the assignment only if it is still open and still this
+        # reviewer's: one assignment counts once, so a draft whose assignment
+        # was reassigned or done meanwhile is closed instead of submitted.
         with db.session.no_autoflush:
-            db.session.execute(
+            done = db.session.execute(
                 sa.update(Assignment)
-                .where(Assignment.id == evaluation.assignment_id, Assignment.status == "open")
+                .where(
+                    Assignment.id == evaluation.assignment_id,
+                    Assignment.status == "open",
+                    Assignment.reviewer_id == evaluation.reviewer_id,
+                )
                 .values(status="done", completed_at=utcnow()),
                 execution_options={"synchronize_session": False},
             )
+            if done.rowcount != 1:
+                raise _AssignmentGoneError(_gone_reason(evaluation.assignment_id))
     if evaluation.kind in COUNTED_KINDS:
         notify(
             evaluation.agent_id,
@@ -323,6 +363,86 @@ def _mark_submitted(evaluation: Evaluation) -> None:
             f"of {evaluation.interaction.started_at:%d %b}",
             link=f"/feedback/evaluations/{evaluation.id}",
         )
+
+
+class _AssignmentGoneError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _gone_reason(assignment_id: int) -> str:
+    with db.session.no_autoflush:
+        assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.status == "cancelled":
+        return "This draft was closed: its assignment was cancelled. It is kept but not counted."
+    if assignment.status == "done":
+        return (
+            "This draft was closed: its assignment was already completed by another "
+            "evaluation, and an assignment counts once. It is kept but not counted."
+        )
+    return (
+        f"This draft was closed: its assignment was reassigned to {assignment.reviewer.name}. "
+        "It is kept but not counted."
+    )
+
+
+def _supersede(actor: User, evaluation: Evaluation, reason: str) -> None:
+    """Close a draft (kept, visible, never counted) and tell its author why."""
+    if evaluation.status != "draft":
+        return
+    evaluation.status = "superseded"
+    evaluation.closed_reason = reason
+    audit.record(
+        actor,
+        "evaluation.superseded",
+        "evaluation",
+        evaluation.id,
+        {"status": "draft"},
+        {"status": "superseded", "reason": reason},
+    )
+    _tell_closed(evaluation.reviewer_id, evaluation.id, reason)
+
+
+def _tell_closed(reviewer_id: int, evaluation_id: int, reason: str) -> None:
+    notify(
+        reviewer_id,
+        "evaluation",
+        f"Your draft evaluation #{evaluation_id} was closed",
+        link=f"/reviews/evaluations/{evaluation_id}",
+        body=reason,
+    )
+
+
+def supersede_drafts(assignment: Assignment, reason: str) -> list[int]:
+    """Close the drafts started on ``assignment`` by anyone but its current
+    reviewer (after a reassignment), telling each author why; returns their
+    ids. The caller commits.
+
+    One UPDATE that also moves the lock on, so a save racing it (the author's
+    page still open) is refused as superseded rather than taking the
+    assignment's count. Drafts contribute nothing to the report roll-ups, and
+    neither do superseded ones, so this write needs no roll-up change.
+    """
+    closed = db.session.execute(
+        sa.update(Evaluation)
+        .where(
+            Evaluation.assignment_id == assignment.id,
+            Evaluation.status == "draft",
+            Evaluation.reviewer_id != assignment.reviewer_id,
+        )
+        .values(
+            status="superseded",
+            closed_reason=reason,
+            lock_version=Evaluation.lock_version + 1,
+            updated_at=utcnow(),
+        )
+        .returning(Evaluation.id, Evaluation.reviewer_id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    for evaluation_id, reviewer_id in closed:
+        _tell_closed(reviewer_id, evaluation_id, reason)
+    return [evaluation_id for evaluation_id, _ in closed]
 
 
 def card_result(evaluation: Evaluation) -> scorecards.Result:

@@ -109,7 +109,10 @@ def _participant(session: CalibrationSession, user: User) -> bool:
 
 def can_edit(user: User, evaluation: Evaluation) -> bool:
     """The author edits a draft or a submitted evaluation; an executive or
-    admin may correct a submitted standard evaluation (audited)."""
+    admin may correct a submitted standard evaluation (audited). A superseded
+    draft (its assignment went to someone else) is closed to everyone."""
+    if evaluation.status == "superseded":
+        return False
     if evaluation.kind in ("calibration", "benchmark"):
         session = _session(evaluation)
         return (

@@ -26,6 +26,8 @@ def _editable(evaluation_id: int, *, page: bool = True) -> Evaluation:
         abort(404)
     if not policy.can_view(current_user, evaluation):
         abort(404)
+    if evaluation.status == "superseded" and evaluation.reviewer_id == current_user.id:
+        return evaluation  # its author is told why it is closed, input kept
     if not policy.can_edit(current_user, evaluation):
         abort(403)
     return evaluation
@@ -58,6 +60,9 @@ def _render(evaluation, form, card, result, status=200, problems=None, values=No
 def score(evaluation_id: int):
     evaluation = _editable(evaluation_id, page=request.method == "GET")
     card = evaluations.card_for(evaluation.scorecard_version)
+    if request.method == "GET" and evaluation.status == "superseded":
+        flash(evaluation.closed_reason or evaluations.SUPERSEDED, "warning")
+        return redirect(url_for("reviews.evaluation", evaluation_id=evaluation.id))
     if request.method == "GET":
         data = {
             f"answer_{k}": str(v) if v is not None else None
@@ -94,6 +99,9 @@ def score(evaluation_id: int):
             seconds=form.seconds_spent(),
             submit=submit,
         )
+    except evaluations.MissingLockError as exc:
+        flash(str(exc), "danger")
+        return _render(evaluation, form, card, None, 400)
     except evaluations.StaleEvaluationError:
         db.session.rollback()
         flash(STALE, "danger")
@@ -143,7 +151,9 @@ def autosave(evaluation_id: int):
         return jsonify(
             error={"code": 422, "message": "invalid answers", "fields": form.errors}
         ), 422
-    draft = evaluation.status == "draft"  # read now: the commit expires the evaluation
+    # Read now: the commit expires the evaluation. A superseded draft goes to
+    # the save, which refuses it with the reason.
+    draft = evaluation.status != "submitted"
     try:
         if draft:
             saved = evaluations.save(
@@ -158,6 +168,8 @@ def autosave(evaluation_id: int):
             result, lock = saved.result, saved.lock_version
         else:
             result, lock = scorecards.score(card, form.answers(card)), evaluation.lock_version
+    except evaluations.MissingLockError as exc:
+        return jsonify(error={"code": 400, "message": str(exc), "field": "lock_version"}), 400
     except evaluations.StaleEvaluationError:
         db.session.rollback()
         return jsonify(error={"code": 409, "message": STALE}), 409

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -24,7 +24,7 @@ from qa_app.models import (
     User,
     utcnow,
 )
-from qa_app.reviews import sampling
+from qa_app.reviews import evaluations, sampling
 from qa_app.reviews.policy import COUNTED_KINDS
 
 REVIEWER_ROLES = ("reviewer", "executive")
@@ -169,6 +169,14 @@ def my_drafts(reviewer_id: int) -> list[Evaluation]:
 
 
 def reassign(actor: User, assignment: Assignment, reviewer: User) -> None:
+    """Give an open assignment to another reviewer.
+
+    One assignment counts once: a draft the previous reviewer started on it is
+    closed (kept, visible, not counted) and its author told why, in the same
+    transaction. The reviewer changes only while the assignment is still open
+    (a guarded UPDATE), so a submit racing this either completes it first
+    (and the reassignment is refused) or finds it gone (and its draft closed).
+    """
     if assignment.status != "open":
         raise ValueError("Only open assignments can be reassigned.")
     if reviewer.role not in REVIEWER_ROLES or not reviewer.active:
@@ -176,14 +184,30 @@ def reassign(actor: User, assignment: Assignment, reviewer: User) -> None:
     if reviewer.id == assignment.interaction.agent_id:
         raise ValueError("A reviewer cannot review their own interaction.")
     before = {"reviewer_id": assignment.reviewer_id}
-    assignment.reviewer_id = reviewer.id
+    if before["reviewer_id"] == reviewer.id:
+        return
+    moved = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.status == "open")
+        .values(reviewer_id=reviewer.id),
+        execution_options={"synchronize_session": False},
+    )
+    if moved.rowcount != 1:
+        db.session.rollback()
+        raise ValueError("This assignment was completed meanwhile; it can no longer be reassigned.")
+    db.session.expire(assignment, ["reviewer_id", "reviewer"])
+    closed = evaluations.supersede_drafts(
+        assignment,
+        f"This draft was closed: {actor.name} reassigned its assignment to {reviewer.name} "
+        f"on {utcnow():%d %b %Y}. It is kept but not counted.",
+    )
     audit.record(
         actor,
         "assignment.reassigned",
         "assignment",
         assignment.id,
         before,
-        {"reviewer_id": reviewer.id},
+        {"reviewer_id": reviewer.id, "closed_drafts": closed},
     )
     db.session.commit()
 

@@ -137,10 +137,18 @@ def editable_draft(card: Scorecard) -> dict[str, Any]:
 def save_draft(
     actor: User, card: Scorecard, definition: dict[str, Any], lock_version: str | int | None
 ) -> None:
-    """Store a new draft unless someone saved another one since the page loaded."""
+    """Store a new draft unless someone saved another one since the page loaded.
+
+    ``definition`` is the post's change applied to the draft as stored; when
+    that is exactly the stored draft, a stale post changes nothing anyone saved
+    (a double click repeating the save that just succeeded) and succeeds as
+    that one did, without writing. Anything else stale is ``StaleDraftError``.
+    """
     if card.status == "archived":
         raise ValueError("Restore this scorecard before editing it.")
     if str(card.lock_version) != str(lock_version):
+        if definition == card.draft_definition:
+            return
         raise StaleDraftError
     card.draft_definition = definition
     card.name = str(definition.get("name", card.name))[:200]
@@ -148,9 +156,10 @@ def save_draft(
     card.description = str(definition.get("description", ""))
     try:
         db.session.commit()
-    except StaleDataError as exc:
+    except StaleDataError as exc:  # lost the race: a repeat of the winner is no conflict
         db.session.rollback()
-        raise StaleDraftError from exc
+        if definition != card.draft_definition:
+            raise StaleDraftError from exc
 
 
 def discard_draft(actor: User, card: Scorecard) -> None:

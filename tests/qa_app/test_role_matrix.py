@@ -215,7 +215,7 @@ def _feedback_samples(users, make, card):
         q.key: ("na" if q.allow_na else q.answers()[0]) if q.kind != "text" else "ok"
         for q in evaluations.card_for(version).questions()
     }
-    evaluations.save(author, evaluation, answers, lock_version=None, submit=True)
+    evaluations.save(author, evaluation, answers, lock_version=evaluation.lock_version, submit=True)
     request = services.DisputeRequest(whole=True, reason="matrix", questions={})
     dispute = services.open_dispute(users["agent"], evaluation, request)
     session = CoachingSession(
@@ -303,7 +303,9 @@ def _review_samples(users, make, card):
         q.key: ("na" if q.allow_na else q.answers()[0]) if q.kind != "text" else "ok"
         for q in evaluations.card_for(version).questions()
     }
-    evaluations.save(users["reviewer"], evaluation, answers, lock_version=None, submit=True)
+    evaluations.save(
+        users["reviewer"], evaluation, answers, lock_version=evaluation.lock_version, submit=True
+    )
     assignment = Assignment(
         interaction_id=make.interaction(users["agent"]).id,
         reviewer_id=users["reviewer"].id,
@@ -382,8 +384,9 @@ def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as,
             if rule.endpoint in OWNED and role in allowed and role not in OWNED[rule.endpoint]:
                 assert response.status_code == 404, where
             elif allowed is PUBLIC or (role is not None and role in allowed):
-                # 409: a POST without the page's lock version is refused as stale.
-                assert response.status_code < 400 or response.status_code in (409, 422), where
+                # 400: a POST without the page's lock version is refused as
+                # incomplete (evaluations); 409: as stale (older lock users).
+                assert response.status_code < 400 or response.status_code in (400, 409, 422), where
             elif role is None:
                 assert response.status_code in (302, 401), where
                 if response.status_code == 302:

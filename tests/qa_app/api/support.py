@@ -14,5 +14,5 @@ def submitted(reviewer, interaction, version, **answers_override):
     }
     answers.update(answers_override)
     return evaluations.save(
-        reviewer, evaluation, answers, lock_version=None, submit=True
+        reviewer, evaluation, answers, lock_version=evaluation.lock_version, submit=True
     ).evaluation

@@ -175,9 +175,13 @@ def test_trends_flag_a_drifting_reviewer(app, make, users):
         tone = str(4 - week)  # 75, 62.5, 50 on the tone question: further each week
         for user, answers in ((steady, ALL_YES), (drifting, ALL_YES | {"tone": tone})):
             evaluation = services.start(user, session, interaction.id, "calibration")
-            evaluations.save(user, evaluation, answers, lock_version=None, submit=True)
+            evaluations.save(
+                user, evaluation, answers, lock_version=evaluation.lock_version, submit=True
+            )
         key = services.start(users["executive"], session, interaction.id, "benchmark")
-        evaluations.save(users["executive"], key, ALL_YES, lock_version=None, submit=True)
+        evaluations.save(
+            users["executive"], key, ALL_YES, lock_version=key.lock_version, submit=True
+        )
         services.reveal(users["executive"], session)
         session.revealed_at = session.revealed_at + timedelta(days=7 * week)
         db.session.commit()

@@ -28,7 +28,7 @@ def _submit_directly(user, session, interaction, answers):
     from qa_app.calibration import services
 
     evaluation = services.start(user, session, interaction.id, "calibration")
-    evaluations.save(user, evaluation, answers, lock_version=None, submit=True)
+    evaluations.save(user, evaluation, answers, lock_version=evaluation.lock_version, submit=True)
 
 
 def test_blind_session_from_creation_to_published_consensus(

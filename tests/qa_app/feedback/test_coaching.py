@@ -166,3 +166,18 @@ def test_opening_the_inbox_creates_the_due_reminder(submit, users, client_as):
     db.session.commit()
     html = client_as("agent").get("/notifications/").text
     assert "Action item due" in html and "Read the guide" in html
+
+
+def test_a_double_click_on_create_makes_one_session(session, client_as, users):
+    coach = client_as("reviewer")
+    evaluation = session.evaluations[0]
+    again = _create(coach, users["agent"], evaluation)
+    assert again.status_code == 302
+    assert again.headers["Location"] == f"/feedback/coaching/{session.id}"
+    count = db.select(db.func.count()).select_from(CoachingSession)
+    assert db.session.scalar(count) == 1
+    told = db.select(db.func.count()).select_from(Notification)
+    assert db.session.scalar(told.where(Notification.kind == "coaching")) == 1
+    # A session that differs in anything is a new session.
+    other = _create(coach, users["agent"], evaluation, notes="A second talk.")
+    assert other.status_code == 302 and db.session.scalar(count) == 2

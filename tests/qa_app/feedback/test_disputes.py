@@ -10,7 +10,15 @@ from sqlalchemy import func
 import scorecards
 from qa_app.extensions import db
 from qa_app.feedback import services
-from qa_app.models import AuditEvent, Dispute, DisputeItem, Evaluation, Notification, utcnow
+from qa_app.models import (
+    AuditEvent,
+    Dispute,
+    DisputeItem,
+    Evaluation,
+    Notification,
+    User,
+    utcnow,
+)
 from tests.qa_app.feedback.conftest import CARD, MISSED_GREETING
 from tests.qa_app.helpers import post_form, sign_in
 
@@ -282,3 +290,66 @@ def test_the_agent_may_withdraw_an_open_dispute(disputed, client_as):
     assert db.session.get(Dispute, dispute.id).status == "withdrawn"
     html = agent.get(f"/feedback/evaluations/{evaluation.id}").get_data(as_text=True)
     assert "Dispute this evaluation" in html
+
+
+# --- lost and double-counted work (issue 19) ----------------------------------
+
+
+def test_a_resolution_without_lock_version_is_a_400_that_changes_nothing(disputed, client_as):
+    evaluation, dispute, _ = disputed
+    item = dispute.items[0]
+    response = post_form(
+        client_as("executive"),
+        f"/feedback/disputes/{dispute.id}/resolve",
+        {f"decision-{item.id}": "overturned", f"value-{item.id}": "yes"},
+    )
+    assert response.status_code == 400
+    assert "lock_version is missing" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Dispute, dispute.id).status == "open"
+    assert db.session.get(Evaluation, evaluation.id).total == 75
+
+
+def test_a_double_click_on_resolve_answers_as_the_first_click(disputed, client_as):
+    _, dispute, _ = disputed
+    item = dispute.items[0]
+    executive = client_as("executive")
+    data = {f"decision-{item.id}": "overturned", f"value-{item.id}": "yes", "note": "Heard it."}
+    lock = _lock(executive, dispute.id)
+    first = _resolve(executive, dispute.id, data, lock=lock)
+    second = _resolve(executive, dispute.id, data, lock=lock, follow_redirects=True)
+    assert first.status_code == 302
+    html = second.get_data(as_text=True)
+    assert "Dispute resolved: overturned" in html and "Someone else resolved" not in html
+    # A repeat that decides differently is still a conflict, and changes nothing.
+    changed = _resolve(
+        executive, dispute.id, {**data, "note": "Second thoughts"}, lock=lock, follow_redirects=True
+    )
+    assert "Someone else resolved this dispute" in changed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Dispute, dispute.id).resolution_note == "Heard it."
+    events = db.select(func.count()).select_from(AuditEvent)
+    assert db.session.scalar(events.where(AuditEvent.action == "dispute.resolved")) == 1
+
+
+def test_two_identical_resolutions_at_once_both_answer_as_the_winner(app, disputed, users):
+    from tests.qa_app.reviews.test_concurrency import _race
+
+    _, dispute, _ = disputed
+    dispute_id, item_id, lock = dispute.id, dispute.items[0].id, dispute.lock_version
+    resolver_id = users["executive"].id
+    decision = {item_id: services.Decision("overturned", {"greet": "yes"}, "ok")}
+
+    def click(_):
+        resolved = services.resolve(
+            db.session.get(User, resolver_id),
+            db.session.get(Dispute, dispute_id),
+            decision,
+            note="n",
+            lock_version=lock,
+        )
+        return resolved.outcome
+
+    assert _race(app, click) == ["overturned", "overturned"]
+    events = db.select(func.count()).select_from(AuditEvent)
+    assert db.session.scalar(events.where(AuditEvent.action == "dispute.resolved")) == 1

@@ -78,7 +78,7 @@ def evaluate(make, reviewer, agent, card, answers, *, when, seconds=0, channel="
     item = make.interaction(agent, channel=channel, started_at=at(started, 9))
     version = card.versions[0]
     ev = evaluations.start(reviewer, item, version, kind=kind, calibration_session_id=session)
-    evaluations.save(reviewer, ev, answers, lock_version=None, submit=True)
+    evaluations.save(reviewer, ev, answers, lock_version=ev.lock_version, submit=True)
     ev.submitted_at, ev.time_spent_seconds = when, seconds
     db.session.commit()
     return ev
@@ -148,7 +148,7 @@ def _calibration(make, users, ev, yes3):
         for item, answers in ((x1, first), (x2, second)):
             e = evaluations.start(rater, item, ev.card.versions[0], kind=kind,
                                   calibration_session_id=session.id)  # fmt: skip
-            evaluations.save(rater, e, answers, lock_version=None, submit=True)
+            evaluations.save(rater, e, answers, lock_version=e.lock_version, submit=True)
     session.status, session.revealed_at = "revealed", at("2026-11-20")
     session.results = {"alpha": {"nominal": {"value": 0.42}},
                        "reviewers": [{"name": ev.r1.name, "outlier": True}]}  # fmt: skip

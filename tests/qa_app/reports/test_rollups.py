@@ -107,7 +107,7 @@ def test_agent_and_reviewer_filters_read_the_raw_answers(data):
 def test_a_submit_an_edit_and_a_deletion_keep_the_rollups_exact(data, make):
     before = stored()
     draft = evaluations.start(data.r1, make.interaction(data.a1), data.card.versions[0])
-    evaluations.save(data.r1, draft, {"greet": "no"}, lock_version=None)  # autosave
+    evaluations.save(data.r1, draft, {"greet": "no"}, lock_version=draft.lock_version)  # autosave
     assert stored() == before  # a draft counts nowhere
     ev = evaluate(make, data.r1, data.a1, data.card, {"greet": "yes", "verify": "yes",
                   "resolve": "no"}, when=at("2026-11-20"))  # fmt: skip

@@ -5,7 +5,7 @@ from sqlalchemy import func
 
 import scorecards
 from qa_app.extensions import db
-from qa_app.models import AuditEvent, Evaluation, Notification
+from qa_app.models import Assignment, AuditEvent, Evaluation, Notification
 from qa_app.reviews import evaluations
 
 CARD = {
@@ -125,3 +125,142 @@ def test_an_impossible_answer_changes_nothing(setup):
         )
     db.session.rollback()
     assert db.session.get(Evaluation, draft.id).answers == []
+
+
+# --- lost and double-counted work (issue 19) ----------------------------------
+
+ALL = {"greet": "yes", "verify": "yes", "tone": "5"}
+
+
+def test_a_save_without_lock_version_is_refused_and_changes_nothing(setup):
+    draft, users = setup
+    for missing in (None, ""):
+        with pytest.raises(evaluations.MissingLockError, match="lock_version is missing"):
+            evaluations.save(users["reviewer"], draft, ALL, lock_version=missing, submit=True)
+    db.session.expire_all()
+    stored = db.session.get(Evaluation, draft.id)
+    assert stored.status == "draft" and stored.answers == [] and stored.lock_version == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"comment": "a new overall comment"},
+        {"comments": {"greet": "a new note on greet"}},
+        {"answers": {**ALL, "verify": "na"}},
+    ],
+    ids=["overall-comment", "question-note", "na"],
+)
+def test_a_stale_save_differing_in_anything_the_form_carries_is_a_conflict(setup, change):
+    draft, users = setup
+    lock = draft.lock_version
+    evaluations.save(
+        users["reviewer"],
+        draft,
+        ALL,
+        comments={"greet": "kept"},
+        comment="first",
+        lock_version=lock,
+    )
+    posted = {"comments": {"greet": "kept"}, "comment": "first", **change}
+    with pytest.raises(evaluations.StaleEvaluationError):
+        evaluations.save(
+            users["executive"], draft, posted.pop("answers", ALL), lock_version=lock, **posted
+        )
+    db.session.expire_all()
+    stored = db.session.get(Evaluation, draft.id)
+    assert stored.comment == "first" and stored.answer_map()["verify"] == "yes"
+    assert {a.question_key: a.comment for a in stored.answers}["greet"] == "kept"
+
+
+def test_a_stale_submit_with_the_same_answers_but_a_new_comment_is_a_conflict(setup):
+    draft, users = setup
+    lock = draft.lock_version
+    evaluations.save(users["reviewer"], draft, ALL, lock_version=lock, submit=True)
+    with pytest.raises(evaluations.StaleEvaluationError):
+        evaluations.save(
+            users["reviewer"], draft, ALL, comment="new words", lock_version=lock, submit=True
+        )
+    db.session.expire_all()
+    assert db.session.get(Evaluation, draft.id).comment == ""
+
+
+def test_an_identical_repeat_of_a_draft_save_answers_as_the_first_did(setup):
+    draft, users = setup
+    lock, notes = draft.lock_version, {"tone": "warm"}
+    first = evaluations.save(
+        users["reviewer"], draft, ALL, comments=notes, comment=" ok ", lock_version=lock, seconds=30
+    )
+    again = evaluations.save(
+        users["reviewer"], draft, ALL, comments=notes, comment="ok", lock_version=lock, seconds=30
+    )
+    assert again.lock_version == first.lock_version and again.result.total == first.result.total
+    db.session.expire_all()
+    stored = db.session.get(Evaluation, draft.id)
+    assert stored.lock_version == first.lock_version and stored.time_spent_seconds == 30
+
+
+def test_submitting_exactly_what_a_newer_draft_holds_goes_ahead(setup):
+    draft, users = setup
+    lock = draft.lock_version
+    evaluations.save(users["reviewer"], draft, ALL, lock_version=lock)  # e.g. an autosave
+    saved = evaluations.save(users["reviewer"], draft, ALL, lock_version=lock, submit=True)
+    assert saved.evaluation.status == "submitted"
+
+
+def _assigned(setup, make, reviewer):
+    draft, users = setup
+    assignment = Assignment(
+        interaction_id=make.interaction(users["agent"]).id,
+        reviewer_id=reviewer.id,
+        scorecard_version_id=draft.scorecard_version_id,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    version = draft.scorecard_version
+    return assignment, evaluations.start(
+        reviewer, assignment.interaction, version, assignment=assignment
+    )
+
+
+def test_a_draft_whose_assignment_moved_on_is_closed_not_submitted(setup, make):
+    _, users = setup
+    assignment, mine = _assigned(setup, make, users["reviewer"])
+    lock = mine.lock_version
+    other = make.user("reviewer")
+    # The assignment moves on underneath the draft (a reassignment racing it).
+    db.session.execute(
+        db.update(Assignment).where(Assignment.id == assignment.id).values(reviewer_id=other.id)
+    )
+    db.session.commit()
+    with pytest.raises(evaluations.SupersededError, match=f"reassigned to {other.name}"):
+        evaluations.save(users["reviewer"], mine, ALL, lock_version=lock, submit=True)
+    db.session.expire_all()
+    stored = db.session.get(Evaluation, mine.id)
+    assert stored.status == "superseded" and "not counted" in stored.closed_reason
+    assert stored.answers == []  # nothing of the refused submit was half-written
+    assert db.session.get(Assignment, assignment.id).status == "open"
+    told = db.session.scalar(
+        db.select(Notification).where(Notification.user_id == mine.reviewer_id)
+    )
+    assert told.link == f"/reviews/evaluations/{mine.id}" and told.body == stored.closed_reason
+    event = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "evaluation.superseded")
+    )
+    assert event.entity_id == mine.id and event.after["reason"] == stored.closed_reason
+    with pytest.raises(evaluations.SupersededError):
+        evaluations.save(users["reviewer"], stored, ALL, lock_version=stored.lock_version)
+
+
+def test_a_second_draft_of_a_completed_assignment_cannot_count_it_again(setup, make):
+    _, users = setup
+    assignment, mine = _assigned(setup, make, users["reviewer"])
+    lock = mine.lock_version
+    db.session.execute(
+        db.update(Assignment).where(Assignment.id == assignment.id).values(status="done")
+    )
+    db.session.commit()
+    with pytest.raises(evaluations.SupersededError, match="counts once"):
+        evaluations.save(users["reviewer"], mine, ALL, lock_version=lock, submit=True)
+    submitted = db.select(func.count()).select_from(Evaluation)
+    assert db.session.scalar(submitted.where(Evaluation.status == "submitted")) == 0

@@ -285,3 +285,27 @@ def test_live_preview_renders_the_question_being_typed(client_as, make):
     assert response.status_code == 200
     assert "Tone &lt;b&gt;appropriate&lt;/b&gt;?" in html  # escaped, never raw HTML
     assert html.count('type="radio"') == 5  # 1..4 and N/A
+
+
+def test_a_double_click_on_save_answers_as_the_first_click(client_as, users):
+    client = client_as("executive")
+    card = _create(client)
+    data = {
+        "lock_version": _lock(card.id),
+        "name": "Chat QA v2",
+        "channel": "chat",
+        "description": "Renamed",
+    }
+    assert post_form(client, f"/scorecards/{card.id}/card", data).status_code == 302
+    after_first = _lock(card.id)
+    again = post_form(client, f"/scorecards/{card.id}/card", data, follow_redirects=True)
+    html = again.get_data(as_text=True)
+    assert "Scorecard settings saved." in html and "Someone else changed" not in html
+    assert _lock(card.id) == after_first  # nothing written twice
+    # A stale post that would change something is still refused.
+    refused = post_form(
+        client, f"/scorecards/{card.id}/card", {**data, "name": "Other"}, follow_redirects=True
+    )
+    assert "Someone else changed this draft" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Scorecard, card.id).draft_definition["name"] == "Chat QA v2"
