@@ -71,3 +71,17 @@ def sign_in_page(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def nav_to(page, label: str) -> None:
+    """Follow a link of the navigation bar, opening its menu (and the phone
+    menu on a narrow screen) first, as a person would."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    named = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+    nav = page.get_by_test_id("nav")
+    link = nav.locator(named)
+    if not link.is_visible():
+        nav.locator("li.dropdown", has=named).locator(".dropdown-toggle").click()
+    link.click()
