@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from qa_app import (
     access,
     config,
+    display,
     errors,
     nav,
     notifications,
@@ -105,6 +106,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(security.headers)
     errors.register(app)
     urls.init_app(app)
+    display.init_app(app)
     app.context_processor(lambda: {"nav_links": nav.links_for_current_user()})
 
     from qa_app.cli import register as register_cli
