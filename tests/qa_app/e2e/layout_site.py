@@ -27,11 +27,12 @@ from tests.qa_app import test_role_matrix as matrix
 from tests.qa_app.helpers import TEST_CONFIG, Factory, sign_in
 
 PASSWORD = generator.DEMO_PASSWORD
+# A note with a link whose long query holds no place to break a line.
+TOKEN = "8f14e45fceea167a5a36dedd4bea2543" * 3
 LONG_NOTE = (
     "Walk the customer through the refund policy before promising anything; see "
-    "https://intranet.example.test/knowledge-base/refunds/exceptions-and-escalations-"
-    "for-damaged-parcels-delivered-outside-the-agreed-window-2026-edition "
-    "and note the case reference in the ticket. " * 3
+    f"https://intranet.example.test/kb?article={TOKEN} and note the case reference "
+    "in the ticket. " * 2
 ).strip()
 # A section whose earned / possible is exactly 62.5 %: half up says 63 %.
 TIE_CARD = {
