@@ -51,6 +51,15 @@ def live_server(app) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session")
+def layout_site_served(database, tmp_path_factory) -> Iterator:
+    """The seeded site of the layout tests (layout_site.py), built once for both modules."""
+    from tests.qa_app.e2e import layout_site
+
+    with layout_site.serve(database, tmp_path_factory.mktemp("layout")) as site:
+        yield site
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server)

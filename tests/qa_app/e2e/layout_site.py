@@ -27,6 +27,9 @@ from tests.qa_app import test_role_matrix as matrix
 from tests.qa_app.helpers import TEST_CONFIG, Factory, sign_in
 
 PASSWORD = generator.DEMO_PASSWORD
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # make test installs it (npm ci)
+SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
 # A note with a link whose long query holds no place to break a line.
 TOKEN = "8f14e45fceea167a5a36dedd4bea2543" * 3
 LONG_NOTE = (
@@ -151,3 +154,21 @@ def _pages(app: Flask, site: Site, role: str) -> list[tuple[str, str]]:
         if response.status_code == 200 and response.mimetype == "text/html" and whole:
             pages.append((rule.endpoint, url))
     return pages
+
+
+def browse_as(browser, site, role: str, size: str):
+    """A signed-in tab for ``role`` at ``size``; the CSP is bypassed only so
+    that the test can inject axe-core into each page."""
+    width, height = SIZES[size]
+    context = browser.new_context(
+        base_url=site.url, viewport={"width": width, "height": height}, bypass_csp=True
+    )
+    context.set_default_timeout(15_000)
+    context.add_init_script(path=str(AXE))  # parsed once per page, before the page's own scripts
+    page = context.new_page()
+    page.goto("/auth/login")
+    page.get_by_label("E-mail").fill(site.emails[role])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    return context, page
