@@ -37,6 +37,12 @@ $(VENDOR_FILES) &: node_modules/.package-lock.json
 
 assets: $(VENDOR_FILES)
 
+# The browser tests' accessibility check injects axe-core into each page from
+# here (a dev dependency: the app never serves it).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): node_modules/.package-lock.json
+	@test -f $@ || npm ci --no-audit --no-fund --loglevel=error
+
 migrate: install
 	$(BIN)/flask db upgrade
 
@@ -51,7 +57,7 @@ run: install assets migrate
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL
 # names a reachable server (CI always sets it; see .ci/run).
-test: install-dev assets
+test: install-dev assets $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python tests/run_suites.py $(PYTEST_ARGS)
 
@@ -63,4 +69,4 @@ bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache test-artifacts

@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from qa_app import (
     access,
     config,
+    display,
     errors,
     nav,
     notifications,
@@ -110,6 +111,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(security.headers)
     errors.register(app)
     urls.init_app(app)
+    display.init_app(app)
     app.context_processor(lambda: {"nav_links": nav.links_for_current_user()})
 
     from qa_app.cli import register as register_cli
@@ -185,25 +187,28 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
-    nav.register(app, "Home", "main.home", ("admin", "executive", "reviewer", "agent"), 0)
-    nav.register(
-        app, "Interactions", "interactions.index", ("admin", "executive", "reviewer", "agent"), 20
-    )
-    nav.register(app, "Review queue", "reviews.queue", ("admin", "executive", "reviewer"), 10)
-    nav.register(app, "Flagged", "flags.queue_page", ("admin", "executive", "reviewer"), 15)
-    nav.register(app, "Models", "flags.models", ("admin", "executive"), 75)
-    nav.register(app, "Sampling", "reviews.rules", ("admin", "executive"), 35)
-    nav.register(app, "Scorecards", "scorecards.index", ("admin", "executive", "reviewer"), 40)
-    nav.register(app, "Calibration", "calibration.index", ("admin", "executive", "reviewer"), 50)
+    all_roles = ("admin", "executive", "reviewer", "agent")
+    staff = ("admin", "executive", "reviewer")
+    managers = ("admin", "executive")
+    nav.register(app, "Home", "main.home", all_roles, 0)
     nav.register(app, "My feedback", "feedback.home", ("agent",), 5)
-    nav.register(app, "Disputes", "feedback.disputes", ("executive", "reviewer"), 60)
-    nav.register(app, "Coaching", "feedback.coaching_list", ("executive", "reviewer", "agent"), 65)
-    nav.register(app, "Reports", "reports.dashboard", ("admin", "executive"), 70)
-    nav.register(app, "Jobs", "jobs.index", ("admin", "executive"), 80)
-    nav.register(app, "Users", "admin.users", ("admin",), 90)
-    nav.register(app, "Teams", "admin.teams", ("admin",), 91)
-    nav.register(app, "Audit trail", "audit.index", ("admin",), 92)
-    nav.register(app, "Retention", "privacy.retention_page", ("admin",), 93)
+    nav.register(app, "Review queue", "reviews.queue", staff, 10, "Review")
+    nav.register(app, "Flagged", "flags.queue_page", staff, 15, "Review")
+    nav.register(app, "Interactions", "interactions.index", all_roles, 20, "Review")
+    nav.register(app, "Sampling", "reviews.rules", managers, 35, "Review")
+    nav.register(app, "Scorecards", "scorecards.index", staff, 40, "Calibrate")
+    nav.register(app, "Calibration", "calibration.index", staff, 50, "Calibrate")
+    nav.register(app, "Disputes", "feedback.disputes", ("executive", "reviewer"), 60, "Coach")
+    nav.register(
+        app, "Coaching", "feedback.coaching_list", ("executive", "reviewer", "agent"), 65, "Coach"
+    )
+    nav.register(app, "Reports", "reports.dashboard", managers, 70, "Report")
+    nav.register(app, "Models", "flags.models", managers, 75, "Report")
+    nav.register(app, "Jobs", "jobs.index", managers, 80, "Report")
+    nav.register(app, "Users", "admin.users", ("admin",), 90, "Admin")
+    nav.register(app, "Teams", "admin.teams", ("admin",), 91, "Admin")
+    nav.register(app, "Audit trail", "audit.index", ("admin",), 92, "Admin")
+    nav.register(app, "Retention", "privacy.retention_page", ("admin",), 93, "Admin")
 
 
 def _migrations_dir(app: Flask):

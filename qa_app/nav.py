@@ -1,12 +1,20 @@
-"""The navigation bar, built from entries each feature registers for its roles."""
+"""The navigation bar, built from entries each feature registers for its roles.
+
+Entries are grouped by job (Review, Calibrate, Coach, Report, Admin), each
+group a menu of the bar, so that every role's bar fits a 1280 px screen; a
+group holding one entry for a role is shown as a plain link.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, get_template_attribute, request
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+# The bar's menus, in the order they appear.
+GROUPS = ("Review", "Calibrate", "Coach", "Report", "Admin")
 
 
 @dataclass(frozen=True)
@@ -15,13 +23,33 @@ class NavEntry:
     endpoint: str
     roles: frozenset[str]
     order: int = 50
+    group: str | None = None  # one of GROUPS; None: a link of its own on the bar
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One place on the bar for one role: a link (one entry) or a menu (several)."""
+
+    label: str
+    entries: tuple[NavEntry, ...]
+
+    @property
+    def is_menu(self) -> bool:
+        return len(self.entries) > 1
 
 
 def register(
-    app: Flask, label: str, endpoint: str, roles: tuple[str, ...], order: int = 50
+    app: Flask,
+    label: str,
+    endpoint: str,
+    roles: tuple[str, ...],
+    order: int = 50,
+    group: str | None = None,
 ) -> None:
+    if group is not None and group not in GROUPS:
+        raise ValueError(f"nav group {group!r} is not one of {GROUPS}")
     app.extensions.setdefault("qa_nav", []).append(
-        NavEntry(label, endpoint, frozenset(roles), order)
+        NavEntry(label, endpoint, frozenset(roles), order, group)
     )
 
 
@@ -33,26 +61,29 @@ def entries_for_current_user() -> list[NavEntry]:
     return sorted(visible, key=lambda e: (e.order, e.label))
 
 
+def items_for(entries: list[NavEntry]) -> list[NavItem]:
+    """The bar's items: links of their own first, then each group's menu in
+    GROUPS order; a group with a single entry becomes that entry's link."""
+    single = [NavItem(e.label, (e,)) for e in entries if e.group is None]
+    grouped = []
+    for name in GROUPS:
+        members = tuple(e for e in entries if e.group == name)
+        if members:
+            grouped.append(NavItem(name if len(members) > 1 else members[0].label, members))
+    return single + grouped
+
+
 def links_for_current_user() -> Markup:
-    """The bar's links, marking the current page's: the same for everyone of a
-    role on a page, so built once per role, page and mount point of the app
-    (every page carries them; building them per request cost about 0.3 ms of
-    every page, a twentieth of a small report page's own time)."""
+    """The bar's links and menus, marking the current page's: the same for
+    everyone of a role on a page, so rendered once per role, page and mount
+    point of the app (every page carries them; building them per request cost
+    about 0.3 ms of every page, a twentieth of a small report page's own time)."""
     if not current_user.is_authenticated:
         return Markup("")
     key = (current_user.role, request.endpoint, request.script_root)
     built = current_app.extensions.setdefault("qa_nav_links", {})
     links = built.get(key)
     if links is None:
-        links = built[key] = Markup(
-            "".join(_link(e, request.endpoint) for e in entries_for_current_user())
-        )
+        bar = get_template_attribute("_nav.html", "bar")  # a macro: no context processors
+        links = built[key] = Markup(bar(items_for(entries_for_current_user()), request.endpoint))
     return links
-
-
-def _link(entry: NavEntry, endpoint: str | None) -> str:
-    """One entry's list item; the current page's is marked for the eye and screen readers."""
-    here = entry.endpoint == endpoint
-    attributes = 'class="nav-link active" aria-current="page"' if here else 'class="nav-link"'
-    href = escape(url_for(entry.endpoint))
-    return f'\n  <li class="nav-item"><a {attributes} href="{href}">{escape(entry.label)}</a></li>'

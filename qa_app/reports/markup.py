@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from wtforms import Field
 from wtforms.widgets import DateInput
 
+from qa_app import display
 from qa_app.reports.options import OptionListSelect, selected_value
 
 # Flags a WTForms input turns into attributes: a field with any of them (or
@@ -30,14 +31,13 @@ def _missing(value: Any) -> bool:
 
 
 def pct(value: Any, digits: int = 1) -> str:
-    """A 0..1 rate as a percentage; undefined as n/a."""
-    return "n/a" if _missing(value) else f"{100 * float(value):.{digits}f}%"
+    """A 0..1 rate as a percentage (the pages' one rounding rule); undefined as n/a."""
+    return "n/a" if _missing(value) else display.percent(100 * float(value), digits)
 
 
 def num(value: Any, digits: int = 1, signed: bool = False) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{float(value):{'+' if signed else ''}.{digits}f}"
+    text = display.fixed(value, digits)
+    return "+" + text if signed and text[0].isdigit() else text
 
 
 def coaching_rows(table: pd.DataFrame) -> Markup:

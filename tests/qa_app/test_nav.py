@@ -10,8 +10,12 @@ import pytest
 from qa_app import nav
 
 
+def _bar(html: str) -> str:
+    return html.split('data-testid="nav">', 1)[1].split('data-testid="user-bar"', 1)[0]
+
+
 def _links(html: str) -> list[tuple[str, str, bool]]:
-    bar = html.split('data-testid="nav">', 1)[1].split("</ul>", 1)[0]
+    bar = _bar(html)
     return [
         (href, label, "aria-current" in attrs)
         for attrs, href, label in re.findall(r'<a ([^>]*)href="([^"]*)">([^<]*)</a>', bar)
@@ -37,6 +41,35 @@ def test_each_role_sees_its_entries_marked_on_their_page(app, client_as, role):
         assert [label for _, label, current in page if current] == ["Reports"]
     else:
         assert reports == []
+
+
+MENUS = {
+    "admin": {"Review": 4, "Calibrate": 2, "Report": 3, "Admin": 4},
+    "executive": {"Review": 4, "Calibrate": 2, "Coach": 2, "Report": 3},
+    "reviewer": {"Review": 3, "Calibrate": 2, "Coach": 2},
+    "agent": {},
+}
+
+
+@pytest.mark.parametrize("role", list(MENUS))
+def test_entries_are_grouped_into_menus_by_job(client_as, role):
+    """Menus per job keep every role's bar within a 1280 px screen; a group with
+    one entry for a role (the agent's Interactions, Coaching) is a plain link."""
+    bar = _bar(client_as(role).get("/").get_data(as_text=True))
+    menus = re.findall(r'data-testid="nav-menu-(\w+)"(.*?)</ul>', bar, re.S)
+    assert {name.title(): body.count("dropdown-item") for name, body in menus} == MENUS[role]
+
+
+def test_the_menu_holding_the_current_page_is_marked(client_as):
+    bar = _bar(client_as("executive").get("/flags/models").get_data(as_text=True))
+    report = bar.split('data-testid="nav-menu-report"', 1)[1].split("</li>", 1)[0]
+    assert "dropdown-toggle active" in report
+    assert 'aria-current="page" href="/flags/models"' in bar
+
+
+def test_an_unknown_group_is_refused(app):
+    with pytest.raises(ValueError, match="nav group 'Misc'"):
+        nav.register(app, "Odd", "main.home", ("agent",), 99, "Misc")
 
 
 def test_built_links_are_not_shared_across_roles(app, client_as):

@@ -25,10 +25,10 @@
   });
 
   function show(result) {
-    totalEl.textContent = result.total === null ? "n/a" : result.total.toFixed(1);
+    totalEl.textContent = window.QA.fixed(result.total, 1);  // numbers.js: the pages' rounding
     (result.sections || []).forEach(function (s) {
       var el = form.querySelector('[data-section-percent="' + s.key + '"]');
-      if (el) { el.textContent = s.percent === null ? "n/a" : Math.round(s.percent) + "%"; }
+      if (el) { el.textContent = window.QA.percent(s.percent, 0); }
     });
   }
 

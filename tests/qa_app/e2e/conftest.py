@@ -51,6 +51,15 @@ def live_server(app) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session")
+def layout_site_served(database, tmp_path_factory) -> Iterator:
+    """The seeded site of the layout tests (layout_site.py), built once for both modules."""
+    from tests.qa_app.e2e import layout_site
+
+    with layout_site.serve(database, tmp_path_factory.mktemp("layout")) as site:
+        yield site
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server)
@@ -71,3 +80,17 @@ def sign_in_page(page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def nav_to(page, label: str) -> None:
+    """Follow a link of the navigation bar, opening its menu (and the phone
+    menu on a narrow screen) first, as a person would."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    named = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+    nav = page.get_by_test_id("nav")
+    link = nav.locator(named)
+    if not link.is_visible():
+        nav.locator("li.dropdown", has=named).locator(".dropdown-toggle").click()
+    link.click()

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_create_use_and_revoke_a_token(page, users):
     sign_in_page(page, users["reviewer"].email, PASSWORD)
+    page.get_by_test_id("user-menu").get_by_role("button").click()  # the user menu
     page.get_by_test_id("api-tokens").click()
     page.get_by_label("Name").fill("Nightly export")
     page.get_by_role("button", name="Create token").click()

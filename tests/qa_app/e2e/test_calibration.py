@@ -7,7 +7,7 @@ from qa_app.extensions import db
 from qa_app.models import CalibrationSession, Evaluation
 from qa_app.reviews import evaluations
 from tests.qa_app.calibration.support import ALL_YES, CARD
-from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.e2e.conftest import nav_to, sign_in_page
 from tests.qa_app.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_blind_session_from_creation_to_published_consensus(
 
     # The executive creates the session.
     sign_in_page(page, users["executive"].email, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Calibration").click()
+    nav_to(page, "Calibration")
     page.get_by_role("link", name="New session").click()
     page.get_by_label("Title").fill("Browser calibration")
     for interaction in (first, second):
@@ -130,7 +130,7 @@ def test_blind_session_from_creation_to_published_consensus(
     }
 
     # The trends page draws its charts from data attributes (no inline script).
-    page.get_by_test_id("nav").get_by_role("link", name="Calibration").click()
+    nav_to(page, "Calibration")
     page.get_by_role("link", name="Reviewer trends").click()
     page.get_by_test_id("trends").wait_for()
     page.wait_for_function(

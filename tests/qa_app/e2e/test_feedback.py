@@ -7,7 +7,7 @@ import pytest
 from qa_app.extensions import db
 from qa_app.models import Dispute
 from qa_app.reviews import evaluations
-from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.e2e.conftest import nav_to, sign_in_page
 from tests.qa_app.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def test_agent_disputes_and_an_executive_overturns(page, browser, live_server, u
     errors = []
     executive.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     sign_in_page(executive, users["executive"].email, PASSWORD)
-    executive.get_by_test_id("nav").get_by_role("link", name="Disputes").click()
+    nav_to(executive, "Disputes")
     dispute = db.session.scalar(db.select(Dispute))
     executive.locator(f'a[href="/feedback/disputes/{dispute.id}"]').click()
     executive.get_by_label("Overturned (change the answer)").check()
@@ -101,7 +101,7 @@ def test_agent_disputes_and_an_executive_overturns(page, browser, live_server, u
     assert "Dispute resolved" in change and "The greeting is at 0:00." in page.content()
 
     # Home: the chart is drawn from the data attribute by feedback.js.
-    page.get_by_test_id("nav").get_by_role("link", name="My feedback").click()
+    nav_to(page, "My feedback")
     page.wait_for_url("**/feedback/")
     page.wait_for_load_state("load")
     assert page.locator("#trend-chart").evaluate("canvas => canvas.chart.data.datasets.length") == 2

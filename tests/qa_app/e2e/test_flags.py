@@ -9,7 +9,7 @@ from sqlalchemy import select
 from qa_app.extensions import db
 from qa_app.flags import services
 from qa_app.models import Assignment
-from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.e2e.conftest import nav_to, sign_in_page
 from tests.qa_app.flags.support import add_flag, add_model, load_interactions
 from tests.qa_app.helpers import PASSWORD
 
@@ -20,7 +20,7 @@ def test_executive_reads_the_model_registry(page, users):
     model = add_model(version=1)
     add_model(version=2, active=False)
     sign_in_page(page, users["executive"].email, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Models").click()
+    nav_to(page, "Models")
     versions = page.get_by_test_id("versions-escalation")
     assert "Roll back to v1" not in versions.inner_text()
     assert versions.get_by_role("button", name="Activate v2").is_visible()
@@ -39,7 +39,7 @@ def test_reviewer_sends_the_top_flagged_interaction_to_review(page, users, make)
     add_flag(make.interaction(users["agent"], external_id="calm"), model, 0.1)
     add_flag(make.interaction(users["agent"], external_id="angry"), model, 0.93)
     sign_in_page(page, users["reviewer"].email, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Flagged").click()
+    nav_to(page, "Flagged")
     rows = page.get_by_test_id("flag-row")
     assert rows.first.get_attribute("data-interaction") == "angry"
     top = page.get_by_test_id("send-angry")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.e2e.conftest import nav_to, sign_in_page
 from tests.qa_app.helpers import PASSWORD
 from tests.qa_app.reports.conftest import data  # noqa: F401  (fixture)
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_executive_filters_drills_and_exports(page, users, data):  # noqa: F811
     sign_in_page(page, users["executive"].email, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Reports").click()
+    nav_to(page, "Reports")
     page.wait_for_url("**/reports/")
     page.get_by_label("From", exact=True).fill("2026-11-01")
     page.get_by_label("To", exact=True).fill("2026-12-31")

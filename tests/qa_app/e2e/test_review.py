@@ -4,7 +4,7 @@ import pytest
 
 from qa_app.extensions import db
 from qa_app.models import Assignment, Evaluation
-from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.e2e.conftest import nav_to, sign_in_page
 from tests.qa_app.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -57,7 +57,7 @@ def test_reviewer_scores_from_the_queue(page, users, make):
     db.session.commit()
 
     sign_in_page(page, users["reviewer"].email, PASSWORD)
-    page.get_by_role("link", name="Review queue").click()
+    nav_to(page, "Review queue")
     page.get_by_test_id("queue").get_by_role("button", name="Score").click()
     assert "My parcel is late." in page.get_by_test_id("transcript").inner_text()
 

@@ -7,7 +7,7 @@ import pytest
 import scorecards
 from qa_app.extensions import db
 from qa_app.models import ScorecardVersion
-from tests.qa_app.e2e.conftest import sign_in_page
+from tests.qa_app.e2e.conftest import nav_to, sign_in_page
 from tests.qa_app.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -51,7 +51,7 @@ def _versions_count() -> int:
 
 def test_build_publish_edit_and_publish_again(page, users):
     sign_in_page(page, users["executive"].email, PASSWORD)
-    page.get_by_role("link", name="Scorecards").click()
+    nav_to(page, "Scorecards")
     page.get_by_role("link", name="New scorecard").click()
     page.get_by_label("Name").fill("Chat basics")
     page.get_by_role("button", name="Create draft").click()
