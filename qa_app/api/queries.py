@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import tuple_
 
 from qa_app.extensions import db
+from qa_app.flags import flagged
 from qa_app.interactions.services import decode_cursor, encode_cursor
 from qa_app.models import (
     Evaluation,
     Flag,
-    FlagModel,
     Interaction,
     User,
 )
@@ -63,14 +63,12 @@ def evaluations(viewer: User, args: dict[str, Any]) -> Page:
 
 
 def flags(args: dict[str, Any]) -> Page:
-    """Flags newest first; by default only those of the active, ready models
-    (the ones the Flagged queue shows)."""
+    """Flags newest first: by default exactly the Flagged queue's (scores of the
+    active models within their threshold and budget, ``qa_app.flags.flagged``);
+    with ``all_models`` every stored score of every model, flagged or not."""
     query = db.select(Flag)
     if not args.get("all_models"):
-        active = db.select(FlagModel.id).where(
-            FlagModel.active.is_(True), FlagModel.status == "ready"
-        )
-        query = query.where(Flag.model_id.in_(active))
+        query = query.where(flagged.condition(flagged.cuts()))
     if args.get("target"):
         query = query.where(Flag.target == args["target"])
     if args.get("interaction_id") is not None:

@@ -308,7 +308,10 @@ class FlagQuery(CursorQuery):
     )
     all_models = fields.Boolean(
         load_default=False,
-        metadata={"description": "Include flags of inactive models (default: active ones only)."},
+        metadata={
+            "description": "Every stored score of every model, flagged or not "
+            "(default: the flags of the active models, as the Flagged queue lists them)."
+        },
     )
 
 

@@ -79,7 +79,8 @@ def score_command(all_interactions: bool, since: datetime | None, target: str | 
 @click.option("--version", type=int, default=None, help="Model version (default: the active).")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 def export_command(target: str, version: int | None, file: str) -> None:
-    """Write the flags of TARGET's model to FILE as CSV ("-" for standard output)."""
+    """Write every score of TARGET's model to FILE as CSV ("-" for standard output),
+    highest first; the flags are the top of it (the Flagged page's cut)."""
     try:
         rows = services.export_rows(target, version)
         header = next(rows)
@@ -93,4 +94,4 @@ def export_command(target: str, version: int | None, file: str) -> None:
             writer.writerow([neutralise(cell) for cell in row])
             count += 1
     if file != "-":
-        click.echo(f"Wrote {count} flag(s) to {file}.")
+        click.echo(f"Wrote {count} score(s) to {file}.")

@@ -258,8 +258,9 @@ EXPORT_HEADER = ("external_id", "target", "probability", "model_version", "reaso
 
 
 def export_rows(target: str, version: int | None = None) -> Iterator[list[Any]]:
-    """Header then one row per flag of the active (or given) version of ``target``,
-    highest probability first; streamed."""
+    """Header then one row per score of the active (or given) version of
+    ``target`` (every interaction it scored, not only its flags), highest
+    probability first; streamed."""
     query = select(FlagModel).where(FlagModel.target == target)
     query = query.where(FlagModel.version == version) if version else query.where(FlagModel.active)
     row = db.session.scalar(query)

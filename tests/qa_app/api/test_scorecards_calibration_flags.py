@@ -77,8 +77,9 @@ def test_calibration_results_follow_the_session_pages_visibility(api_as, make, u
 def flags(make, users):
     """Five flags of the active model (two teams, two targets), one of an old model."""
     old = FlagModel(target="escalation", version=1, status="ready", active=False)
-    active = FlagModel(target="escalation", version=2, status="ready", active=True)
-    coaching = FlagModel(target="coaching", version=1, status="ready", active=True)
+    every = {"flag_threshold": 0.1, "budget": 1.0}  # every score here is a flag
+    active = FlagModel(target="escalation", version=2, status="ready", active=True, meta=every)
+    coaching = FlagModel(target="coaching", version=1, status="ready", active=True, meta=every)
     db.session.add_all([old, active, coaching])
     db.session.flush()
     elsewhere = make.user("agent", team=make.team("Sales"))
@@ -146,6 +147,19 @@ def test_flag_filters(api_as, users, flags):
     assert _ids(api, "channel=email") == [flags[4].id, flags[3].id]
     assert _ids(api, f"interaction_id={flags[0].interaction_id}") == [flags[0].id]
     assert api.get("/api/v1/flags?min_probability=2").status_code == 422
+
+
+def test_a_score_below_the_cut_is_no_flag_unless_every_score_is_asked_for(api_as, flags):
+    """The API lists what the Flagged queue lists: scores within the active
+    model's threshold and review budget (``qa_app.flags.flagged``)."""
+    escalation = db.session.get(FlagModel, flags[0].model_id)
+    escalation.meta = {"flag_threshold": 0.5, "budget": 1.0}
+    db.session.commit()
+    api = api_as("reviewer")
+    listed = {item["id"] for item in api.get("/api/v1/flags?limit=100").get_json()["items"]}
+    assert listed == {flags[2].id, flags[3].id, flags[4].id}  # 0.55, 0.75 and coaching's 0.95
+    every = api.get("/api/v1/flags?limit=100&all_models=true").get_json()["items"]
+    assert {item["id"] for item in every} == {f.id for f in flags}
 
 
 def test_agents_may_not_read_flags(api_as, flags):
