@@ -70,7 +70,7 @@ def test_export_writes_the_active_models_flags_neutralising_formulas(
     add_flag(make.interaction(agent, external_id="old-only"), old, 0.99)
     path = tmp_path / "flags.csv"
     result = runner.invoke(args=["flags", "export", "--target", "escalation", str(path)])
-    assert result.exit_code == 0 and "Wrote 2 flag(s)" in result.output
+    assert result.exit_code == 0 and "Wrote 2 score(s)" in result.output
     rows = csv_rows(path.read_text(encoding="utf-8"))
     assert rows == [
         ["external_id", "target", "probability", "model_version", "reasons"],
