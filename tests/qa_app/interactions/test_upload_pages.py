@@ -135,3 +135,16 @@ def test_a_file_without_the_required_columns_cannot_be_confirmed(client_as):
     page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
     assert "The header row lacks required column(s): agent_email, started_at." in page
     assert 'type="submit" data-once>Import<' not in page
+
+
+def test_a_header_with_a_repeated_column_is_an_error_not_ready_to_import(client_as):
+    admin = client_as("admin")
+    header = ",".join(["external_id", "channel", "agent_email", "started_at"]
+                      + ["external_id"] * 10_000)  # fmt: skip
+    token = token_of(upload(admin, (header + "\r\n").encode()))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "ready to import" not in page
+    assert "The header row names a column more than once: &#39;external_id&#39; 10,001" in page
+    assert 'type="submit" data-once>Import<' not in page
+    assert post_form(admin, f"/interactions/import/{token}", {}).status_code == 422
+    assert count() == 0
