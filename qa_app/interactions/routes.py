@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -22,12 +23,21 @@ from sqlalchemy.orm import undefer
 from qa_app.access import roles_required, signed_in
 from qa_app.extensions import db
 from qa_app.flags import services as flag_services
-from qa_app.interactions import import_jobs, importer, parsing, services, uploads
+from qa_app.interactions import (
+    import_jobs,
+    importer,
+    parsing,
+    services,
+    transcript,
+    uploads,
+)
 from qa_app.interactions.forms import ConfirmForm, FilterForm, UploadForm
 from qa_app.jobs import runner
 from qa_app.models import Job
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions")
+# Every page that shows a transcript shows the same window of it (reviews, feedback).
+bp.add_app_template_global(transcript.window, "transcript_window")
 IMPORTERS = ("admin", "executive")
 
 
@@ -71,17 +81,37 @@ def index():
 def detail(interaction_id: int):
     item = services.interaction_for(current_user, interaction_id)
     q = request.args.get("q", "")[:200]
-    turns, matches = services.transcript_view(item.transcript or [], q)
+    shown = transcript.window(item.transcript or [], q, turn=_position("turn"), at=_position("at"))
     return render_template(
         "interactions/detail.html",
         item=item,
-        turns=turns,
+        window=shown,
         q=q.strip(),
-        matches=matches,
         evaluations=services.evaluations_for(current_user, item),
         flags=flag_services.flags_for(item.id) if current_user.role != "agent" else [],
-        clock=services.clock,
+        clock=transcript.clock,
     )
+
+
+def _position(name: str) -> int:
+    """A transcript position from the query string; anything but a plain
+    number (or one past any transcript) is 0: the page then starts at the top."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and value.isascii() and len(value) <= 9 else 0
+
+
+@bp.route("/<int:interaction_id>/transcript.txt")
+@signed_in
+def transcript_text(interaction_id: int):
+    """The whole transcript as plain text: the way to read every character of
+    one too long for a page. Who may see the interaction may download it."""
+    item = services.interaction_for(current_user, interaction_id)
+    turns = list(item.transcript or [])
+    body = (line.encode("utf-8", "backslashreplace") for line in transcript.as_text(turns))
+    name = f"interaction-{item.id}-transcript.txt"
+    response = Response(body, mimetype="text/plain")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.route("/import", methods=["GET", "POST"])
