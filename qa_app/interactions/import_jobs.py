@@ -80,7 +80,7 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
         first = summary.problems[0] if summary.problems else None
         where = f" (first: row {first.row}, {first.column}: {first.message})" if first else ""
         raise JobFailedError(
-            f"Nothing was imported: {len(summary.problems)} problem(s){where}. "
+            f"Nothing was imported: {summary.problem_count} problem(s){where}. "
             "Fix the file, or import the good rows only."
         )
     job.payload = None  # imported: the rows live in the database now
@@ -102,6 +102,6 @@ def facts(summary: importer.ImportSummary) -> dict[str, Any]:
         "agents_created": len(summary.agents_created),
         "teams_created": summary.teams_created,
         "problems": [[p.row, p.column, p.message] for p in summary.problems[:1000]],
-        "problem_count": len(summary.problems),
+        "problem_count": summary.problem_count,
         "flagged": summary.flagged,
     }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -24,8 +26,8 @@ from qa_app.access import roles_required, signed_in
 from qa_app.extensions import db
 from qa_app.flags import services as flag_services
 from qa_app.interactions import (
+    checks,
     import_jobs,
-    importer,
     parsing,
     services,
     transcript,
@@ -94,8 +96,8 @@ def detail(interaction_id: int):
 
 
 def _position(name: str) -> int:
-    """A transcript position from the query string; anything but a plain
-    number (or one past any transcript) is 0: the page then starts at the top."""
+    """A position (transcript turn or offset, page of problems) from the query
+    string; anything but a plain number is 0: the page then starts at the top."""
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and value.isascii() and len(value) <= 9 else 0
 
@@ -110,7 +112,7 @@ def transcript_text(interaction_id: int):
     body = (line.encode("utf-8", "backslashreplace") for line in transcript.as_text(turns))
     name = f"interaction-{item.id}-transcript.txt"
     response = Response(body, mimetype="text/plain")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    _attachment(response, name)
     return response
 
 
@@ -144,23 +146,28 @@ def _state_of(saved: uploads.Upload, job: Job | None):
     """The upload's page for its state: imported (counts and rejects), importing
     (the job's progress), or waiting for confirmation (after a failed job: why)."""
     if saved.status == "imported":
-        stored = (saved.summary or {}).get("problems", [])
-        problems = [parsing.RowProblem(*p) for p in stored]
+        summary = saved.summary or {}
+        problems, page, pages = checks.page_of(summary.get("problems", []), _position("page"))
         return render_template(
             "interactions/imported.html",
             upload=saved,
             problems=problems,
+            page=page,
+            pages=pages,
+            per_page=checks.PER_PAGE,
             has_rejects=_rejects(saved),
         )
     if saved.status == "importing":
         return render_template("interactions/importing.html", upload=saved, job=job)
-    result = importer.preview_file(saved.path, fmt=saved.fmt)
+    check = checks.checked(saved)
+    problems, page, pages = checks.page_of(check["problems"], _position("page"))
     failed = job is not None and job.status == "failed"
-    page = render_template(
-        "interactions/preview.html", upload=saved, result=result, form=ConfirmForm(),
-        failed=failed, job_error=job.error if failed else None,
+    html = render_template(
+        "interactions/preview.html", upload=saved, check=check, problems=problems, page=page,
+        pages=pages, per_page=checks.PER_PAGE, form=ConfirmForm(), failed=failed,
+        job_error=job.error if failed else None,
     )  # fmt: skip
-    return page, (422 if failed else 200)
+    return html, (422 if failed else 200)
 
 
 @bp.route("/import/<token>", methods=["POST"])
@@ -214,12 +221,31 @@ def rejects(token: str):
             abort(404)
         return send_file(io.BytesIO(job.output), mimetype="text/csv", as_attachment=True,
                          download_name=name)  # fmt: skip
-    if not saved.has_rejects:
+    found = saved.rejects_path if saved.status == "imported" else checks.rejects_of(saved)
+    if not found.exists():
         abort(404)
-    # Read into memory (at most the size of the upload): a response holding an
-    # open file would leak it if the client never reads the body.
-    data = io.BytesIO(saved.rejects_path.read_bytes())
-    return send_file(data, mimetype="text/csv", as_attachment=True, download_name=name)
+    response = Response(_chunks(found), mimetype="text/csv")
+    _attachment(response, name)
+    return response
+
+
+def _chunks(path: Path):
+    """The file in pieces, never whole in memory (a rejects file can be as large
+    as the upload). Opened only once the body is read, closed by the generator:
+    a client that never reads the body leaves no open file behind."""
+    with path.open("rb") as handle:
+        while chunk := handle.read(256 * 1024):
+            yield chunk
+
+
+def _attachment(response: Response, name: str) -> None:
+    """Content-Disposition as ``send_file`` writes it: an ASCII name, and the
+    UTF-8 one beside it when the file's name has other characters."""
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    names = {"filename": simple}
+    if simple != name:
+        names["filename*"] = f"UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"
+    response.headers.set("Content-Disposition", "attachment", **names)
 
 
 def _rejects(saved: uploads.Upload) -> bool:
