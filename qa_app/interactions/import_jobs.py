@@ -24,6 +24,7 @@ from qa_app.jobs.registry import JobFailedError, Reporter, register
 from qa_app.models import Job, User
 
 KIND = "interactions.import"
+KEPT_PROBLEMS = 1000  # in the job's result; the rejects file has every one
 
 
 def start(upload: uploads.Upload, owner: User, options: dict[str, bool]) -> Job:
@@ -74,6 +75,7 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
             rejects_path=rejects,
             actor=db.session.get(User, job.owner_id),
             progress=progress,
+            keep_problems=KEPT_PROBLEMS,
         )
         output = rejects.read_bytes() if summary.rejects_path and rejects.exists() else None
     if not summary.written:
@@ -101,7 +103,7 @@ def facts(summary: importer.ImportSummary) -> dict[str, Any]:
         "rejected": summary.rejected,
         "agents_created": len(summary.agents_created),
         "teams_created": summary.teams_created,
-        "problems": [[p.row, p.column, p.message] for p in summary.problems[:1000]],
+        "problems": [[p.row, p.column, p.message] for p in summary.problems[:KEPT_PROBLEMS]],
         "problem_count": summary.problem_count,
         "flagged": summary.flagged,
     }

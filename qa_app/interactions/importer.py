@@ -87,16 +87,19 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     fmt: str | None = None,
     actor: User | None = None,
+    keep_problems: int | None = None,
 ) -> ImportSummary:
     """Import a CSV or JSON Lines file and commit, or write nothing at all.
 
     ``partial``: import the good rows and write the bad ones, with their row
     number and problems, to a CSV at ``rejects_path`` (default: beside the
     file, ``<stem>.rejects.csv``). ``progress`` receives the bytes read so far.
+    ``keep_problems``: keep only the first ones in ``problems`` (the counts cover all).
     """
     # Before _Run: its clock stamps imported_at, which _score_imported selects on.
     started = utcnow()
     run = _Run(source, partial, create_agents, create_teams, write=True)
+    run.keep_problems = keep_problems
     with ExitStack() as stack:
         stack.callback(run.rejects.close)  # last out: after the rejects file is written
         stream, fmt = _open(stack, path_or_stream, fmt)

@@ -12,7 +12,7 @@ from qa_app.extensions import db
 from qa_app.interactions import importer
 from qa_app.models import Interaction
 from tests.qa_app.helpers import csrf_token, post_form
-from tests.qa_app.interactions.support import csv_bytes, row
+from tests.qa_app.interactions.support import csv_bytes, jsonl_bytes, row
 
 
 def count() -> int:
@@ -199,3 +199,21 @@ def test_a_clean_file_has_no_rejects_to_download(client_as):
     token = token_of(upload(admin, csv_bytes([row(1)])))
     assert "ready to import" in admin.get(f"/interactions/import/{token}").get_data(as_text=True)
     assert admin.get(f"/interactions/import/{token}/rejects").status_code == 404
+
+
+def test_a_jsonl_file_is_checked_the_same_way(client_as):
+    admin = client_as("admin")
+    objects = [row(n, csat="9") for n in range(1, 251)] + [{"external_id": "a", "external_id2": 1}]
+    data = jsonl_bytes(objects) + b'{"external_id": "x", "external_id": "y"}\n'
+    token = token_of(upload(admin, data, name="calls.jsonl"))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "252 of 252 rows have problems" in page
+    # csat and transcript (a string, not a list of turns) on each of 250 lines; 3 + 1 more
+    assert "Problems 1 to 100 of 504 (page 1 of 6)." in page
+    rejects = admin.get(f"/interactions/import/{token}/rejects").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(rejects)))
+    assert len(rows) == 252
+    assert (
+        rows[-1]["problems"]
+        == "The key 'external_id' appears more than once in this line; each may appear once."
+    )
