@@ -22,6 +22,7 @@ from scorecards.validate import validate
 _SUFFIXES = (".yaml", ".yml", ".json")
 MAX_TEXT = 1_000_000  # a real scorecard is a few kilobytes
 MAX_DEPTH = 64  # a scorecard nests four or five levels
+MAX_NODES = 200_000  # values once aliases are expanded; the largest library card has ~1,000
 
 
 def load(source: str | Path | dict) -> Scorecard:
@@ -74,14 +75,93 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load``, except that a key given twice in one mapping is an
+    error (PyYAML keeps the last one silently: ``points: 1`` then ``points: 5``
+    would publish 5 without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # "<<: *defaults": merged keys may be overridden, by design
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:
+                continue  # an unhashable key: the base class reports it
+            if first is not key_node:
+                lines = (first.start_mark.line + 1, key_node.start_mark.line + 1)
+                where = f"lines {lines[0]} and {lines[1]}" if lines[0] != lines[1] else (
+                    f"line {lines[0]}")  # fmt: skip
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice in one mapping ({where})",
+                    key_node.start_mark,
+                )  # fmt: skip
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once every alias is expanded.
+
+    Aliases share one node, so 16 kB of ``*a`` lists can stand for millions of
+    questions (validating them never ended); counted per distinct node, once."""
+    sizes: dict[int, int] = {}
+    pending: set[int] = set()  # nodes whose children are being counted
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = 1
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(
+            node, yaml.MappingNode) else list(node.value)  # fmt: skip
+        if children_done:
+            pending.discard(id(node))
+            sizes[id(node)] = min(1 + sum(sizes[id(c)] for c in children), MAX_NODES + 1)
+        elif id(node) in pending:
+            return MAX_NODES + 1  # "&a [*a]": a node inside itself never ends
+        else:
+            pending.add(id(node))
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _safe_load(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_NODES:
+            raise ScorecardError(
+                [Problem("", f"the text expands to more than {MAX_NODES:,} values (aliases)")]
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise ValueError("a key appears twice")  # the YAML reading names it and its line
+    return obj
+
+
 def _parse(text: str, json_first: bool) -> Any:
     if json_first:
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_unique_keys)
         except (ValueError, RecursionError):
             pass  # YAML is a superset in practice; let it report the error.
     try:
-        return yaml.safe_load(text)
+        return _safe_load(text)
+    except ScorecardError:
+        raise
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         # ValueError: a well-formed but impossible value, e.g. 2026-02-30.
         raise ScorecardError([Problem("", f"not valid YAML or JSON: {exc}")]) from exc

@@ -24,6 +24,7 @@ from qa_app.jobs.registry import JobFailedError, Reporter, register
 from qa_app.models import Job, User
 
 KIND = "interactions.import"
+KEPT_PROBLEMS = 1000  # in the job's result; the rejects file has every one
 
 
 def start(upload: uploads.Upload, owner: User, options: dict[str, bool]) -> Job:
@@ -74,13 +75,14 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
             rejects_path=rejects,
             actor=db.session.get(User, job.owner_id),
             progress=progress,
+            keep_problems=KEPT_PROBLEMS,
         )
         output = rejects.read_bytes() if summary.rejects_path and rejects.exists() else None
     if not summary.written:
         first = summary.problems[0] if summary.problems else None
         where = f" (first: row {first.row}, {first.column}: {first.message})" if first else ""
         raise JobFailedError(
-            f"Nothing was imported: {len(summary.problems)} problem(s){where}. "
+            f"Nothing was imported: {summary.problem_count} problem(s){where}. "
             "Fix the file, or import the good rows only."
         )
     job.payload = None  # imported: the rows live in the database now
@@ -101,7 +103,7 @@ def facts(summary: importer.ImportSummary) -> dict[str, Any]:
         "rejected": summary.rejected,
         "agents_created": len(summary.agents_created),
         "teams_created": summary.teams_created,
-        "problems": [[p.row, p.column, p.message] for p in summary.problems[:1000]],
-        "problem_count": len(summary.problems),
+        "problems": [[p.row, p.column, p.message] for p in summary.problems[:KEPT_PROBLEMS]],
+        "problem_count": summary.problem_count,
         "flagged": summary.flagged,
     }

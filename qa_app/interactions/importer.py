@@ -12,9 +12,8 @@ rolled back; an exception anywhere rolls back as well.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -31,9 +30,9 @@ from qa_app.extensions import db
 from qa_app.interactions import parsing, redaction
 from qa_app.interactions.directory import Directory
 from qa_app.interactions.parsing import Record, Rejected, RowProblem
+from qa_app.interactions.rejects import Spool, write_rejects
 from qa_app.models import Interaction, User, utcnow
 from qa_app.reports import rollups
-from qa_app.spreadsheet import neutralise
 
 BATCH_SIZE = 2000
 TABLE = Interaction.__table__
@@ -66,6 +65,8 @@ class ImportSummary:
     rejects_path: Path | None = None
     preview: list[dict[str, Any]] = field(default_factory=list)
     flagged: int = 0  # interactions scored by the active flagging model(s)
+    problem_count: int = 0  # all of them; ``problems`` may keep only the first
+    problem_kinds: Counter[str] = field(default_factory=Counter)  # per column ("" = the row)
 
     @property
     def written(self) -> int:
@@ -86,21 +87,25 @@ def import_file(
     progress: Callable[[int], None] | None = None,
     fmt: str | None = None,
     actor: User | None = None,
+    keep_problems: int | None = None,
 ) -> ImportSummary:
     """Import a CSV or JSON Lines file and commit, or write nothing at all.
 
     ``partial``: import the good rows and write the bad ones, with their row
     number and problems, to a CSV at ``rejects_path`` (default: beside the
     file, ``<stem>.rejects.csv``). ``progress`` receives the bytes read so far.
+    ``keep_problems``: keep only the first ones in ``problems`` (the counts cover all).
     """
     # Before _Run: its clock stamps imported_at, which _score_imported selects on.
     started = utcnow()
     run = _Run(source, partial, create_agents, create_teams, write=True)
+    run.keep_problems = keep_problems
     with ExitStack() as stack:
+        stack.callback(run.rejects.close)  # last out: after the rejects file is written
         stream, fmt = _open(stack, path_or_stream, fmt)
         try:
             summary = run.execute(stream, fmt, progress)
-            if summary.fatal or (summary.problems and not partial) or not summary.written:
+            if summary.fatal or (summary.problem_count and not partial) or not summary.written:
                 db.session.rollback()
                 summary.created = summary.updated = 0
                 summary.agents_created, summary.teams_created = [], []
@@ -111,55 +116,41 @@ def import_file(
         except BaseException:
             db.session.rollback()
             raise
-    if summary.written:
-        summary.flagged = _score_imported(source, started)
-    if partial and run.rejects and not summary.fatal:
-        target = Path(rejects_path) if rejects_path else _beside(path_or_stream)
-        if target is not None:
-            write_rejects(target, run.rejects)
-            summary.rejects_path = target
+        if summary.written:
+            summary.flagged = _score_imported(source, started)
+        if partial and run.rejects and not summary.fatal:
+            target = Path(rejects_path) if rejects_path else _beside(path_or_stream)
+            if target is not None:
+                write_rejects(target, run.rejects)
+                summary.rejects_path = target
     return summary
 
 
 def preview_file(
-    path_or_stream: str | Path | BinaryIO, *, fmt: str | None = None, limit: int = 10
+    path_or_stream: str | Path | BinaryIO,
+    *,
+    fmt: str | None = None,
+    limit: int = 10,
+    keep_problems: int | None = None,
+    rejects_path: Path | None = None,
 ) -> ImportSummary:
     """Every problem the import would meet and the first ``limit`` good rows;
-    writes nothing. Unknown agents and teams count as problems here."""
+    writes nothing to the database. Unknown agents and teams count as problems here.
+
+    ``keep_problems``: keep only the first ones in ``problems`` (the counts
+    cover all); ``rejects_path``: write every rejected row there, with its problems."""
     run = _Run("", partial=True, create_agents=False, create_teams=False, write=False)
     run.preview_limit = limit
+    run.keep_problems = keep_problems
     with ExitStack() as stack:
+        stack.callback(run.rejects.close)
         stream, fmt = _open(stack, path_or_stream, fmt)
         summary = run.execute(stream, fmt, None)
-    db.session.rollback()
+        db.session.rollback()
+        if rejects_path is not None and run.rejects:
+            write_rejects(rejects_path, run.rejects)
+            summary.rejects_path = rejects_path
     return summary
-
-
-def write_rejects(target: Path, rejects: list[Rejected]) -> None:
-    """Original fields of each rejected row, then its row number and problems."""
-    columns: dict[str, None] = {}
-    for item in rejects:
-        columns.update(dict.fromkeys(item.raw))
-    names = [c for c in columns if c not in ("row", "problems")] + ["row", "problems"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and renamed into place: a download (from any
-    # worker) never reads half a file. backslashreplace: a rejected JSON line may
-    # hold a lone surrogate ("\ud800"), which UTF-8 cannot encode; the file shows
-    # it as the escape instead.
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with partial.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
-        writer = csv.DictWriter(handle, fieldnames=names)
-        writer.writerow({name: neutralise(name) for name in names})
-        for item in rejects:
-            cells = {k: _cell(v) for k, v in item.raw.items() if k in names}
-            cells["row"] = item.row
-            cells["problems"] = neutralise(
-                "; ".join(
-                    f"{p.column}: {p.message}" if p.column else p.message for p in item.problems
-                )
-            )
-            writer.writerow(cells)
-    partial.replace(target)
 
 
 class _Run:
@@ -170,8 +161,9 @@ class _Run:
         self.partial = partial
         self.write = write
         self.directory = Directory(create_agents, create_teams, write=write)
-        self.rejects: list[Rejected] = []
+        self.rejects = Spool()  # on disk: a file may have a hundred thousand bad rows
         self.preview_limit = 0
+        self.keep_problems: int | None = None  # None: every problem in the summary
         self.summary = ImportSummary()
         self.now = utcnow()
         # Redaction happens here, between reading and writing, so neither the
@@ -204,7 +196,13 @@ class _Run:
         return self.summary
 
     def _reject(self, item: Rejected) -> None:
-        self.summary.problems.extend(item.problems)
+        summary = self.summary
+        summary.problem_count += len(item.problems)
+        summary.problem_kinds.update(p.column for p in item.problems)
+        kept = item.problems
+        if self.keep_problems is not None:
+            kept = kept[: max(self.keep_problems - len(summary.problems), 0)]
+        summary.problems.extend(kept)
         if item.fatal:
             self.summary.fatal = True
             return
@@ -214,14 +212,14 @@ class _Run:
             item.raw = {
                 key: _redact_raw(key, value, self.policy) for key, value in item.raw.items()
             }
-            self.rejects.append(item)
+            self.rejects.add(item)
 
     def _accept(self, good: list[tuple[Record, dict[str, Any]]]) -> None:
         self.summary.rows += len(good)
         room = self.preview_limit - len(self.summary.preview)
         for record, values in good[: max(room, 0)]:
             self.summary.preview.append({"record": record, **values})
-        if not good or not self.write or (self.summary.problems and not self.partial):
+        if not good or not self.write or (self.summary.problem_count and not self.partial):
             return
         rows = [_row(self.source, record, values, self.now) for record, values in good]
         ids = [row["external_id"] for row in rows]
@@ -385,13 +383,6 @@ def _redact_raw(key: str, value: Any, policy: redaction.Policy) -> Any:
             for turn in value
         ]
     return value
-
-
-def _cell(value: Any) -> Any:
-    """A rejected field as the rejects CSV shows it (opened in a spreadsheet)."""
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    return neutralise(value)
 
 
 def _facts(source: str, summary: ImportSummary) -> dict[str, Any]:

@@ -190,6 +190,9 @@ def _read_csv(lines: _Lines) -> Iterator[Record | Rejected]:
         yield Rejected(1, {}, [RowProblem(1, "", message)], fatal=True)
         return
     keys = [name.lower() if name.lower() in KNOWN else name for name in header]
+    if repeated := duplicate_columns(keys):
+        yield Rejected(1, {}, [RowProblem(1, "", repeated)], fatal=True)
+        return
     missing = [name for name in REQUIRED if name not in keys]
     if missing:
         message = f"The header row lacks required column(s): {', '.join(missing)}."
@@ -218,7 +221,13 @@ def _read_jsonl(lines: _Lines) -> Iterator[Record | Rejected]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, object_pairs_hook=_unique_keys)
+        except _DuplicateKeyError as exc:
+            message = (
+                f"The key {exc.key!r} appears more than once in this line; each may appear once."
+            )
+            yield Rejected(number, {"line": line.rstrip("\r\n")}, [RowProblem(number, "", message)])
+            continue
         except json.JSONDecodeError as exc:
             message = f"Not valid JSON: {exc.msg} at character {exc.colno}."
             yield Rejected(number, {"line": line.rstrip("\r\n")}, [RowProblem(number, "", message)])
@@ -232,7 +241,69 @@ def _read_jsonl(lines: _Lines) -> Iterator[Record | Rejected]:
             yield Rejected(number, {"line": line.rstrip("\r\n")}, [RowProblem(number, "", message)])
             continue
         values = {(k.lower() if k.lower() in KNOWN else k): v for k, v in obj.items()}
+        if len(values) != len(obj):  # "External_ID" and "external_id": one column twice
+            yield Rejected(number, obj, [RowProblem(number, "", _same_column(obj))])
+            continue
         yield _check(number, values, obj, _jsonl_transcript)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads`` keeps the last of two equal keys; an import must not guess."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return obj
+
+
+def _same_column(obj: dict[str, Any]) -> str:
+    first: dict[str, str] = {}
+    for key in obj:
+        name = key.lower() if key.lower() in KNOWN else key
+        if name in first:
+            return (
+                f"The keys {first[name]!r} and {key!r} are the same column {name!r}; "
+                "each column may appear once."
+            )
+        first[name] = key
+    return "A column appears more than once."  # not reached: the caller saw a collision
+
+
+def duplicate_columns(names: list[str], shown: int = 5) -> str | None:
+    """A message naming every column that appears more than once and where
+    (1-based positions, the first few of each), or None when all differ.
+
+    A repeated column would silently keep one of its values (the last), so a
+    file with one is refused as a whole rather than imported on a guess."""
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(names, start=1):
+        positions.setdefault(name, []).append(number)
+    repeated = [(name, at) for name, at in positions.items() if len(at) > 1]
+    if not repeated:
+        return None
+    parts = []
+    for name, at in repeated[:shown]:
+        where = ", ".join(str(n) for n in at[:shown])
+        more = f" and {len(at) - shown:,} more" if len(at) > shown else ""
+        label = repr(name) if name else "(no name)"
+        parts.append(f"{label} {len(at):,} times (columns {where}{more})")
+    others = (
+        f"; and {len(repeated) - shown:,} more repeated name(s)" if len(repeated) > shown else ""
+    )
+    return (
+        "The header row names a column more than once: "
+        + "; ".join(parts)
+        + others
+        + ". Each column may appear once: rename or remove the extra ones."
+    )
 
 
 def _text(value: Any) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -22,12 +25,21 @@ from sqlalchemy.orm import undefer
 from qa_app.access import roles_required, signed_in
 from qa_app.extensions import db
 from qa_app.flags import services as flag_services
-from qa_app.interactions import import_jobs, importer, parsing, services, uploads
+from qa_app.interactions import (
+    checks,
+    import_jobs,
+    parsing,
+    services,
+    transcript,
+    uploads,
+)
 from qa_app.interactions.forms import ConfirmForm, FilterForm, UploadForm
 from qa_app.jobs import runner
 from qa_app.models import Job
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions")
+# Every page that shows a transcript shows the same window of it (reviews, feedback).
+bp.add_app_template_global(transcript.window, "transcript_window")
 IMPORTERS = ("admin", "executive")
 
 
@@ -71,17 +83,37 @@ def index():
 def detail(interaction_id: int):
     item = services.interaction_for(current_user, interaction_id)
     q = request.args.get("q", "")[:200]
-    turns, matches = services.transcript_view(item.transcript or [], q)
+    shown = transcript.window(item.transcript or [], q, turn=_position("turn"), at=_position("at"))
     return render_template(
         "interactions/detail.html",
         item=item,
-        turns=turns,
+        window=shown,
         q=q.strip(),
-        matches=matches,
         evaluations=services.evaluations_for(current_user, item),
         flags=flag_services.flags_for(item.id) if current_user.role != "agent" else [],
-        clock=services.clock,
+        clock=transcript.clock,
     )
+
+
+def _position(name: str) -> int:
+    """A position (transcript turn or offset, page of problems) from the query
+    string; anything but a plain number is 0: the page then starts at the top."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and value.isascii() and len(value) <= 9 else 0
+
+
+@bp.route("/<int:interaction_id>/transcript.txt")
+@signed_in
+def transcript_text(interaction_id: int):
+    """The whole transcript as plain text: the way to read every character of
+    one too long for a page. Who may see the interaction may download it."""
+    item = services.interaction_for(current_user, interaction_id)
+    turns = list(item.transcript or [])
+    body = (line.encode("utf-8", "backslashreplace") for line in transcript.as_text(turns))
+    name = f"interaction-{item.id}-transcript.txt"
+    response = Response(body, mimetype="text/plain")
+    _attachment(response, name)
+    return response
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -114,23 +146,28 @@ def _state_of(saved: uploads.Upload, job: Job | None):
     """The upload's page for its state: imported (counts and rejects), importing
     (the job's progress), or waiting for confirmation (after a failed job: why)."""
     if saved.status == "imported":
-        stored = (saved.summary or {}).get("problems", [])
-        problems = [parsing.RowProblem(*p) for p in stored]
+        summary = saved.summary or {}
+        problems, page, pages = checks.page_of(summary.get("problems", []), _position("page"))
         return render_template(
             "interactions/imported.html",
             upload=saved,
             problems=problems,
+            page=page,
+            pages=pages,
+            per_page=checks.PER_PAGE,
             has_rejects=_rejects(saved),
         )
     if saved.status == "importing":
         return render_template("interactions/importing.html", upload=saved, job=job)
-    result = importer.preview_file(saved.path, fmt=saved.fmt)
+    check = checks.checked(saved)
+    problems, page, pages = checks.page_of(check["problems"], _position("page"))
     failed = job is not None and job.status == "failed"
-    page = render_template(
-        "interactions/preview.html", upload=saved, result=result, form=ConfirmForm(),
-        failed=failed, job_error=job.error if failed else None,
+    html = render_template(
+        "interactions/preview.html", upload=saved, check=check, problems=problems, page=page,
+        pages=pages, per_page=checks.PER_PAGE, form=ConfirmForm(), failed=failed,
+        job_error=job.error if failed else None,
     )  # fmt: skip
-    return page, (422 if failed else 200)
+    return html, (422 if failed else 200)
 
 
 @bp.route("/import/<token>", methods=["POST"])
@@ -184,12 +221,31 @@ def rejects(token: str):
             abort(404)
         return send_file(io.BytesIO(job.output), mimetype="text/csv", as_attachment=True,
                          download_name=name)  # fmt: skip
-    if not saved.has_rejects:
+    found = saved.rejects_path if saved.status == "imported" else checks.rejects_of(saved)
+    if not found.exists():
         abort(404)
-    # Read into memory (at most the size of the upload): a response holding an
-    # open file would leak it if the client never reads the body.
-    data = io.BytesIO(saved.rejects_path.read_bytes())
-    return send_file(data, mimetype="text/csv", as_attachment=True, download_name=name)
+    response = Response(_chunks(found), mimetype="text/csv")
+    _attachment(response, name)
+    return response
+
+
+def _chunks(path: Path):
+    """The file in pieces, never whole in memory (a rejects file can be as large
+    as the upload). Opened only once the body is read, closed by the generator:
+    a client that never reads the body leaves no open file behind."""
+    with path.open("rb") as handle:
+        while chunk := handle.read(256 * 1024):
+            yield chunk
+
+
+def _attachment(response: Response, name: str) -> None:
+    """Content-Disposition as ``send_file`` writes it: an ASCII name, and the
+    UTF-8 one beside it when the file's name has other characters."""
+    simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    names = {"filename": simple}
+    if simple != name:
+        names["filename*"] = f"UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"
+    response.headers.set("Content-Disposition", "attachment", **names)
 
 
 def _rejects(saved: uploads.Upload) -> bool:

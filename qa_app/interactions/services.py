@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -231,48 +230,3 @@ def evaluations_for(viewer: User, item: Interaction) -> list[Any]:
         .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
     )
     return list(db.session.execute(query))
-
-
-@dataclass
-class Turn:
-    speaker: str
-    at: str  # "mm:ss" or "" when the file gave no time
-    segments: list[tuple[str, bool]]  # (text, is_match): the template marks matches
-    hit: bool
-
-
-def transcript_view(turns: list[dict[str, Any]], q: str) -> tuple[list[Turn], int]:
-    """Turns split into plain and matching segments (case-insensitive), and the
-    number of matches. Splitting here and escaping in the template keeps user
-    text from ever being trusted as HTML."""
-    needle = q.strip()
-    pattern = re.compile(re.escape(needle), re.IGNORECASE) if needle else None
-    result, total = [], 0
-    for turn in turns:
-        text = str(turn.get("text", ""))
-        segments: list[tuple[str, bool]] = []
-        if pattern is not None:
-            last = 0
-            for match in pattern.finditer(text):
-                if match.start() > last:
-                    segments.append((text[last : match.start()], False))
-                segments.append((match.group(0), True))
-                last = match.end()
-                total += 1
-            if last < len(text):
-                segments.append((text[last:], False))
-        else:
-            segments = [(text, False)]
-        hit = any(is_match for _, is_match in segments)
-        result.append(Turn(str(turn.get("speaker", "")), clock(turn.get("start_s")), segments, hit))
-    return result, total
-
-
-def clock(seconds: Any) -> str:
-    """``75`` -> ``01:15``; ``3725`` -> ``1:02:05``; no time -> ``""``."""
-    if seconds is None or isinstance(seconds, bool):
-        return ""
-    whole = int(float(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -49,6 +49,7 @@ EXPECTED = {
     "scorecards.lifecycle": {"admin", "executive"},
     "interactions.index": ALL,
     "interactions.detail": ALL,
+    "interactions.transcript_text": ALL,
     "interactions.upload": {"admin", "executive"},
     "interactions.preview": {"admin", "executive"},
     "interactions.confirm": {"admin", "executive"},

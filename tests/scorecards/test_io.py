@@ -170,6 +170,46 @@ def test_unparsable_text_is_a_scorecard_error():
         scorecards.load('{"name": "x", "sections": [}')
 
 
+def test_a_key_given_twice_is_an_error_naming_it_and_its_lines():
+    """PyYAML and json keep the last of two equal keys: ``points: 1`` then
+    ``points: 5`` would have been published as 5 without a word."""
+    text = YAML_TEXT.replace("    points: 4\n", "    points: 1\n        points: 4\n", 1)
+    assert text != YAML_TEXT
+    with pytest.raises(ScorecardError, match=r"the key 'points' appears twice in one mapping"):
+        scorecards.load_text(text)
+    as_json = '{"name": "a", "name": "b", "sections": []}'
+    with pytest.raises(ScorecardError, match=r"the key 'name' appears twice .*\(line 1\)"):
+        scorecards.load_text(as_json)
+
+
+def test_merge_keys_may_still_be_overridden():
+    text = """
+name: M
+sections:
+  - key: s
+    title: S
+    questions:
+      - &yn {key: a, text: A, kind: yes_no, points: 1}
+      - <<: *yn
+        key: b
+"""
+    card = scorecards.load_text(text)
+    assert [q.key for q in card.sections[0].questions] == ["a", "b"]
+
+
+def test_aliases_that_expand_to_millions_of_values_are_refused_quickly():
+    """16 kB of aliases stood for 4,000,000 questions: validating them never ended."""
+    question = "{key: q, text: Q, kind: yes_no, points: 1}"
+    text = (f"name: X\nq: &q {question}\nqs: &qs [{', '.join(['*q'] * 2000)}]\n"
+            f"s: &s {{key: s, title: S, questions: *qs}}\n"
+            f"sections: [{', '.join(['*s'] * 2000)}]\n")  # fmt: skip
+    with pytest.raises(ScorecardError) as info:
+        scorecards.load_text(text)
+    assert info.value.problems[0].message == (
+        "the text expands to more than 200,000 values (aliases)"
+    )
+
+
 @pytest.mark.parametrize("source", ["just a sentence", "- a\n- list\n", "42", None, [1]])
 def test_load_of_something_that_is_not_a_card(source):
     with pytest.raises(ScorecardError) as info:

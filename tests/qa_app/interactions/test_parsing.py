@@ -192,6 +192,46 @@ def test_missing_required_header_columns_is_one_file_level_problem():
     ]
 
 
+def test_a_header_naming_a_column_twice_is_refused_naming_it_and_its_positions():
+    """The last column would win silently: 10,000 repeats of external_id were once
+    "ready to import"."""
+    names = [*COLUMNS, *["external_id"] * 10_000]
+    data = (",".join(names) + "\r\n" + ",".join(["x"] * len(names)) + "\r\n").encode()
+    [item] = read(data)
+    assert isinstance(item, Rejected) and item.fatal and item.row == 1
+    [problem] = item.problems
+    assert problem.message.startswith(
+        "The header row names a column more than once: 'external_id' 10,001 times "
+        "(columns 1, 11, 12, 13, 14 and 9,996 more)."
+    )
+
+
+def test_header_names_that_differ_only_in_case_are_the_same_column():
+    data = b"external_id,channel,agent_email,started_at,Channel,queue,queue\r\n"
+    [item] = read(data)
+    message = item.problems[0].message
+    assert item.fatal and "'channel' 2 times (columns 2, 5)" in message
+    assert "'queue' 2 times (columns 6, 7)" in message
+
+
+def test_a_jsonl_key_given_twice_is_refused_for_that_line():
+    base = {"channel": "call", "agent_email": "agent@example.test",
+            "started_at": "2026-03-01T09:30:00+00:00"}  # fmt: skip
+    good = jsonl_bytes([{"external_id": "ok", **base}])
+    twice = b'{"external_id": "a", "external_id": "b"}\n'
+    cased = b'{"external_id": "a", "External_ID": "b"}\n'
+    in_turn = b'{"transcript": [{"speaker": "agent", "text": "a", "text": "b"}]}\n'
+    items = read(good + twice + cased + in_turn, "jsonl")
+    assert isinstance(items[0], Record)
+    assert [(i.row, i.problems[0].message) for i in items[1:]] == [
+        (2, "The key 'external_id' appears more than once in this line; each may appear once."),
+        (3, "The keys 'external_id' and 'External_ID' are the same column 'external_id'; "
+            "each column may appear once."),
+        (4, "The key 'text' appears more than once in this line; each may appear once."),
+    ]  # fmt: skip
+    assert not any(i.fatal for i in items[1:])
+
+
 def test_a_row_with_too_many_fields_is_refused():
     data = (
         csv_bytes([row(1)]) + b"c-2,call,agent@example.test,,2026-01-01T00:00:00Z,1,,,,,extra\r\n"

@@ -1,5 +1,6 @@
 """The two-step import in the browser: upload, see every problem, then confirm."""
 
+import csv
 import io
 import re
 
@@ -8,9 +9,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from qa_app.extensions import db
+from qa_app.interactions import importer
 from qa_app.models import Interaction
 from tests.qa_app.helpers import csrf_token, post_form
-from tests.qa_app.interactions.support import csv_bytes, row
+from tests.qa_app.interactions.support import csv_bytes, jsonl_bytes, row
 
 
 def count() -> int:
@@ -135,3 +137,83 @@ def test_a_file_without_the_required_columns_cannot_be_confirmed(client_as):
     page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
     assert "The header row lacks required column(s): agent_email, started_at." in page
     assert 'type="submit" data-once>Import<' not in page
+
+
+def test_a_header_with_a_repeated_column_is_an_error_not_ready_to_import(client_as):
+    admin = client_as("admin")
+    header = ",".join(["external_id", "channel", "agent_email", "started_at"]
+                      + ["external_id"] * 10_000)  # fmt: skip
+    token = token_of(upload(admin, (header + "\r\n").encode()))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "ready to import" not in page
+    assert "The header row names a column more than once: &#39;external_id&#39; 10,001" in page
+    assert 'type="submit" data-once>Import<' not in page
+    assert post_form(admin, f"/interactions/import/{token}", {}).status_code == 422
+    assert count() == 0
+
+
+def test_a_file_with_thousands_of_problems_is_checked_once_and_shown_in_pages(
+    client_as, monkeypatch
+):
+    """A 19 MB file with 160,000 problems was an 18.7 MB page, parsed again on every view."""
+    admin = client_as("admin")
+    rows = (
+        [row(n, csat="9") for n in range(1, 1201)]
+        + [row(n, channel="fax") for n in range(1201, 2701)]
+        + [row(n, channel="fax", csat="0") for n in range(2701, 3001)]
+        + [row(n) for n in range(3001, 3006)]
+    )
+    token = token_of(upload(admin, csv_bytes(rows)))
+    first = admin.get(f"/interactions/import/{token}")
+    page = first.get_data(as_text=True)
+    assert len(first.data) < 200_000
+    assert "3,000 of 3,005 rows have problems (3,300 in all)" in page
+    kinds = re.search(r'data-testid="problem-kinds".*?</table>', page, re.S).group(0)
+    counts = re.findall(r'<th scope="row"[^>]*>(\w+)</th><td class="text-end">([\d,]+)<', kinds)
+    assert counts == [("channel", "1,800"), ("csat", "1,500")]
+    assert page.count("<tr><td>") == 100
+    assert "Problems 1 to 100 of 3,300 (page 1 of 10)." in page  # 1,000 kept; the file has all
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("the upload was parsed again")
+
+    monkeypatch.setattr(importer, "preview_file", parse_again)
+    second = admin.get(f"/interactions/import/{token}?page=2").get_data(as_text=True)
+    assert "Problems 101 to 200 of 3,300 (page 2 of 10)." in second
+    last = admin.get(f"/interactions/import/{token}?page=99999999999").get_data(as_text=True)
+    assert "Problems 1 to 100" in last  # a page number that is not one: the first page
+    tenth = admin.get(f"/interactions/import/{token}?page=10").get_data(as_text=True)
+    assert "The rest are in the rejects file." in tenth
+
+    rejects = admin.get(f"/interactions/import/{token}/rejects")
+    assert rejects.status_code == 200 and rejects.mimetype == "text/csv"
+    lines = list(csv.DictReader(io.StringIO(rejects.get_data(as_text=True))))
+    assert len(lines) == 3000 and [int(r["row"]) for r in lines] == list(range(2, 3002))
+    problems = "\n".join(r["problems"] for r in lines)
+    assert (problems.count("csat: "), problems.count("channel: ")) == (1500, 1800)
+    assert count() == 0
+
+
+def test_a_clean_file_has_no_rejects_to_download(client_as):
+    admin = client_as("admin")
+    token = token_of(upload(admin, csv_bytes([row(1)])))
+    assert "ready to import" in admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert admin.get(f"/interactions/import/{token}/rejects").status_code == 404
+
+
+def test_a_jsonl_file_is_checked_the_same_way(client_as):
+    admin = client_as("admin")
+    objects = [row(n, csat="9") for n in range(1, 251)] + [{"external_id": "a", "external_id2": 1}]
+    data = jsonl_bytes(objects) + b'{"external_id": "x", "external_id": "y"}\n'
+    token = token_of(upload(admin, data, name="calls.jsonl"))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "252 of 252 rows have problems" in page
+    # csat and transcript (a string, not a list of turns) on each of 250 lines; 3 + 1 more
+    assert "Problems 1 to 100 of 504 (page 1 of 6)." in page
+    rejects = admin.get(f"/interactions/import/{token}/rejects").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(rejects)))
+    assert len(rows) == 252
+    assert (
+        rows[-1]["problems"]
+        == "The key 'external_id' appears more than once in this line; each may appear once."
+    )

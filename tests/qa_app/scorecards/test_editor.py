@@ -309,3 +309,25 @@ def test_a_double_click_on_save_answers_as_the_first_click(client_as, users):
     assert "Someone else changed this draft" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Scorecard, card.id).draft_definition["name"] == "Chat QA v2"
+
+
+def test_an_import_with_thousands_of_mistakes_lists_the_first_200(client_as, users):
+    """A megabyte of YAML can hold a hundred thousand problems: a page, not all of them."""
+    client = client_as("executive")
+    card = _create(client)
+    questions = "".join(f"      - {{key: q{n}, text: Q, kind: nope}}\n" for n in range(5000))
+    text = f"name: Big\nsections:\n  - key: s\n    title: S\n    questions:\n{questions}"
+    expected = len(scorecards.validate(yaml.safe_load(text)))
+    assert expected >= 5000
+    response = post_form(
+        client,
+        f"/scorecards/{card.id}/import",
+        {"lock_version": _lock(card.id), "file": (io.BytesIO(text.encode()), "card.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    listed = re.search(r'data-testid="import-problems">(.*?)</ul>', html, re.S).group(1)
+    assert listed.count("<li><code>") == 200
+    assert f"… and {expected - 200:,} more; fix these first." in listed
+    assert f"The file has {expected} problem(s)" in html
