@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectField
+from wtforms import BooleanField, DecimalField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from qa_app import request_args
 from qa_app.flags.queue import Filters
 from qa_app.models.flags import FLAG_TARGETS
-
-
-def _optional_int(value: object) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
 
 TARGET_CHOICES = [SelectChoice(t, t.capitalize()) for t in FLAG_TARGETS]
 
 
 class TrainForm(FlaskForm):
     target = SelectField("Target", choices=TARGET_CHOICES, validators=[DataRequired()])
-    since = DateField("Contacts since", validators=[Optional()])
+    since = request_args.DateField("Contacts since", validators=[Optional()])
 
 
 class QueueFilterForm(FlaskForm):
@@ -32,14 +25,14 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     target = SelectField("Target", choices=[SelectChoice("", "Any target"), *TARGET_CHOICES])
-    team = SelectField("Team", coerce=_optional_int, validators=[Optional()])
+    team = request_args.IdSelectField("Team", validators=[Optional()])
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "Any channel")]
         + [SelectChoice(c, c.capitalize()) for c in ("call", "chat", "email")],
     )
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = request_args.DateField("From", validators=[Optional()])
+    date_to = request_args.DateField("To", validators=[Optional()])
     min_probability = DecimalField(
         "Min probability", places=2, validators=[Optional(), NumberRange(min=0, max=1)]
     )

@@ -15,6 +15,7 @@ from qa_app.flags import jobs, queue, services
 from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
 from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
+from qa_app.request_args import page_arg
 from qa_app.reviews.services import reviewable_scorecards, reviewers
 
 bp = Blueprint("flags", __name__, url_prefix="/flags")
@@ -53,7 +54,7 @@ def queue_page():
     teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
     form.team.choices = [SelectChoice("", "Any team")] + [SelectChoice(t.id, t.name) for t in teams]
     form.validate()
-    page = queue.queue(form.filters(), request.args.get("page", 1, type=int))
+    page = queue.queue(form.filters(), page_arg())
     send = _send_form()
     if current_user.role in ("reviewer", "executive"):
         send.reviewer_id.data = current_user.id

@@ -28,6 +28,7 @@ from qa_app.models import utcnow
 from qa_app.readonly import read_only
 from qa_app.reports import export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
+from qa_app.request_args import page_arg
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 EXECUTIVES = ("admin", "executive")
@@ -125,7 +126,7 @@ def evaluations():
             )  # fmt: skip
         rows, _ = services.evaluation_rows(filters, drill, page=None)
         return _download(rows, "evaluations", fmt)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     rows, total = services.evaluation_rows(filters, drill, page=page)
     pages = max(1, math.ceil(total / services.PER_PAGE))
     return render_template(
