@@ -31,13 +31,13 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField as _WTFormsDateField
-from wtforms import SelectField
+from wtforms import Form, SelectField
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; SQLite would take more, the same rule holds
 MAX_PAGE = 2**31 - 1  # times any page size, an OFFSET well inside 64 bits
@@ -177,6 +177,18 @@ def refuse_control_characters() -> None:
                 check_text(text)
             except ArgumentError as exc:
                 raise BadArgument(name[:40] if name.isprintable() else "?", str(exc)) from None
+
+
+def filter_status(form: Form) -> int:
+    """A GET filter page's status: 400 when a value was refused (the page names
+    it, and the rest of the filters still apply), else 200."""
+    return 400 if form.errors else 200
+
+
+def refuse(form: Form) -> NoReturn:
+    """400 for the first refused value: a download has no page to name it on."""
+    name, problems = next(iter(form.errors.items()))
+    raise BadArgument(str(name), " ".join(map(str, problems)))
 
 
 # --- paths and forms --------------------------------------------------------------------

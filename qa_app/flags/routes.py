@@ -15,7 +15,7 @@ from qa_app.flags import jobs, queue, services
 from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
 from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
-from qa_app.request_args import page_arg
+from qa_app.request_args import filter_status, page_arg
 from qa_app.reviews.services import reviewable_scorecards, reviewers
 
 bp = Blueprint("flags", __name__, url_prefix="/flags")
@@ -67,7 +67,7 @@ def queue_page():
         review_form=ReviewForm(),
         links=links,
         active=services.active_models(),
-    )
+    ), filter_status(form)
 
 
 @bp.route("/interactions/<int:interaction_id>/send", methods=["POST"])
