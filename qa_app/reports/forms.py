@@ -17,7 +17,15 @@ from qa_app.models import CHANNELS, Scorecard, ScorecardVersion, Team, User
 from qa_app.reports import filter_cache
 from qa_app.reports.options import OptionList, OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
-from qa_app.request_args import ArgumentError, DateField, IdSelectField, check_date, to_date
+from qa_app.request_args import (
+    MAX_DATE,
+    MIN_DATE,
+    ArgumentError,
+    DateField,
+    IdSelectField,
+    check_date,
+    to_date,
+)
 
 
 def _int_or_none(value: object) -> int | None:
@@ -133,8 +141,10 @@ class ReviewForm(FlaskForm):
         if field.data and not field.errors:
             try:
                 check_date(date(int(field.data[:4]), int(field.data[5:7]), 1))
-            except ArgumentError as exc:
-                raise ValidationError(str(exc)) from None
+            except ValueError:  # ArgumentError, or year 0000
+                raise ValidationError(
+                    f"must be a month from {MIN_DATE:%Y-%m} to {MAX_DATE:%Y-%m}."
+                ) from None
 
 
 def _drill_day(value: str | None) -> str | None:

@@ -37,7 +37,7 @@ def test_filter_dates_beyond_the_calendars_safe_range_are_refused(client_as, tab
     _refused(client_as("admin").get(f"{tab}?{name}={value}"), DATE_RANGE)
 
 
-@pytest.mark.parametrize("query", ["period=9999-12", "period=0001-01", f"team={HUGE}"])
+@pytest.mark.parametrize("query", ["period=9999-12", "period=0000-01", f"team={HUGE}"])
 def test_the_periodic_review_refuses_a_month_or_team_out_of_range(client_as, query):
     _refused(client_as("executive").get(f"/reports/review?{query}"), "must be a")
 
