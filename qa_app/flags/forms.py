@@ -24,12 +24,17 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    target = SelectField("Target", choices=[SelectChoice("", "Any target"), *TARGET_CHOICES])
+    # default "": absent is "any", not "Not a valid choice" (as it was whenever
+    # another parameter, such as page, was in the query string)
+    target = SelectField(
+        "Target", choices=[SelectChoice("", "Any target"), *TARGET_CHOICES], default=""
+    )
     team = request_args.IdSelectField("Team", validators=[Optional()])
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "Any channel")]
         + [SelectChoice(c, c.capitalize()) for c in ("call", "chat", "email")],
+        default="",
     )
     date_from = request_args.DateField("From", validators=[Optional()])
     date_to = request_args.DateField("To", validators=[Optional()])

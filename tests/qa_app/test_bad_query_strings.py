@@ -125,3 +125,11 @@ def test_the_api_answers_the_same_refusal_as_json(client, users):
                           headers=bearer)  # fmt: skip
     assert response.status_code == 422
     assert DATE_RANGE in str(response.json["errors"])
+
+
+@pytest.mark.parametrize("url", ["/flags/?page=1", "/flags/?interaction_id=1",
+                                 "/interactions/?reviewed=", "/reports/?page=1"])  # fmt: skip
+def test_a_filter_page_refuses_nothing_it_was_not_given(client_as, url):
+    response = client_as("executive").get(url)
+    assert response.status_code == 200
+    assert "(ignored)" not in response.get_data(as_text=True)
