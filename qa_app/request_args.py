@@ -18,10 +18,12 @@ an overflowing number or an impossible date to SQLAlchemy or ``timedelta``
   ``refuse_control_characters`` answers 400 for any parameter that does,
   before a view runs.
 
-Views read values with ``id_arg``, ``page_arg``, ``date_arg`` and ``text_arg``
+Views read values with ``id_arg``, ``page_arg`` and ``date_arg``
 (400 ``BadArgument`` on a bad value). GET filter forms use ``IdSelectField``
-and ``DateField`` from here: a bad value is the field's error, shown on the
-page, and that filter is left out (the pages' established convention).
+and ``DateField`` from here: a bad value is the field's error, named on the
+page, that filter is left out and the page answers 400 (``filter_status``);
+a download, with no page to name it on, is refused (``refuse``). JSON bodies
+from outside are decoded by ``parse_json`` (the API's ``BodyParser``).
 """
 
 from __future__ import annotations
@@ -160,11 +162,6 @@ def page_arg(name: str = "page") -> int:
 
 def date_arg(name: str) -> date | None:
     return arg(name, to_date)
-
-
-def text_arg(name: str, default: str = "", max_length: int = 200) -> str:
-    """A text value, stripped and cut to ``max_length``."""
-    return arg(name, lambda v: check_text((v if v is not None else default).strip()[:max_length]))
 
 
 def refuse_control_characters() -> None:

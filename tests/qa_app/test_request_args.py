@@ -79,7 +79,7 @@ def test_json_from_outside_fails_with_a_message_never_another_exception():
 
 
 def test_a_bad_query_value_is_a_400_naming_the_parameter(app):
-    with app.test_request_context("/?team=3000000000&page=2&day=9999-12-31&q=a%00b"):
+    with app.test_request_context("/?team=3000000000&page=2&day=9999-12-31"):
         with pytest.raises(BadArgument) as caught:
             request_args.id_arg("team")
         assert caught.value.code == 400
@@ -87,8 +87,6 @@ def test_a_bad_query_value_is_a_400_naming_the_parameter(app):
         assert request_args.page_arg() == 2
         with pytest.raises(BadArgument, match="day: must be a date from"):
             request_args.date_arg("day")
-        with pytest.raises(BadArgument, match="q: contains a control character"):
-            request_args.text_arg("q")
 
 
 def test_the_query_string_hook_refuses_a_control_character_in_a_name_or_a_value(app):
