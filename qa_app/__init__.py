@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
 from qa_app import (
     access,
@@ -19,6 +18,7 @@ from qa_app import (
     notifications,
     pool,
     readonly,
+    request_args,
     security,
     server_settings,
     urls,
@@ -26,20 +26,10 @@ from qa_app import (
 from qa_app.extensions import csrf, db, login_manager, migrate
 
 
-class IdConverter(IntegerConverter):
-    """``<int:...>`` with a ceiling. Ids are 32-bit INTEGER columns: a larger
-    number can name nothing, and past 2**63 SQLite's driver would raise
-    (a 500) where the answer is simply "not found"."""
-
-    def __init__(self, map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build an application; ``test_config`` overrides every other layer."""
     app = Flask(__name__, instance_relative_config=True)
-    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["int"] = request_args.IdConverter
     config.load(app, test_config)
     # A bad redaction setting stops the start, not the first import.
     from qa_app.interactions.redaction import policy_from_config
@@ -108,6 +98,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     init_api(app)
     app.before_request(access.enforce)
+    app.before_request(request_args.refuse_control_characters)
     app.after_request(security.headers)
     errors.register(app)
     urls.init_app(app)

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from qa_app.extensions import db
+from qa_app.request_args import BadArgument
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -52,6 +53,8 @@ def register(app: Flask) -> None:
             return _render(
                 413, f"The upload is larger than the {limit // (1024 * 1024)} MiB limit.", exc
             )
+        if isinstance(exc, BadArgument):  # says which parameter, and what is wrong
+            return _render(code, exc.description or MESSAGES[400], exc)
         return _render(code, MESSAGES.get(code, exc.description or "Error"), exc)
 
     @app.errorhandler(InternalServerError)

@@ -13,7 +13,9 @@ from typing import Any
 
 from flask import Flask, url_for
 
-_PLACEHOLDER = 2**31 - 1  # the largest id the routes accept: fits every int rule
+from qa_app.request_args import MAX_ID
+
+_PLACEHOLDER = MAX_ID  # the largest id the routes accept: fits every int rule
 
 
 def url_with(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:

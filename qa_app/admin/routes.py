@@ -8,6 +8,7 @@ from qa_app.admin.forms import ROLE_CHOICES, TeamForm, UserForm
 from qa_app.auth import sessions
 from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
+from qa_app.request_args import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,7 +32,7 @@ def users():
     query = db.select(User).order_by(User.role, User.name)
     if role in ROLES:
         query = query.where(User.role == role)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, role=role, roles=ROLE_CHOICES)
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from qa_app.access import roles_required
 from qa_app.api import schemas
+from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.calibration import results, services
 from qa_app.calibration.routes import MEMBERS

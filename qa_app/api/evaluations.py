@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from qa_app.access import signed_in
 from qa_app.api import queries, schemas
+from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.extensions import db
 from qa_app.interactions.services import CursorError

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from qa_app.access import roles_required
 from qa_app.api import queries, schemas
+from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.interactions.services import CursorError
 

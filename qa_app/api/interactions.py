@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from qa_app.access import roles_required, signed_in
 from qa_app.api import schemas
+from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.interactions import importer, services
 from qa_app.interactions.parsing import RowProblem

@@ -8,19 +8,33 @@ so the API and the file import accept exactly the same records.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import datetime
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from qa_app.models import CHANNELS, EVALUATION_KINDS, EVALUATION_STATUSES, SCORECARD_STATUSES
 from qa_app.models.flags import FLAG_REVIEWS, FLAG_TARGETS
+from qa_app.request_args import MAX_ID, ArgumentError, check_date
 
 MAX_LIMIT = 200
-MAX_ID = 2**31 - 1  # ids are 32-bit INTEGER columns (and the URL converter's ceiling)
 BATCH_LIMIT = 500  # items per upsert request (config API_BATCH_LIMIT may lower or raise it)
 
 
 def Id(**kwargs) -> fields.Integer:  # noqa: N802 (reads like a field class)
     """An id filter: positive and within the column's range."""
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def _within_dates(value: datetime) -> None:
+    try:
+        check_date(value.date())
+    except ArgumentError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def Moment(**kwargs) -> fields.AwareDateTime:  # noqa: N802 (reads like a field class)
+    """A date and time filter with an offset, on a date the pages accept too."""
+    return fields.AwareDateTime(validate=_within_dates, **kwargs)
 
 
 # --- errors and pages ------------------------------------------------------------------
@@ -65,8 +79,8 @@ class InteractionQuery(CursorQuery):
     team_id = Id()
     agent_id = Id()
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    started_after = fields.AwareDateTime(metadata={"description": "Inclusive, ISO 8601."})
-    started_before = fields.AwareDateTime(metadata={"description": "Exclusive, ISO 8601."})
+    started_after = Moment(metadata={"description": "Inclusive, ISO 8601."})
+    started_before = Moment(metadata={"description": "Exclusive, ISO 8601."})
 
 
 class Turn(Schema):
@@ -160,8 +174,8 @@ class EvaluationQuery(CursorQuery):
     reviewer_id = Id()
     interaction_id = Id()
     kind = fields.String(validate=validate.OneOf(EVALUATION_KINDS))
-    submitted_after = fields.AwareDateTime(metadata={"description": "Inclusive."})
-    submitted_before = fields.AwareDateTime(metadata={"description": "Exclusive."})
+    submitted_after = Moment(metadata={"description": "Inclusive."})
+    submitted_before = Moment(metadata={"description": "Exclusive."})
 
 
 class EvaluationSummary(Schema):

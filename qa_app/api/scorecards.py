@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
 
 from qa_app.access import roles_required
 from qa_app.api import schemas
+from qa_app.api.blueprint import Blueprint
 from qa_app.extensions import db
 from qa_app.models import Scorecard
 from qa_app.scorecards import services

@@ -19,6 +19,7 @@ from qa_app.api import tokens
 from qa_app.api.forms import RevokeForm, TokenForm
 from qa_app.extensions import db
 from qa_app.models import User, utcnow
+from qa_app.request_args import id_arg
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
@@ -81,7 +82,7 @@ def revoke(token_id: int):
 @bp.route("/all")
 @roles_required("admin")
 def everyone():
-    user_id = request.args.get("user_id", type=int)
+    user_id = id_arg("user_id")
     owner = db.session.get(User, user_id) if user_id else None
     found = tokens.all_tokens()
     if owner is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import func
 from qa_app import audit
 from qa_app.extensions import db
 from qa_app.models import AuditEvent, User
+from qa_app.request_args import ArgumentError, to_date, to_id
 from qa_app.reviews.policy import SEALED
 from qa_app.spreadsheet import neutralise
 
@@ -60,32 +61,21 @@ def parse(args: Mapping[str, str]) -> Filters:
         action=args.get("action", "").strip()[:60],
         entity_type=args.get("entity_type", "").strip()[:40],
     )
-    f.entity_id = _int(args.get("entity_id"), "entity_id", "Object id", f.errors)
-    f.before = _int(args.get("before"), "before", "Page cursor", f.errors)
-    f.since = _date(args.get("since"), "since", f.errors)
-    f.until = _date(args.get("until"), "until", f.errors)
+    f.entity_id = _value(args, "entity_id", "Object id", to_id, f.errors)
+    f.before = _value(args, "before", "Page cursor", to_id, f.errors)
+    f.since = _value(args, "since", "From", to_date, f.errors)
+    f.until = _value(args, "until", "To", to_date, f.errors)
     if f.since and f.until and f.since > f.until:
         f.errors["until"] = "The end date is before the start date."
     return f
 
 
-def _int(raw: str | None, key: str, label: str, errors: dict[str, str]) -> int | None:
-    if not raw or not raw.strip():
-        return None
-    text = raw.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:
-        errors[key] = f"{label} must be a whole number, not {raw[:40]!r}."
-        return None
-    return int(text)
-
-
-def _date(raw: str | None, key: str, errors: dict[str, str]) -> date | None:
-    if not raw or not raw.strip():
-        return None
+def _value(args: Mapping[str, str], key: str, label: str, convert, errors: dict[str, str]):
+    """``convert`` (``request_args``) of one value; its problem goes to ``errors``."""
     try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        errors[key] = f"{raw[:40]!r} is not a date like 2026-11-26."
+        return convert(args.get(key))
+    except ArgumentError as exc:
+        errors[key] = f"{label} {exc}"
         return None
 
 

@@ -12,6 +12,7 @@ from qa_app.feedback import coaching, services, stats
 from qa_app.feedback.forms import ActionForm, CoachingAckForm, CoachingForm
 from qa_app.feedback.routes import bp
 from qa_app.models import Evaluation, User, utcnow
+from qa_app.request_args import arg, id_arg, to_id
 
 COACHES = coaching.COACHES
 
@@ -23,9 +24,9 @@ def coaching_list():
 
 
 def _agent_from_request() -> User | None:
-    agent_id = request.values.get("agent_id", type=int)
+    agent_id = arg("agent_id", to_id, request.values)
     if agent_id is None:
-        evaluation_id = request.values.get("evaluation_id", type=int)
+        evaluation_id = arg("evaluation_id", to_id, request.values)
         found = db.session.get(Evaluation, evaluation_id) if evaluation_id else None
         agent_id = found.agent_id if found else None
     agent = db.session.get(User, agent_id) if agent_id else None
@@ -54,7 +55,7 @@ def new_coaching():
     if request.method == "GET":
         form.agent_id.data = agent.id
         form.held_on.data = utcnow().date()
-        preselected = request.args.get("evaluation_id", type=int)
+        preselected = id_arg("evaluation_id")
         form.evaluation_ids.data = [preselected] if preselected else []
     if form.validate_on_submit():
         try:

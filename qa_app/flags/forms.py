@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectField
+from wtforms import BooleanField, DecimalField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from qa_app import request_args
 from qa_app.flags.queue import Filters
 from qa_app.models.flags import FLAG_TARGETS
-
-
-def _optional_int(value: object) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
 
 TARGET_CHOICES = [SelectChoice(t, t.capitalize()) for t in FLAG_TARGETS]
 
 
 class TrainForm(FlaskForm):
     target = SelectField("Target", choices=TARGET_CHOICES, validators=[DataRequired()])
-    since = DateField("Contacts since", validators=[Optional()])
+    since = request_args.DateField("Contacts since", validators=[Optional()])
 
 
 class QueueFilterForm(FlaskForm):
@@ -31,22 +24,25 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    # Optional(): no value, or an empty one, means "any" and is never an error; only a
-    # value that is not on the list gets "Not a valid choice".
+    # Absent or empty means "any" and is never an error (it was "Not a valid
+    # choice" on a plain load, or when another parameter such as page was given);
+    # only a value that is not on the list is refused.
     target = SelectField(
         "Target",
         choices=[SelectChoice("", "Any target"), *TARGET_CHOICES],
+        default="",
         validators=[Optional()],
     )
-    team = SelectField("Team", coerce=_optional_int, validators=[Optional()])
+    team = request_args.IdSelectField("Team", validators=[Optional()])
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "Any channel")]
         + [SelectChoice(c, c.capitalize()) for c in ("call", "chat", "email")],
+        default="",
         validators=[Optional()],
     )
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    date_from = request_args.DateField("From", validators=[Optional()])
+    date_to = request_args.DateField("To", validators=[Optional()])
     min_probability = DecimalField(
         "Min probability", places=2, validators=[Optional(), NumberRange(min=0, max=1)]
     )

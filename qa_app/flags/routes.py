@@ -16,6 +16,7 @@ from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
 from qa_app.interactions import services as interaction_services
 from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
+from qa_app.request_args import filter_status, page_arg
 from qa_app.reviews.services import reviewable_scorecards, reviewers, scorecards_for
 
 bp = Blueprint("flags", __name__, url_prefix="/flags")
@@ -58,7 +59,7 @@ def queue_page():
     teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
     form.team.choices = [SelectChoice("", "Any team")] + [SelectChoice(t.id, t.name) for t in teams]
     form.validate()
-    page = queue.queue(form.filters(), request.args.get("page", 1, type=int))
+    page = queue.queue(form.filters(), page_arg())
     send = _send_form()
     if current_user.role in ("reviewer", "executive"):
         send.reviewer_id.data = current_user.id
@@ -79,7 +80,7 @@ def queue_page():
         links=links,
         active=services.active_models(),
         cards=cards,
-    )
+    ), filter_status(form)
 
 
 @bp.route("/interactions/<int:interaction_id>/send", methods=["POST"])

@@ -294,4 +294,3 @@ def reason_line(reason: dict[str, Any]) -> str:
     where = f"at {clock(start)}" if start is not None else f"in turn {reason.get('turn')}"
     who = f"{str(reason.get('speaker', '')).capitalize()} {reason.get('behaviour') or 'said'}"
     return f'{who} {where}: "{reason.get("quote", "")}"'
-

@@ -21,6 +21,7 @@ from qa_app.feedback import coaching
 from qa_app.feedback.forms import ActionForm
 from qa_app.models import Notification, utcnow
 from qa_app.notifications import mark_read, unread_count
+from qa_app.request_args import page_arg
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
 PER_PAGE = 30
@@ -53,7 +54,7 @@ def index():
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=False)
     return render_template("inbox/index.html", page=page, action=ActionForm())
 
 

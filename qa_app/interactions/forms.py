@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from qa_app.interactions.services import Filters
+from qa_app.request_args import DateField
 
 
 def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:

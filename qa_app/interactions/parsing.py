@@ -236,6 +236,10 @@ def _read_jsonl(lines: _Lines) -> Iterator[Record | Rejected]:
             message = "Not valid JSON: nested too deeply."
             yield Rejected(number, {"line": line[:200]}, [RowProblem(number, "", message)])
             continue
+        except ValueError:  # an integer of more than Python's int-from-text limit (4,300 digits)
+            message = "Not valid JSON: a number has too many digits."
+            yield Rejected(number, {"line": line[:200]}, [RowProblem(number, "", message)])
+            continue
         if not isinstance(obj, dict):
             message = "Each line must be one JSON object ({...})."
             yield Rejected(number, {"line": line.rstrip("\r\n")}, [RowProblem(number, "", message)])
@@ -422,8 +426,10 @@ def _duration(value: Any, text: str, bad) -> int | None:
     number = None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         number = value
-    elif text.isdigit() and text.isascii():
+    elif text.isdigit() and text.isascii() and len(text) <= len(str(_MAX_INT)):
         number = int(text)
+    elif text.isdigit() and text.isascii():
+        number = _MAX_INT + 1  # too many digits for int(): "too large" below
     else:
         bad("duration_seconds", f"{text!r} is not a whole number of seconds (0 or more).")
         return None

@@ -36,6 +36,7 @@ from qa_app.interactions import (
 from qa_app.interactions.forms import ConfirmForm, FilterForm, UploadForm
 from qa_app.jobs import runner
 from qa_app.models import Job
+from qa_app.request_args import filter_status
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions")
 # Every page that shows a transcript shows the same window of it (reviews, feedback).
@@ -75,7 +76,7 @@ def index():
         links=links,
         cursor_problem=cursor_problem,
         can_import=current_user.role in IMPORTERS,
-    )
+    ), 400 if cursor_problem else filter_status(form)
 
 
 @bp.route("/<int:interaction_id>")

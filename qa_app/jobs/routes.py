@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy.orm import undefer
 
@@ -13,6 +13,7 @@ from qa_app.access import signed_in
 from qa_app.extensions import db
 from qa_app.jobs import runner
 from qa_app.models import Job
+from qa_app.request_args import page_arg
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 PER_PAGE = 50
@@ -48,7 +49,7 @@ def index():
     runner.reap()
     page = db.paginate(
         runner.visible_to(current_user),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )

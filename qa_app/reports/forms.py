@@ -3,21 +3,29 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectChoice, SelectField, StringField
-from wtforms.validators import Optional, Regexp
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import Optional, Regexp, ValidationError
 
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, ScorecardVersion, Team, User
 from qa_app.reports import filter_cache
 from qa_app.reports.options import OptionList, OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
+from qa_app.request_args import (
+    MAX_DATE,
+    MIN_DATE,
+    ArgumentError,
+    DateField,
+    IdSelectField,
+    check_date,
+    to_date,
+)
 
 
 def _int_or_none(value: object) -> int | None:
@@ -78,16 +86,16 @@ class FilterForm(FlaskForm):
 
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    team = SelectField("Team", coerce=_int_or_none, validate_choice=False, widget=SELECT)
-    agent = SelectField("Agent", coerce=_int_or_none, validate_choice=False, widget=SELECT)
+    team = IdSelectField("Team", widget=SELECT)
+    agent = IdSelectField("Agent", widget=SELECT)
     channel = SelectField(
         "Channel",
         choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
         validate_choice=False,  # no channel chosen is "all"; an unknown one is ignored
         widget=SELECT,
     )
-    scorecard = SelectField("Scorecard", coerce=_int_or_none, validate_choice=False, widget=SELECT)
-    reviewer = SelectField("Reviewer", coerce=_int_or_none, validate_choice=False, widget=SELECT)
+    scorecard = IdSelectField("Scorecard", widget=SELECT)
+    reviewer = IdSelectField("Reviewer", widget=SELECT)
 
     def fill_choices(self) -> None:
         """Teams, agents, reviewers and published scorecards (``filter_cache``)."""
@@ -121,12 +129,31 @@ class ReviewForm(FlaskForm):
     class Meta:
         csrf = False
 
-    team = SelectField("Team", coerce=_int_or_none, validate_choice=False)
+    team = IdSelectField("Team")
     period = StringField(
         "Month", validators=[Optional(), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message="YYYY-MM")]
     )
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
+
+    def validate_period(self, field: StringField) -> None:
+        """A month whose days are dates the reports can count (``request_args``)."""
+        if field.data and not field.errors:
+            try:
+                check_date(date(int(field.data[:4]), int(field.data[5:7]), 1))
+            except ValueError:  # ArgumentError, or year 0000
+                raise ValidationError(
+                    f"must be a month from {MIN_DATE:%Y-%m} to {MAX_DATE:%Y-%m}."
+                ) from None
+
+
+def _drill_day(value: str | None) -> str | None:
+    """A drill-down period's first day, as ISO text; None if not a date in range."""
+    try:
+        day = to_date(value)
+    except ArgumentError:
+        return None
+    return day.isoformat() if day else None
 
 
 def drill_from(args: MultiDict) -> Drill:
@@ -136,9 +163,7 @@ def drill_from(args: MultiDict) -> Drill:
         return args.get(name) in ("1", "true", "yes")
 
     grain = args.get("grain") if args.get("grain") in ("week", "month") else "week"
-    period = (
-        args.get("period") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.get("period", "")) else None
-    )
+    period = _drill_day(args.get("period"))
     question = args.get("question") or None
     bin_ = _int_or_none(args.get("bin"))
     family = args.get("family") if args.get("family") in FAMILIES else None

@@ -28,16 +28,20 @@ from qa_app.models import utcnow
 from qa_app.readonly import read_only
 from qa_app.reports import columns, export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
+from qa_app.request_args import filter_status, page_arg, refuse
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 EXECUTIVES = ("admin", "executive")
 FORMATS = ("csv", "xlsx")
 
 
-def _filters():
+def _filters(download: bool = False):
+    """The filter form and its filters. A refused value is left out and named on
+    the page (400); a download has no page to name it on, so it is refused."""
     form = FilterForm(request.args)
     form.fill_choices()
-    form.validate()
+    if not form.validate() and download:
+        refuse(form)
     return form, form.filters(services.default_period())
 
 
@@ -58,7 +62,7 @@ def dashboard():
         filters=filters,
         q=services.quality(filters),
         threshold=services.threshold_for(filters.team),
-    )
+    ), filter_status(form)
 
 
 @bp.route("/questions")
@@ -69,7 +73,7 @@ def questions():
     return render_template(
         "reports/questions.html", tab="questions", form=form, filters=filters,
         question_table=services.question_table(filters, form.versions),
-    )  # fmt: skip
+    ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/reviewers")
@@ -80,7 +84,7 @@ def reviewers():
     return render_template(
         "reports/reviewers.html", tab="reviewers", form=form, filters=filters,
         table=services.reviewers(filters),
-    )  # fmt: skip
+    ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/operations")
@@ -92,7 +96,7 @@ def operations():
         "reports/operations.html", tab="operations", form=form, filters=filters,
         coverage=services.coverage(filters), backlog=services.backlog(filters),
         flags=services.flags(filters),
-    )  # fmt: skip
+    ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/coaching")
@@ -104,7 +108,7 @@ def coaching():
     return render_template(
         "reports/coaching.html", tab="coaching", form=form, filters=filters, table=table,
         summary=services.coaching_summary(filters, table, overdue),
-    )  # fmt: skip
+    ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/evaluations")
@@ -112,9 +116,9 @@ def coaching():
 @read_only
 def evaluations():
     """The evaluations behind a figure: the filters plus the figure's condition."""
-    form, filters = _filters()
-    drill = drill_from(request.args)
     fmt = request.args.get("format")
+    form, filters = _filters(download=fmt in FORMATS)
+    drill = drill_from(request.args)
     if fmt in FORMATS:
         count = services.evaluation_count(filters, drill)
         if count > export_jobs.threshold():  # too large for a request: offer a job
@@ -122,16 +126,16 @@ def evaluations():
                 "reports/export_job.html", tab="evaluations", form=form, filters=filters,
                 fmt=fmt, count=count, threshold=export_jobs.threshold(),
                 back=url_for("reports.evaluations", **_args_without("format")),
-            )  # fmt: skip
+            ), filter_status(form)  # fmt: skip
         rows, _ = services.evaluation_rows(filters, drill, page=None)
         return _download(rows, "evaluations", fmt)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     rows, total = services.evaluation_rows(filters, drill, page=page)
     pages = max(1, math.ceil(total / services.PER_PAGE))
     return render_template(
         "reports/evaluations.html", tab="evaluations", form=form, filters=filters, drill=drill,
         rows=rows, total=total, page=page, pages=pages,
-    )  # fmt: skip
+    ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/evaluations/export.<fmt>", methods=["POST"])
@@ -142,7 +146,7 @@ def export_job(fmt: str):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    _, filters = _filters()
+    _, filters = _filters(download=True)
     count = services.evaluation_count(filters, drill_from(request.args))
     try:
         job = export_jobs.start(current_user, fmt, request.args.to_dict(), count)
@@ -158,7 +162,7 @@ def export_job(fmt: str):
 def export_table(table: str, fmt: str):
     if table not in services.TABLES or fmt not in FORMATS:
         abort(404)
-    _, filters = _filters()
+    _, filters = _filters(download=True)
     return _download(services.TABLES[table](filters), table, fmt)
 
 
@@ -186,7 +190,7 @@ def periodic_review():
     return render_template(
         "reports/review.html", form=form, report=review.build(form.team.data, period),
         team_name=_team_name(filter_form, form.team.data),
-    )  # fmt: skip
+    ), filter_status(form)  # fmt: skip
 
 
 def _args_without(*names: str) -> dict[str, str]:

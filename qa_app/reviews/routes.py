@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from qa_app.access import roles_required
 from qa_app.extensions import db
 from qa_app.models import Assignment, Interaction, Scorecard, ScorecardVersion, User, utcnow
+from qa_app.request_args import arg, id_arg, to_id
 from qa_app.reviews import evaluations, services
 from qa_app.reviews.forms import ReassignForm
 
@@ -32,7 +33,7 @@ def _pending_calibrations(user: User) -> list:
 @roles_required(*REVIEWERS)
 def queue():
     everyone = current_user.role in LEADS
-    reviewer_id = request.args.get("reviewer", type=int)
+    reviewer_id = id_arg("reviewer")
     if not everyone:
         reviewer_id = current_user.id
     elif "reviewer" not in request.args:
@@ -107,12 +108,12 @@ def _local(url: str | None) -> bool:
 @roles_required(*REVIEWERS)
 def start():
     """Ad-hoc evaluation of any interaction, without an assignment."""
-    interaction = db.get_or_404(Interaction, request.values.get("interaction_id", type=int) or 0)
+    interaction = db.get_or_404(Interaction, arg("interaction_id", to_id, request.values) or 0)
     cards = services.scorecards_for(interaction.channel, interaction.team_id)
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
-        card = db.session.get(Scorecard, request.form.get("scorecard_id", type=int) or 0)
+        card = db.session.get(Scorecard, arg("scorecard_id", to_id, request.form) or 0)
         version = services.latest_version(card.id) if card in cards else None
         if version is None:
             flash("Choose a published scorecard.", "danger")

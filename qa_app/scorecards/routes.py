@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
@@ -19,6 +18,7 @@ import scorecards
 from qa_app.access import roles_required
 from qa_app.extensions import db
 from qa_app.models import Scorecard
+from qa_app.request_args import id_arg
 from qa_app.scorecards import drafts, services
 from qa_app.scorecards.forms import (
     LockedForm,
@@ -142,8 +142,8 @@ def export(scorecard_id: int, number: int):
 @roles_required(*READERS)
 def diff(scorecard_id: int):
     card = _card(scorecard_id)
-    old_n = request.args.get("old", type=int)
-    new_n = request.args.get("new", type=int)
+    old_n = id_arg("old")  # version numbers: whole numbers in an id's range
+    new_n = id_arg("new")
     old = services.version(card, old_n) if old_n else None
     new = services.version(card, new_n) if new_n else None
     if old is None or new is None:

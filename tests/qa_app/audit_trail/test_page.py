@@ -85,8 +85,8 @@ def test_a_date_range_is_inclusive_of_both_days(users):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("entity_id=abc", "Object id must be a whole number, not &#39;abc&#39;."),
-        ("since=26/11/2026", "is not a date like 2026-11-26."),
+        ("entity_id=abc", "Object id must be a whole number from 1 to 2147483647, not &#39;abc"),
+        ("since=26/11/2026", "From must be a date like 2026-11-26, not &#39;26/11/2026&#39;."),
         ("since=2026-11-27&until=2026-11-26", "The end date is before the start date."),
         ("before=-1", "Page cursor must be a whole number"),
     ],

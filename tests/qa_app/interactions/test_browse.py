@@ -96,7 +96,7 @@ def test_invalid_filters_give_a_message_not_an_error(client_as, world):
     ex = client_as("executive")
     response = ex.get("/interactions/?csat_max=9&date_from=soon&team=abc&after=%%%")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page, naming what was refused (request_args)
     assert "CSAT is 1 to 5." in page and "Not a valid date value." in page
     assert "That page link is not valid" in page
     assert len(ids_on(page)) == 5  # the invalid filters were left out
