@@ -13,7 +13,7 @@ from qa_app.access import roles_required
 from qa_app.extensions import db
 from qa_app.flags import jobs, queue, services
 from qa_app.flags.forms import QueueFilterForm, ReviewForm, SendForm, TrainForm
-from qa_app.interactions import services as interaction_services
+from qa_app.interactions.transcript import clock
 from qa_app.jobs import runner
 from qa_app.models import Flag, FlagModel, Interaction, Team
 from qa_app.request_args import filter_status, page_arg
@@ -25,7 +25,7 @@ LEADS = ("admin", "executive")
 
 
 # For ``flags/_flags.html``: a reason's turn time as on the interaction page (mm:ss).
-bp.add_app_template_global(interaction_services.clock, "flags_clock")
+bp.add_app_template_global(clock, "flags_clock")
 
 
 @bp.app_template_global("flags_can_review")

@@ -22,7 +22,7 @@ import flagging
 from qa_app import audit
 from qa_app.extensions import db
 from qa_app.flags import frames, training
-from qa_app.interactions.services import clock
+from qa_app.interactions.transcript import clock
 from qa_app.models import Flag, FlagModel, Interaction, User, utcnow
 from qa_app.models.flags import FLAG_TARGETS
 

@@ -259,7 +259,12 @@ def _flag_samples(users, make):
     from qa_app.extensions import db
     from qa_app.models import Flag, FlagModel
 
-    model = FlagModel(target="escalation", version=1, status="ready", artefact=b"matrix")
+    taken = db.session.scalar(  # a seeded demo may have trained version 1 already
+        db.select(db.func.max(FlagModel.version)).where(FlagModel.target == "escalation")
+    )
+    model = FlagModel(
+        target="escalation", version=(taken or 0) + 1, status="ready", artefact=b"matrix"
+    )
     db.session.add(model)
     db.session.flush()
     flag = Flag(

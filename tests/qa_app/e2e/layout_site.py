@@ -124,7 +124,7 @@ def _awkward_data(users: dict[str, User], make: Factory) -> dict[str, int]:
     }
     first = next(q.key for q in evaluations.card_for(version).questions() if q.kind != "text")
     comments = {first: LONG_NOTE}
-    options = {"comments": comments, "comment": LONG_NOTE, "lock_version": None}
+    options = {"comments": comments, "comment": LONG_NOTE, "lock_version": noted.lock_version}
     evaluations.save(reviewer, noted, answers, submit=True, **options)
     tie = make.scorecard(TIE_CARD)
     draft = evaluations.start(

@@ -57,7 +57,7 @@ def test_the_flagged_page_shows_no_filter_error_on_load_or_after_confirm_and_dis
     model = add_model()
     add_flag(make.interaction(users["agent"], external_id="angry"), model, 0.93)
     sign_in_page(page, users["reviewer"].email, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Flagged").click()
+    nav_to(page, "Flagged")
     filters = page.get_by_test_id("flag-filters")
     assert "Not a valid choice" not in filters.inner_text()
     for button in ("Confirm", "Dismiss"):
@@ -71,7 +71,7 @@ def test_a_reviewer_reads_why_an_interaction_is_flagged_and_opens_the_turn(page,
     add_model(threshold=0.0, budget=0.05)
     services.score_interactions(ids)
     sign_in_page(page, users["reviewer"].email, PASSWORD)
-    page.get_by_test_id("nav").get_by_role("link", name="Flagged").click()
+    nav_to(page, "Flagged")
     assert (
         "10 flagged of 200 scored, review budget 5 %"
         in page.get_by_test_id("flag-total").inner_text()
