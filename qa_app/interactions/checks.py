@@ -54,11 +54,40 @@ def checked(upload: uploads.Upload) -> dict[str, Any]:
         "problems": [[p.row, p.column, p.message] for p in result.problems],
         "preview": [_row(item) for item in result.preview],
         "has_rejects": result.rejects_path is not None,
+        "unfixable": result.unfixable,
+        "needs": sorted(result.remedies),
     }
     temp = target.with_suffix(".tmp-check")
     temp.write_text(json.dumps(check))
     temp.replace(target)  # atomic: a reader never sees half a file
     return check
+
+
+OPTION_LABELS = {"create_agents": "Create missing agents", "create_teams": "Create missing teams"}
+
+
+def refusal(check: dict[str, Any], options: dict[str, bool]) -> str | None:
+    """Why an import with ``options`` would fail on this check's problems, or
+    None when it can run: without "partial" every row must be importable, and a
+    row is only if its sole problems are a missing agent or team that the
+    chosen options create. (A job that fails after the click helps no one.)"""
+    if not check.get("problem_count") or options.get("partial"):
+        return None
+    rows = check.get("unfixable", check.get("rejected", 0))  # older checks: every rejected row
+    if rows:
+        return (
+            f"{rows:,} row{'' if rows == 1 else 's'} {'has' if rows == 1 else 'have'} problems "
+            "that no option fixes. Tick \u201cImport the good rows and set the bad ones "
+            "aside\u201d to import the rest, or fix the file and upload it again."
+        )
+    missing = [OPTION_LABELS[o] for o in check.get("needs", []) if not options.get(o)]
+    if missing:
+        return (
+            "Some rows name agents or teams that do not exist yet. Tick "
+            + " and ".join(f"\u201c{m}\u201d" for m in missing)
+            + ", or tick \u201cImport the good rows and set the bad ones aside\u201d."
+        )
+    return None
 
 
 def page_of(problems: list[list[Any]], page: int) -> tuple[list[RowProblem], int, int]:

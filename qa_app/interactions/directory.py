@@ -86,6 +86,7 @@ class Directory:
                     "team",
                     f"There is no team {record.team!r}. Create it first, "
                     "or allow the import to create missing teams.",
+                    remedy="create_teams",
                 )
             )
         person = self.people.get(record.agent_email)
@@ -96,6 +97,7 @@ class Directory:
                     "agent_email",
                     f"No user has the e-mail {record.agent_email}. Add the agent first, "
                     "or allow the import to create missing agents.",
+                    remedy="create_agents",
                 )
             )
         elif person is not None and person.role != "agent":

@@ -67,6 +67,10 @@ class ImportSummary:
     flagged: int = 0  # interactions scored by the active flagging model(s)
     problem_count: int = 0  # all of them; ``problems`` may keep only the first
     problem_kinds: Counter[str] = field(default_factory=Counter)  # per column ("" = the row)
+    # Rejected rows that no import option can save, and the options each of the
+    # others needs (rows whose only problems are a missing agent or team).
+    unfixable: int = 0
+    remedies: Counter[str] = field(default_factory=Counter)
 
     @property
     def written(self) -> int:
@@ -199,6 +203,11 @@ class _Run:
         summary = self.summary
         summary.problem_count += len(item.problems)
         summary.problem_kinds.update(p.column for p in item.problems)
+        needs = {p.remedy for p in item.problems}
+        if "" in needs or not needs:
+            summary.unfixable += 1
+        else:
+            summary.remedies.update(needs)
         kept = item.problems
         if self.keep_problems is not None:
             kept = kept[: max(self.keep_problems - len(summary.problems), 0)]

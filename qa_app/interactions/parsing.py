@@ -67,6 +67,9 @@ class RowProblem:
     row: int
     column: str
     message: str
+    # The import option that makes this problem go away ("create_agents",
+    # "create_teams"), or "" when only a fixed file does.
+    remedy: str = ""
 
 
 @dataclass(slots=True)

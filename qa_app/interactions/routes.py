@@ -166,7 +166,7 @@ def _state_of(saved: uploads.Upload, job: Job | None):
     html = render_template(
         "interactions/preview.html", upload=saved, check=check, problems=problems, page=page,
         pages=pages, per_page=checks.PER_PAGE, form=ConfirmForm(), failed=failed,
-        job_error=job.error if failed else None,
+        job_error=job.error if failed else None, blocked=checks.refusal(check, {}),
     )  # fmt: skip
     return html, (422 if failed else 200)
 
@@ -178,6 +178,15 @@ def confirm(token: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    options = {
+        "partial": form.partial.data,
+        "create_agents": form.create_agents.data,
+        "create_teams": form.create_teams.data,
+    }
+    if saved.status == "pending" and (reason := checks.refusal(checks.checked(saved), options)):
+        flash(f"Nothing was imported: {reason}", "danger")
+        html, _ = _state_of(saved, None)
+        return html, 422
     if saved.status != "pending" or not uploads.claim(saved):
         flash(
             "This file has already been imported (or its import is running); "
@@ -185,11 +194,6 @@ def confirm(token: str):
             "warning",
         )
         return redirect(url_for("interactions.preview", token=token))
-    options = {
-        "partial": form.partial.data,
-        "create_agents": form.create_agents.data,
-        "create_teams": form.create_teams.data,
-    }
     try:
         import_jobs.start(saved, current_user, options)
     except runner.QueueUnavailableError as exc:

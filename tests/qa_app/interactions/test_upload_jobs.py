@@ -52,15 +52,22 @@ def test_rejected_rows_of_a_partial_import_come_from_the_job(client_as, job_queu
 
 
 def test_a_job_that_wrote_nothing_says_why_and_the_upload_can_be_confirmed_again(
-    client_as, job_queue
+    client_as, job_queue, make, users
 ):
+    """The page's check can be overtaken (here an agent became a reviewer after
+    it): the import checks every row again, and a job that wrote nothing says why."""
     admin = client_as("admin")
-    token = token_of(upload(admin, csv_bytes([row(1), row(2, csat="9")])))
+    other = make.user("agent", email="other@example.test", team=users["agent"].team)
+    data = csv_bytes([row(1), row(2, agent_email="other@example.test")])
+    token = token_of(upload(admin, data))
+    assert "All 2 rows are ready" in admin.get(f"/interactions/import/{token}").get_data(True)
+    other.role = "reviewer"
+    db.session.commit()
     post_form(admin, f"/interactions/import/{token}", {})
     job_queue.work()
     job = db.session.scalar(db.select(Job))
     assert job.status == "failed" and job.attempts == 1  # expected: not retried
-    assert job.error.startswith("Nothing was imported: 1 problem(s) (first: row 3, csat")
+    assert job.error.startswith("Nothing was imported: 1 problem(s) (first: row 3, agent_email")
     failed = admin.get(f"/interactions/import/{token}")
     assert failed.status_code == 422
     assert "Nothing was imported: 1 problem" in failed.get_data(as_text=True)

@@ -71,7 +71,9 @@ def test_confirm_with_problems_writes_nothing_and_can_be_retried_with_partial(cl
     token = token_of(upload(admin, csv_bytes([row(1), row(2, csat="9")])))
     refused = post_form(admin, f"/interactions/import/{token}", {})
     assert refused.status_code == 422
-    assert "Nothing was imported: 1 problem" in refused.get_data(as_text=True)
+    assert "Nothing was imported: 1 row has problems that no option fixes" in (
+        refused.get_data(as_text=True)
+    )
     assert count() == 0
     done = post_form(
         admin, f"/interactions/import/{token}", {"partial": "y"}, follow_redirects=True
@@ -82,6 +84,47 @@ def test_confirm_with_problems_writes_nothing_and_can_be_retried_with_partial(cl
     lines = rejects.get_data(as_text=True).splitlines()
     assert lines[0].endswith(",row,problems")
     assert lines[-1].endswith(",3,csat: 9 is out of range; CSAT is a whole number from 1 to 5.")
+
+
+def _import_button(page: str) -> str:
+    return re.search(r'<button class="btn btn-primary" type="submit"[^>]*>Import</button>', page)[0]
+
+
+def test_import_is_disabled_saying_why_until_the_options_let_every_row_in(client_as):
+    """A file with problems no option fixes: Import waits for "partial"; the
+    server refuses the same post before any job starts (it used to fail)."""
+    from qa_app.models import Job
+
+    admin = client_as("admin")
+    token = token_of(upload(admin, csv_bytes([row(1), row(2, csat="9")])))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert "disabled" in _import_button(page)
+    note = re.search(r'data-testid="import-blocked">(.*?)</p>', page, re.S).group(1)
+    assert "1 row has problems that no option fixes" in note and "Import the good rows" in note
+    assert 'data-unfixable="1"' in page
+    refused = post_form(admin, f"/interactions/import/{token}", {"create_agents": "y"})
+    assert refused.status_code == 422 and count() == 0
+    assert db.session.scalar(db.select(func.count()).select_from(Job)) == 0
+    clean = token_of(upload(admin, csv_bytes([row(3)])))
+    assert "disabled" not in _import_button(
+        admin.get(f"/interactions/import/{clean}").get_data(True)
+    )
+
+
+def test_rows_missing_only_an_agent_or_team_need_those_options_ticked(client_as):
+    admin = client_as("admin")
+    data = csv_bytes([row(1, agent_email="new@example.test", team="Nights"), row(2)])
+    token = token_of(upload(admin, data))
+    page = admin.get(f"/interactions/import/{token}").get_data(as_text=True)
+    assert 'data-unfixable="0"' in page and 'data-needs="create_agents create_teams"' in page
+    note = re.search(r'data-testid="import-blocked">(.*?)</p>', page, re.S).group(1)
+    assert "Create missing agents" in note and "Create missing teams" in note
+    half = post_form(admin, f"/interactions/import/{token}", {"create_agents": "y"})
+    assert half.status_code == 422 and "Create missing teams" in half.get_data(as_text=True)
+    assert count() == 0
+    options = {"create_agents": "y", "create_teams": "y"}
+    done = post_form(admin, f"/interactions/import/{token}", options, follow_redirects=True)
+    assert "created 2" in done.get_data(as_text=True) and count() == 2
 
 
 def test_options_create_missing_agents_and_teams(client_as):
