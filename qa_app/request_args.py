@@ -92,6 +92,14 @@ def to_page(text: str | None) -> int:
     return _whole(text, 1, MAX_PAGE)
 
 
+def to_offset(text: str | None) -> int:
+    """A position counted from 0 (a transcript turn, a character in it); 0 for
+    an empty value."""
+    if text is None or not text.strip():
+        return 0
+    return _whole(text, 0, MAX_ID)
+
+
 def check_date(value: date) -> date:
     """``value`` if within ``MIN_DATE``..``MAX_DATE``."""
     if not MIN_DATE <= value <= MAX_DATE:
@@ -158,6 +166,10 @@ def id_arg(name: str) -> int | None:
 
 def page_arg(name: str = "page") -> int:
     return arg(name, to_page)
+
+
+def offset_arg(name: str) -> int:
+    return arg(name, to_offset)
 
 
 def date_arg(name: str) -> date | None:

@@ -36,7 +36,7 @@ from qa_app.interactions import (
 from qa_app.interactions.forms import ConfirmForm, FilterForm, UploadForm
 from qa_app.jobs import runner
 from qa_app.models import Job
-from qa_app.request_args import filter_status
+from qa_app.request_args import filter_status, offset_arg, page_arg
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions")
 # Every page that shows a transcript shows the same window of it (reviews, feedback).
@@ -84,7 +84,9 @@ def index():
 def detail(interaction_id: int):
     item = services.interaction_for(current_user, interaction_id)
     q = request.args.get("q", "")[:200]
-    shown = transcript.window(item.transcript or [], q, turn=_position("turn"), at=_position("at"))
+    shown = transcript.window(
+        item.transcript or [], q, turn=offset_arg("turn"), at=offset_arg("at")
+    )
     return render_template(
         "interactions/detail.html",
         item=item,
@@ -94,13 +96,6 @@ def detail(interaction_id: int):
         flags=flag_services.flags_for(item.id) if current_user.role != "agent" else [],
         clock=transcript.clock,
     )
-
-
-def _position(name: str) -> int:
-    """A position (transcript turn or offset, page of problems) from the query
-    string; anything but a plain number is 0: the page then starts at the top."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and value.isascii() and len(value) <= 9 else 0
 
 
 @bp.route("/<int:interaction_id>/transcript.txt")
@@ -148,7 +143,7 @@ def _state_of(saved: uploads.Upload, job: Job | None):
     (the job's progress), or waiting for confirmation (after a failed job: why)."""
     if saved.status == "imported":
         summary = saved.summary or {}
-        problems, page, pages = checks.page_of(summary.get("problems", []), _position("page"))
+        problems, page, pages = checks.page_of(summary.get("problems", []), page_arg())
         return render_template(
             "interactions/imported.html",
             upload=saved,
@@ -161,7 +156,7 @@ def _state_of(saved: uploads.Upload, job: Job | None):
     if saved.status == "importing":
         return render_template("interactions/importing.html", upload=saved, job=job)
     check = checks.checked(saved)
-    problems, page, pages = checks.page_of(check["problems"], _position("page"))
+    problems, page, pages = checks.page_of(check["problems"], page_arg())
     failed = job is not None and job.status == "failed"
     html = render_template(
         "interactions/preview.html", upload=saved, check=check, problems=problems, page=page,

@@ -42,6 +42,14 @@ def test_a_page_defaults_to_one_and_is_bounded():
             request_args.to_page(text)
 
 
+def test_an_offset_counts_from_zero_and_is_bounded():
+    assert request_args.to_offset(None) == request_args.to_offset("") == 0
+    assert request_args.to_offset("0") == 0 and request_args.to_offset("12") == 12
+    for text in ("-1", str(MAX_ID + 1), "9" * 5000, "x"):
+        with pytest.raises(ArgumentError, match=f"whole number from 0 to {MAX_ID}"):
+            request_args.to_offset(text)
+
+
 def test_a_date_is_iso_and_far_enough_from_the_calendars_ends():
     assert request_args.to_date("2026-11-26") == date(2026, 11, 26)
     assert request_args.to_date(MIN_DATE.isoformat()) == MIN_DATE

@@ -74,8 +74,11 @@ def test_the_rest_of_a_turn_pages_by_offset_to_its_end(client_as, huge):
     assert "… " + "x" * 10 + "</div>" in page and "Anything else?" in page
     assert "more characters in this turn" not in page
     assert 'data-testid="transcript-truncated"' in page  # not from the start: a Start link
-    for junk in ("abc", "-5", "99999999999999999999", "\uff11"):
-        assert ex.get(f"/interactions/{huge.id}?turn={junk}&at={junk}").status_code == 200
+    for junk in ("abc", "-5", "99999999999999999999", "\uff11"):  # the shared rule: 400, named
+        refused = ex.get(f"/interactions/{huge.id}?turn={junk}&at={junk}")
+        assert refused.status_code == 400 and "turn: must be a whole number" in refused.get_data(
+            as_text=True
+        )
 
 
 def test_the_whole_transcript_downloads_as_text_for_who_may_see_it(client_as, huge):

@@ -223,8 +223,10 @@ def test_a_file_with_thousands_of_problems_is_checked_once_and_shown_in_pages(
     monkeypatch.setattr(importer, "preview_file", parse_again)
     second = admin.get(f"/interactions/import/{token}?page=2").get_data(as_text=True)
     assert "Problems 101 to 200 of 3,300 (page 2 of 10)." in second
-    last = admin.get(f"/interactions/import/{token}?page=99999999999").get_data(as_text=True)
-    assert "Problems 1 to 100" in last  # a page number that is not one: the first page
+    huge = admin.get(f"/interactions/import/{token}?page=99999999999")
+    assert huge.status_code == 400 and "page: must be a whole number" in huge.get_data(True)
+    past = admin.get(f"/interactions/import/{token}?page=50").get_data(as_text=True)
+    assert "(page 10 of 10)" in past  # past the last page: the last
     tenth = admin.get(f"/interactions/import/{token}?page=10").get_data(as_text=True)
     assert "The rest are in the rejects file." in tenth
 
