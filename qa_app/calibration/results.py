@@ -35,6 +35,7 @@ import scorecards
 from calibration import Stat
 from qa_app.extensions import db
 from qa_app.models import CalibrationSession, Evaluation, Interaction, User
+from qa_app.models.evaluation import CALIBRATION_KINDS
 from qa_app.reviews import evaluations as evaluation_service
 from scorecards.model import NA
 
@@ -145,7 +146,7 @@ def submitted(session: CalibrationSession) -> list[Evaluation]:
         db.select(Evaluation)
         .where(
             Evaluation.calibration_session_id == session.id,
-            Evaluation.kind.in_(("calibration", "benchmark")),
+            Evaluation.kind.in_(CALIBRATION_KINDS),
             Evaluation.status == "submitted",
         )
         .order_by(Evaluation.id)

@@ -39,6 +39,7 @@ from qa_app.models import (
     User,
     utcnow,
 )
+from qa_app.models.evaluation import CALIBRATION_KINDS
 from qa_app.notifications import notify
 from qa_app.reviews import evaluations
 
@@ -276,7 +277,7 @@ def progress(session: CalibrationSession) -> Progress:
     evals = db.session.scalars(
         db.select(Evaluation).where(
             Evaluation.calibration_session_id == session.id,
-            Evaluation.kind.in_(("calibration", "benchmark")),
+            Evaluation.kind.in_(CALIBRATION_KINDS),
         )
     )
     mine: dict[tuple[int, int], Evaluation] = {}

@@ -28,7 +28,6 @@ from qa_app.models import (
 )
 from qa_app.notifications import notify
 from qa_app.reviews import evaluations
-from qa_app.reviews.evaluations import COUNTED_KINDS
 
 COACHES = ("executive", "reviewer")
 ITEM_DUE = "coaching_item_due"
@@ -83,11 +82,7 @@ def agent_evaluations(agent: User, limit: int = 50) -> list[Evaluation]:
     return list(
         db.session.scalars(
             db.select(Evaluation)
-            .where(
-                Evaluation.agent_id == agent.id,
-                Evaluation.status == "submitted",
-                Evaluation.kind.in_(COUNTED_KINDS),
-            )
+            .where(Evaluation.agent_id == agent.id, Evaluation.counted)
             .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
             .limit(limit)
             .options(WITH_CONTACT)

@@ -19,7 +19,6 @@ from qa_app.models import (
     User,
 )
 from qa_app.reviews import evaluations
-from qa_app.reviews.evaluations import COUNTED_KINDS
 
 HISTORY_ACTIONS = ("evaluation.edited", "dispute.resolved")
 
@@ -214,8 +213,7 @@ def awaiting_acknowledgement(agent: User) -> list[Evaluation]:
             db.select(Evaluation)
             .where(
                 Evaluation.agent_id == agent.id,
-                Evaluation.status == "submitted",
-                Evaluation.kind.in_(COUNTED_KINDS),
+                Evaluation.counted,
                 Evaluation.acknowledged_at.is_(None),
             )
             .order_by(Evaluation.submitted_at, Evaluation.id)

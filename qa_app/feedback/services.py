@@ -23,7 +23,6 @@ from qa_app.extensions import db
 from qa_app.models import Dispute, DisputeItem, Evaluation, User, utcnow
 from qa_app.notifications import notify
 from qa_app.reviews import evaluations, policy
-from qa_app.reviews.evaluations import COUNTED_KINDS
 
 RESOLVERS = ("executive", "reviewer")
 
@@ -69,12 +68,7 @@ def visible_evaluation(user: User, evaluation_id: int) -> Evaluation:
     """A submitted, counted evaluation ``user`` may read on the feedback pages;
     404 for anything else (another agent's, a draft, a calibration answer)."""
     evaluation = db.session.get(Evaluation, evaluation_id)
-    if (
-        evaluation is None
-        or evaluation.status != "submitted"
-        or evaluation.kind not in COUNTED_KINDS
-        or not policy.can_view(user, evaluation)
-    ):
+    if evaluation is None or not evaluation.counted or not policy.can_view(user, evaluation):
         abort(404)
     return evaluation
 

@@ -1,8 +1,8 @@
 """Figures for the feedback pages and later reports, aggregated in SQL.
 
 Every function returns a list of plain dicts (one row each), ready for a
-template, a JSON response or ``pandas.DataFrame(rows)``. Only submitted
-evaluations of the counted kinds (standard, consensus) count. Rates are
+template, a JSON response or ``pandas.DataFrame(rows)``. Only counted
+evaluations (``Evaluation.counted``) count. Rates are
 ``None`` when their denominator is 0: undefined, never 0.
 
 Time: an evaluation belongs to the week (Monday, UTC) of the *interaction* it
@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, case, func, literal_column
+from sqlalchemy import case, func, literal_column
 from sqlalchemy.sql import ColumnElement
 
 from qa_app.extensions import db
@@ -32,9 +32,7 @@ from qa_app.models import (
     User,
 )
 from qa_app.reviews import evaluations
-from qa_app.reviews.evaluations import COUNTED_KINDS
 
-COUNTED = and_(Evaluation.status == "submitted", Evaluation.kind.in_(COUNTED_KINDS))
 RAISED = ("open", "resolved")  # a withdrawn dispute is not counted against anyone
 
 
@@ -62,7 +60,7 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
         latest = db.session.scalar(
             db.select(func.max(Interaction.started_at))
             .join(Evaluation, Evaluation.interaction_id == Interaction.id)
-            .where(COUNTED, Evaluation.agent_id == agent.id)
+            .where(Evaluation.counted, Evaluation.agent_id == agent.id)
         )
         if latest is None:
             return []
@@ -76,7 +74,7 @@ def agent_trend(agent: User, weeks: int = 26, until: date | None = None) -> list
     base = (
         db.select(week, func.avg(Evaluation.total), func.count())
         .join(Interaction, Interaction.id == Evaluation.interaction_id)
-        .where(COUNTED, Evaluation.total.is_not(None))
+        .where(Evaluation.counted, Evaluation.total.is_not(None))
         .group_by(week)
     )
     own = base.where(Evaluation.agent_id == agent.id, Interaction.started_at >= start)
@@ -145,7 +143,7 @@ def missed_questions(agent: User, limit: int = 5) -> list[dict[str, Any]]:
     rows = db.session.execute(
         db.select(Answer.question_key, Evaluation.scorecard_version_id, missed, func.count())
         .join(Evaluation, Evaluation.id == Answer.evaluation_id)
-        .where(COUNTED, Evaluation.agent_id == agent.id, Answer.possible.is_not(None))
+        .where(Evaluation.counted, Evaluation.agent_id == agent.id, Answer.possible.is_not(None))
         .group_by(Answer.question_key, Evaluation.scorecard_version_id)
     ).all()
     totals: dict[str, list[int]] = {}
@@ -193,7 +191,7 @@ def coaching_effectiveness(session: CoachingSession) -> list[dict[str, Any]]:
         .join(Evaluation, Evaluation.id == Answer.evaluation_id)
         .join(Interaction, Interaction.id == Evaluation.interaction_id)
         .where(
-            COUNTED,
+            Evaluation.counted,
             Evaluation.agent_id == session.agent_id,
             Answer.question_key.in_(keys),
             Answer.possible.is_not(None),
@@ -237,7 +235,7 @@ def dispute_rates_by_reviewer() -> list[dict[str, Any]]:
     scored = dict(
         db.session.execute(
             db.select(Evaluation.reviewer_id, func.count())
-            .where(COUNTED)
+            .where(Evaluation.counted)
             .group_by(Evaluation.reviewer_id)
         ).all()
     )
@@ -253,7 +251,7 @@ def dispute_rates_by_reviewer() -> list[dict[str, Any]]:
                 func.sum(overturned),
             )
             .join(Evaluation, Evaluation.id == Dispute.evaluation_id)
-            .where(COUNTED, Dispute.status.in_(RAISED))
+            .where(Evaluation.counted, Dispute.status.in_(RAISED))
             .group_by(Evaluation.reviewer_id)
         )
     }
@@ -286,7 +284,7 @@ def dispute_rates_by_question() -> list[dict[str, Any]]:
         db.session.execute(
             db.select(Answer.question_key, func.count())
             .join(Evaluation, Evaluation.id == Answer.evaluation_id)
-            .where(COUNTED, Answer.possible.is_not(None))
+            .where(Evaluation.counted, Answer.possible.is_not(None))
             .group_by(Answer.question_key)
         ).all()
     )
@@ -297,7 +295,9 @@ def dispute_rates_by_question() -> list[dict[str, Any]]:
         db.select(DisputeItem.question_key, func.count(), func.sum(decided), func.sum(overturned))
         .join(Dispute, Dispute.id == DisputeItem.dispute_id)
         .join(Evaluation, Evaluation.id == Dispute.evaluation_id)
-        .where(COUNTED, Dispute.status.in_(RAISED), DisputeItem.question_key.is_not(None))
+        .where(
+            Evaluation.counted, Dispute.status.in_(RAISED), DisputeItem.question_key.is_not(None)
+        )
         .group_by(DisputeItem.question_key)
     ):
         total = answered.get(key, 0)

@@ -36,9 +36,9 @@ from sqlalchemy import and_, exists, or_, select
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Flag, Interaction, Team, User
+from qa_app.models.evaluation import COUNTED_KINDS
 
 CHUNK = 2000
-COUNTED_KINDS = ("standard", "consensus")
 LABEL_COLUMNS = {"escalation": "escalated", "coaching": "coaching"}
 REPEAT_WINDOW = timedelta(days=30)
 BASE_COLUMNS = (

@@ -21,7 +21,6 @@ from qa_app.models import Evaluation, Interaction, Team, User
 from qa_app.reviews import policy
 
 PER_PAGE = 50
-REVIEWED_KINDS = ("standard", "consensus")
 
 
 class CursorError(ValueError):
@@ -72,12 +71,8 @@ def _micros(moment: datetime) -> int:
 
 
 def reviewed_clause() -> Any:
-    """True for an interaction with a submitted standard or consensus evaluation."""
-    return exists().where(
-        Evaluation.interaction_id == Interaction.id,
-        Evaluation.status == "submitted",
-        Evaluation.kind.in_(REVIEWED_KINDS),
-    )
+    """True for an interaction with a counted evaluation (``Evaluation.counted``)."""
+    return exists().where(Evaluation.interaction_id == Interaction.id, Evaluation.counted)
 
 
 def _where(viewer: User, filters: Filters) -> list[Any]:
@@ -179,9 +174,7 @@ def _reviewed(ids: list[int]) -> set[int]:
     if not ids:
         return set()
     query = db.select(Evaluation.interaction_id).where(
-        Evaluation.interaction_id.in_(ids),
-        Evaluation.status == "submitted",
-        Evaluation.kind.in_(REVIEWED_KINDS),
+        Evaluation.interaction_id.in_(ids), Evaluation.counted
     )
     return set(db.session.scalars(query))
 

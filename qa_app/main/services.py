@@ -21,7 +21,6 @@ from qa_app.feedback import services as disputes
 from qa_app.flags import queue as flag_queue
 from qa_app.models import CalibrationSession, Dispute, Evaluation, User, utcnow
 from qa_app.reviews import services as reviews
-from qa_app.reviews.evaluations import COUNTED_KINDS
 
 SHOWN = 5  # items listed per part; the count and the link cover the rest
 
@@ -77,8 +76,7 @@ def week(user: User, now: datetime) -> Week:
         .select_from(Evaluation)
         .where(
             Evaluation.reviewer_id == user.id,
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(COUNTED_KINDS),
+            Evaluation.counted,
             Evaluation.submitted_at >= start,
         )
     )

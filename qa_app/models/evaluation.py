@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_app.extensions import db
@@ -24,8 +34,39 @@ if TYPE_CHECKING:
     from qa_app.models.scorecard import ScorecardVersion
 
 
-# The evaluations every report counts (see qa_app.reports.queries).
-COUNTED = "status = 'submitted' AND kind IN ('standard', 'consensus')"
+# A *counted* evaluation is finished work on an agent's contact: what the agent
+# sees as feedback and what every report, roll-up, coverage figure, coaching
+# label and sampling quota counts. A draft or a superseded draft is not finished;
+# calibration work (a participant's blind answers, the facilitator's benchmark)
+# measures the reviewers, not the agent. The rule is stated once, here, and
+# read in three forms that the model tests hold together: ``Evaluation.counted``
+# (Python on one evaluation, SQL on the mapped class), ``counted_clause`` (SQL
+# over Core columns: ``Evaluation.__table__.c``, a CTE's ``.c``) and
+# ``COUNTED_SQL`` (text, for the partial indexes).
+COUNTED_STATUS = "submitted"
+COUNTED_KINDS = ("standard", "consensus")
+COUNTED_SQL = f"status = '{COUNTED_STATUS}' AND {check_in('kind', COUNTED_KINDS)}"
+# Among counted evaluations, a reviewer's own work (the per-reviewer figures:
+# load, leniency, disputes). A consensus evaluation is the calibration group's
+# official score for the agent, published by the facilitator, and never that
+# person's review.
+REVIEWER_KINDS = ("standard",)
+# Calibration work: a participant's blind scoring and the facilitator's key
+# (sealed until the session's reveal; never counted).
+CALIBRATION_KINDS = ("calibration", "benchmark")
+
+
+def counted_clause(columns: Any) -> ColumnElement[bool]:
+    """``Evaluation.counted`` over any evaluation columns carrying ``status``
+    and ``kind``: the mapped class, ``Evaluation.__table__.c`` for the reports'
+    Core queries, or a subquery's ``.c``."""
+    return and_(columns.status == COUNTED_STATUS, columns.kind.in_(COUNTED_KINDS))
+
+
+def reviewers_own(columns: Any) -> ColumnElement[bool]:
+    """Among counted evaluations (over ``columns`` carrying ``kind``), those
+    that are one reviewer's own work."""
+    return columns.kind.in_(REVIEWER_KINDS)
 
 
 class Evaluation(db.Model):
@@ -54,15 +95,15 @@ class Evaluation(db.Model):
                 "time_spent_seconds",
                 "critical_families",
             ],
-            sqlite_where=db.text(COUNTED),
-            postgresql_where=db.text(COUNTED),
+            sqlite_where=db.text(COUNTED_SQL),
+            postgresql_where=db.text(COUNTED_SQL),
         ),
         # Coverage: "has this interaction a counted evaluation?" per interaction.
         Index(
             "ix_evaluations_counted_interaction",
             "interaction_id",
-            sqlite_where=db.text(COUNTED),
-            postgresql_where=db.text(COUNTED),
+            sqlite_where=db.text(COUNTED_SQL),
+            postgresql_where=db.text(COUNTED_SQL),
         ),
         # A reviewer has at most one draft per interaction (outside calibration),
         # so a double click on "start" cannot open two evaluations.
@@ -129,6 +170,17 @@ class Evaluation(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    @hybrid_property
+    def counted(self) -> bool:
+        """Whether this evaluation counts (see ``COUNTED_KINDS``); as SQL on
+        the class, ``db.select(Evaluation).where(Evaluation.counted)``."""
+        return self.status == COUNTED_STATUS and self.kind in COUNTED_KINDS
+
+    @counted.inplace.expression
+    @classmethod
+    def _counted_expression(cls) -> ColumnElement[bool]:
+        return counted_clause(cls)
 
     def answer_map(self) -> dict[str, Any]:
         return {a.question_key: a.value for a in self.answers}

@@ -33,7 +33,6 @@ from qa_app.models import (
     User,
     utcnow,
 )
-from qa_app.reviews.evaluations import COUNTED_KINDS
 from qa_app.reviews.policy import SEALED
 
 FORMAT_VERSION = 1
@@ -44,11 +43,7 @@ def subject_data(subject: User, reader: User | None = None) -> dict[str, Any]:
     default the person) may read it."""
     evaluations = db.session.scalars(
         db.select(Evaluation)
-        .where(
-            Evaluation.agent_id == subject.id,
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(COUNTED_KINDS),
-        )
+        .where(Evaluation.agent_id == subject.id, Evaluation.counted)
         .order_by(Evaluation.submitted_at, Evaluation.id)
     ).all()
     disputes = db.session.scalars(

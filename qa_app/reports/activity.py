@@ -21,15 +21,16 @@ from qa_app.models import (
     SamplingRule,
     User,
 )
+from qa_app.models.evaluation import CALIBRATION_KINDS
 from qa_app.reports.queries import (
     ANSWERS,
-    COUNTED_KINDS,
     DISPUTES,
     EVALS,
     INTERACTIONS,
     Filters,
     _count_if,
     counted,
+    counted_clause,
     dialect,
     frame,
     period,
@@ -67,7 +68,7 @@ def reviewer_load(filters: Filters) -> pd.DataFrame:
     query = (
         sa.select(*columns)
         .select_from(source)
-        .where(*conds, reviewers_own())
+        .where(*conds, reviewers_own(EVALS.c))
         .group_by(EVALS.c.reviewer_id)
     )
     out = frame(query)
@@ -85,7 +86,7 @@ def _medians_sqlite(filters: Filters) -> dict[int, float]:
             EVALS.c.reviewer_id, EVALS.c.time_spent_seconds.label("s"), sa.func.count().label("c")
         )
         .select_from(source)
-        .where(*conds, reviewers_own())
+        .where(*conds, reviewers_own(EVALS.c))
         .group_by(EVALS.c.reviewer_id, EVALS.c.time_spent_seconds)
     )
     out: dict[int, float] = {}
@@ -103,7 +104,7 @@ def comparable_cells(filters: Filters) -> pd.DataFrame:
     query = (
         sa.select(*keys, sa.func.count().label("n"), sa.func.sum(EVALS.c.total).label("total_sum"))
         .select_from(source)
-        .where(*conds, reviewers_own(), EVALS.c.total.is_not(None))
+        .where(*conds, reviewers_own(EVALS.c), EVALS.c.total.is_not(None))
         .group_by(*keys)
     )
     return frame(query)
@@ -121,7 +122,7 @@ def dispute_counts(filters: Filters) -> pd.DataFrame:
             _count_if(DISPUTES.c.outcome.in_(OVERTURNED)).label("overturned"),
         )
         .select_from(source)
-        .where(*conds, reviewers_own(), DISPUTES.c.status != "withdrawn")
+        .where(*conds, reviewers_own(EVALS.c), DISPUTES.c.status != "withdrawn")
         .group_by(EVALS.c.reviewer_id)
     )
     return frame(query)
@@ -145,7 +146,7 @@ def calibration_totals(until: datetime | None) -> pd.DataFrame:
             SESSIONS.c.status != "open",
             SESSIONS.c.revealed_at.is_not(None),
             EVALS.c.status == "submitted",
-            EVALS.c.kind.in_(("calibration", "benchmark")),
+            EVALS.c.kind.in_(CALIBRATION_KINDS),
         )
     )
     if until is not None:
@@ -157,9 +158,7 @@ def coverage(filters: Filters) -> pd.DataFrame:
     """Per agent: interactions started in the period and how many have a counted evaluation."""
     reviewed = sa.exists(
         sa.select(EVALS.c.id).where(
-            EVALS.c.interaction_id == INTERACTIONS.c.id,
-            EVALS.c.status == "submitted",
-            EVALS.c.kind.in_(COUNTED_KINDS),
+            EVALS.c.interaction_id == INTERACTIONS.c.id, counted_clause(EVALS.c)
         )
     )
     conds = window(INTERACTIONS.c.started_at, filters)
@@ -331,8 +330,7 @@ def focus_answers_raw(pairs: set[tuple[int, str]], lo: datetime, hi: datetime) -
         )
         .select_from(ANSWERS.join(EVALS, EVALS.c.id == ANSWERS.c.evaluation_id))
         .where(
-            EVALS.c.status == "submitted",
-            EVALS.c.kind.in_(COUNTED_KINDS),
+            counted_clause(EVALS.c),
             EVALS.c.agent_id.in_(agents),
             ANSWERS.c.question_key.in_(keys),
             ANSWERS.c.possible.is_not(None),

@@ -5,7 +5,7 @@ one row per group (period, team, agent, question key, reviewer ...); the
 shaping into figures happens in ``figures.py``. No function here loads one row
 per answer into Python.
 
-Counted evaluations everywhere: submitted, kind standard or consensus.
+Counted evaluations everywhere (``Evaluation.counted``; ``counted_clause`` here).
 An evaluation's team and channel are its interaction's (the contact's team at
 the time), its scorecard the one of its pinned version.
 """
@@ -29,17 +29,14 @@ from qa_app.models import (
     QuestionDay,
     ScorecardVersion,
 )
+from qa_app.models.evaluation import counted_clause, reviewers_own
 from qa_app.reports import early
 from qa_app.reports.lookups import FAMILIES, family_versions
 from qa_app.reports.results import analytic, as_text, dialect, frame
 
-__all__ = ["FAMILIES", "analytic", "as_text", "dialect", "frame"]  # run and shaped in results.py
+# Re-exported: run and shaped in results.py; the counted rules are the model's.
+__all__ = ["FAMILIES", "analytic", "as_text", "counted_clause", "dialect", "frame", "reviewers_own"]
 
-COUNTED_KINDS = ("standard", "consensus")
-# A reviewer's own work, for the reviewer figures (load, leniency, disputes):
-# a consensus evaluation is the calibration group's official score for the
-# agent, published by the facilitator, and never that person's review.
-REVIEWER_KINDS = ("standard",)
 BINS = 10  # score distribution: 10-point bins, 100 in the last one
 BIN_EDGES = [10 * (n + 1) for n in range(BINS - 1)]  # 10 .. 90
 
@@ -137,11 +134,7 @@ def counted(filters: Filters, *, interactions: bool = True) -> tuple[Any, list[A
     source = EVALS
     if interactions or filters.team is not None or filters.channel:
         source = EVALS.join(INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id)
-    conds = [
-        EVALS.c.status == "submitted",
-        EVALS.c.kind.in_(COUNTED_KINDS),
-        *window(EVALS.c.submitted_at, filters),
-    ]
+    conds = [counted_clause(EVALS.c), *window(EVALS.c.submitted_at, filters)]
     if filters.team is not None:
         conds.append(INTERACTIONS.c.team_id == filters.team)
     if filters.channel:
@@ -154,11 +147,6 @@ def counted(filters: Filters, *, interactions: bool = True) -> tuple[Any, list[A
         versions = sa.select(VERSIONS.c.id).where(VERSIONS.c.scorecard_id == filters.scorecard)
         conds.append(EVALS.c.scorecard_version_id.in_(versions))
     return source, conds
-
-
-def reviewers_own(kind: Any = EVALS.c.kind) -> Any:
-    """Among counted evaluations, those that are one reviewer's own work."""
-    return kind.in_(REVIEWER_KINDS)
 
 
 def has_family(family: str, column: Any = EVALS.c.critical_families) -> Any:

@@ -114,7 +114,7 @@ def query(
     parts = {
         "cube": sa.select(*keys, *sums).where(c.current).group_by(*keys),
         "previous": sa.select(*sums).where(sa.not_(c.current)),
-        "reviewers": sa.select(*columns).where(c.current, reviewers_own(c.kind)).group_by(sets),
+        "reviewers": sa.select(*columns).where(c.current, reviewers_own(c)).group_by(sets),
         "disputes": disputes(c, scope),
     }
     # date_trunc and grouping() have no known SQL type in SQLAlchemy.
@@ -131,7 +131,7 @@ def disputes(c: Any, scope: Any) -> sa.Select:
             _count_if(DISPUTES.c.outcome.in_(OVERTURNED)).label("overturned"),
         )
         .select_from(scope.join(DISPUTES, DISPUTES.c.evaluation_id == c.evaluation_id))
-        .where(c.current, reviewers_own(c.kind), DISPUTES.c.status != "withdrawn")
+        .where(c.current, reviewers_own(c), DISPUTES.c.status != "withdrawn")
         .group_by(c.reviewer_id)
     )
 

@@ -53,7 +53,9 @@ def query(filters: Filters) -> sa.Select:
     ``scored``/``total_sum`` count only defined totals, as leniency compares."""
     source, conds = counted(filters)
     columns, sets = aggregate(EVALS.c, INTERACTIONS.c)
-    return sa.select(*columns).select_from(source).where(*conds, reviewers_own()).group_by(sets)
+    return (
+        sa.select(*columns).select_from(source).where(*conds, reviewers_own(EVALS.c)).group_by(sets)
+    )
 
 
 def aggregate(e: Any, i: Any) -> tuple[list[Any], Any]:

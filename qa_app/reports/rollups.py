@@ -30,8 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from qa_app.models import AgentQuestionDay, Answer, Evaluation, Interaction, QuestionDay
+from qa_app.models.evaluation import counted_clause
 
-COUNTED_KINDS = ("standard", "consensus")
 EVALS = Evaluation.__table__
 ANSWERS = Answer.__table__
 INTERACTIONS = Interaction.__table__
@@ -59,8 +59,7 @@ def _count_if(condition: Any) -> Any:
 
 def _scored_answers(ids: Iterable[int] | None) -> list[Any]:
     conds = [
-        EVALS.c.status == "submitted",
-        EVALS.c.kind.in_(COUNTED_KINDS),
+        counted_clause(EVALS.c),
         EVALS.c.submitted_at.is_not(None),
         ANSWERS.c.possible.is_not(None),
     ]
@@ -196,7 +195,7 @@ def counted_of_interactions(conn: sa.Connection, where: Any, limit: int | None =
     query = (
         sa.select(EVALS.c.id)
         .select_from(EVALS.join(INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id))
-        .where(where, EVALS.c.status == "submitted", EVALS.c.kind.in_(COUNTED_KINDS))
+        .where(where, counted_clause(EVALS.c))
         .limit(limit)
     )
     return set(conn.scalars(query))

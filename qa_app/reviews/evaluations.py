@@ -34,8 +34,6 @@ from qa_app.models import (
 from qa_app.notifications import notify
 from qa_app.reviews import payload
 
-COUNTED_KINDS = ("standard", "consensus")  # what agents see and reports count
-
 
 class StaleEvaluationError(RuntimeError):
     """Someone saved this evaluation since the page was loaded."""
@@ -355,7 +353,7 @@ def _mark_submitted(evaluation: Evaluation) -> None:
             )
             if done.rowcount != 1:
                 raise _AssignmentGoneError(_gone_reason(evaluation.assignment_id))
-    if evaluation.kind in COUNTED_KINDS:
+    if evaluation.counted:
         notify(
             evaluation.agent_id,
             "evaluation",

@@ -17,11 +17,9 @@ from sqlalchemy import and_, exists, or_
 
 from qa_app.extensions import db
 from qa_app.models import CalibrationParticipant, CalibrationSession, Evaluation, User
+from qa_app.models.evaluation import CALIBRATION_KINDS, COUNTED_KINDS
 
-COUNTED_KINDS = ("standard", "consensus")
 STAFF = ("admin", "executive")
-# Calibration work: a participant's blind scoring and the facilitator's key.
-BLIND_KINDS = ("calibration", "benchmark")
 SEALED = "sealed until the reveal"  # what readers show instead of sealed content
 
 
@@ -40,7 +38,7 @@ def sealed(viewer: User, evaluation: Evaluation) -> bool:
     it exists) is hidden from ``viewer``: calibration work before its
     session's reveal, seen by anyone but its author, facilitator and admins
     included. Counted evaluations are never sealed."""
-    if evaluation.kind not in BLIND_KINDS or evaluation.reviewer_id == viewer.id:
+    if evaluation.kind not in CALIBRATION_KINDS or evaluation.reviewer_id == viewer.id:
         return False
     return not _revealed(_session(evaluation))
 
@@ -55,7 +53,7 @@ def _revealed_clause() -> Any:
 def sealed_clause(viewer: User) -> Any:
     """``sealed`` as SQL over ``Evaluation``."""
     return and_(
-        Evaluation.kind.in_(BLIND_KINDS),
+        Evaluation.kind.in_(CALIBRATION_KINDS),
         Evaluation.reviewer_id != viewer.id,
         ~_revealed_clause(),
     )
@@ -75,14 +73,10 @@ def can_view(user: User, evaluation: Evaluation) -> bool:
     if evaluation.reviewer_id == user.id:
         return True
     if user.role == "agent":
-        return (
-            evaluation.agent_id == user.id
-            and evaluation.status == "submitted"
-            and evaluation.kind in COUNTED_KINDS
-        )
+        return evaluation.agent_id == user.id and evaluation.counted
     if sealed(user, evaluation):
         return False
-    if evaluation.kind in BLIND_KINDS:
+    if evaluation.kind in CALIBRATION_KINDS:
         session = _session(evaluation)
         return user.role in STAFF or (session is not None and _participant(session, user))
     return user.role in (*STAFF, "reviewer")
@@ -92,8 +86,8 @@ def visible_clause(viewer: User) -> Any:
     """``can_view`` as SQL, for lists of submitted evaluations (the API, the
     interaction page): a list shows exactly the evaluations its links open."""
     if viewer.role == "agent":
-        return and_(Evaluation.agent_id == viewer.id, Evaluation.kind.in_(COUNTED_KINDS))
-    blind = and_(Evaluation.kind.in_(BLIND_KINDS), ~sealed_clause(viewer))
+        return and_(Evaluation.agent_id == viewer.id, Evaluation.counted)
+    blind = and_(Evaluation.kind.in_(CALIBRATION_KINDS), ~sealed_clause(viewer))
     if viewer.role not in STAFF:
         took_part = exists().where(
             CalibrationParticipant.session_id == Evaluation.calibration_session_id,
@@ -113,7 +107,7 @@ def can_edit(user: User, evaluation: Evaluation) -> bool:
     draft (its assignment went to someone else) is closed to everyone."""
     if evaluation.status == "superseded":
         return False
-    if evaluation.kind in ("calibration", "benchmark"):
+    if evaluation.kind in CALIBRATION_KINDS:
         session = _session(evaluation)
         return (
             evaluation.reviewer_id == user.id and session is not None and session.status == "open"

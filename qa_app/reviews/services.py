@@ -25,7 +25,6 @@ from qa_app.models import (
     utcnow,
 )
 from qa_app.reviews import evaluations, sampling
-from qa_app.reviews.policy import COUNTED_KINDS
 
 REVIEWER_ROLES = ("reviewer", "executive")
 
@@ -67,11 +66,7 @@ def scorecards_for(channel: str, team_id: int | None) -> list[Scorecard]:
         .select_from(Evaluation)
         .join(Interaction, Interaction.id == Evaluation.interaction_id)
         .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
-        .where(
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(COUNTED_KINDS),
-            Interaction.channel == channel,
-        )
+        .where(Evaluation.counted, Interaction.channel == channel)
         .order_by(Evaluation.submitted_at.desc())
         .limit(RECENT_USE)
     ).all()
@@ -233,13 +228,7 @@ def _in_scope(rule: SamplingRule, now: datetime):
     return and_(*conditions)
 
 
-_REVIEWED = exists().where(
-    and_(
-        Evaluation.interaction_id == Interaction.id,
-        Evaluation.status == "submitted",
-        Evaluation.kind.in_(COUNTED_KINDS),
-    )
-)
+_REVIEWED = exists().where(Evaluation.interaction_id == Interaction.id, Evaluation.counted)
 # Taken, so neither drawn again nor free under the quota: reviewed, or
 # assigned and not cancelled (an open or a finished assignment both use up one
 # of the agent's places in the period; a cancelled one gives its place back).

@@ -504,11 +504,7 @@ def _counted(interaction_id):
     return db.session.scalar(
         db.select(func.count())
         .select_from(Evaluation)
-        .where(
-            Evaluation.interaction_id == interaction_id,
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(evaluations.COUNTED_KINDS),
-        )
+        .where(Evaluation.interaction_id == interaction_id, Evaluation.counted)
     )
 
 
