@@ -36,7 +36,6 @@ from sqlalchemy import and_, exists, or_, select
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Flag, Interaction, Team, User
-from qa_app.models.evaluation import COUNTED_KINDS
 
 CHUNK = 2000
 LABEL_COLUMNS = {"escalation": "escalated", "coaching": "coaching"}
@@ -169,8 +168,7 @@ def _coaching_labels(ids: list[int]) -> dict[int, float]:
         )
         .where(
             Evaluation.interaction_id.in_(ids),
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(COUNTED_KINDS),
+            Evaluation.counted,
         )
         .order_by(Evaluation.submitted_at, Evaluation.id)
     )
@@ -224,11 +222,7 @@ def _labelled_condition(target: str):
     if target == "escalation":
         return or_(Interaction.escalated.is_not(None), reviewed)
     evaluated = exists().where(
-        and_(
-            Evaluation.interaction_id == Interaction.id,
-            Evaluation.status == "submitted",
-            Evaluation.kind.in_(COUNTED_KINDS),
-        )
+        and_(Evaluation.interaction_id == Interaction.id, Evaluation.counted)
     )
     return or_(evaluated, reviewed)
 
