@@ -298,7 +298,8 @@ class TurnPhrases(TransformerMixin, BaseEstimator):
 
     @staticmethod
     def _per_document(line_codes, lengths, n_lines, rows, cols, n_terms) -> sp.csr_matrix:
-        """(document x distinct line) @ (distinct line x term): occurrences per document."""
+        """(document x distinct line) @ (distinct line x term): occurrences per document
+        (the product holds each (document, term) once; its indices are not sorted)."""
         line_terms = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_lines, n_terms))
         # Built from its row pointers: no COO conversion, no sort (the product sums a
         # line repeated within a document all the same).
@@ -307,7 +308,6 @@ class TurnPhrases(TransformerMixin, BaseEstimator):
             shape=(len(lengths), n_lines),
         )
         counts = sp.csr_matrix(doc_lines @ line_terms)
-        counts.sum_duplicates()
         return counts
 
     def _hash_table(self) -> tuple[pd.Index, np.ndarray] | None:
