@@ -217,7 +217,7 @@ class FlagModel:
         stacking the blocks into one matrix (a copy of every non-zero) or re-validating
         the inputs, which was a third of the scoring time. The text blocks read the
         parsed turns as one flat list (``FlatLines``), not a list per contact, and
-        skip the selection step (unselected phrases get a zero coefficient).
+        count only the selected phrases (``_selected_phrases``).
         """
         check_columns(frame)
         turns = TurnTable.parse(frame["transcript"])
@@ -231,18 +231,24 @@ class FlagModel:
             if isinstance(transformer, str) or piece.start == piece.stop:
                 continue  # "drop" (the remainder) or an empty block
             if isinstance(source, str) and source in TEXT_SPEAKERS:
-                # The phrases step's output times the selected phrases' coefficients
-                # scattered to its columns: no copy of the selected columns.
-                phrases, select = (step for _, step in transformer.steps)
-                counts = phrases.transform(FlatLines(*turns.flat_lines(TEXT_SPEAKERS[source])))
-                block_coef = np.zeros(counts.shape[1])
-                block_coef[select.get_support()] = coef[piece]
-                total += (columns.transformer_weights or {}).get(name, 1.0) * (counts @ block_coef)
-                continue
-            block = transformer.transform(inputs[source])
+                lines = FlatLines(*turns.flat_lines(TEXT_SPEAKERS[source]))
+                block = self._selected_phrases(transformer).transform(lines)
+            else:
+                block = transformer.transform(inputs[source])
             weight = (columns.transformer_weights or {}).get(name, 1.0)
             total += weight * (block @ coef[piece])
         return total
+
+    def _selected_phrases(self, block: Pipeline) -> TurnPhrases:
+        """The text block's phrases and selection steps as one ``TurnPhrases`` counting
+        only the selected phrases (derived from the fitted steps, made once per model
+        and block, never saved)."""
+        phrases, select = (step for _, step in block.steps)
+        cache = self.__dict__.setdefault("_selected", {})
+        key = (id(phrases), id(select))  # the steps are kept in the entry: ids stay theirs
+        if key not in cache:
+            cache[key] = (phrases, select, phrases.restricted(select.get_support()))
+        return cache[key][2]
 
     def predict_proba(self, frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS) -> np.ndarray:
         """Calibrated probability of the target per row (1-D); no explanations (fast path).

@@ -30,7 +30,7 @@ from itertools import chain, pairwise, repeat
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from flagging.features import TURN_SEPARATOR, mask_names
@@ -295,6 +295,15 @@ class TurnPhrases(TransformerMixin, BaseEstimator):
         for term, i in self.vocabulary_.items():
             names[i] = term
         return names
+
+    def restricted(self, keep: np.ndarray) -> TurnPhrases:
+        """A fitted copy that counts only the phrases of the columns `keep` (a boolean
+        mask), in their order: this step and a selection after it, as one step. Scoring
+        uses it: a smaller hash table and no columns built only to be dropped."""
+        copy = clone(self)
+        names = self.get_feature_names_out()[np.asarray(keep, dtype=bool)]
+        copy.vocabulary_ = {term: i for i, term in enumerate(names.tolist())}
+        return copy
 
     @staticmethod
     def _per_document(line_codes, lengths, n_lines, rows, cols, n_terms) -> sp.csr_matrix:

@@ -332,6 +332,10 @@ def test_turn_phrases_equal_scikit_learn_with_the_reference_analyzer():
     # and the exact string path, used when two phrases share a hash
     ours.__dict__["_hash"] = (ours.vocabulary_, None)
     assert abs(ours.transform(docs) - theirs.transform(docs)).max() == 0
+    # a copy restricted to some columns counts those, in order (phrases + selection)
+    keep = np.arange(len(ours.vocabulary_)) % 3 == 0
+    restricted = ours.restricted(keep).transform(flat)
+    assert abs(restricted - ours.transform(docs)[:, np.flatnonzero(keep)]).max() == 0
     unigrams = TurnPhrases(bigrams=False).fit(docs)
     assert (
         unigrams.vocabulary_
