@@ -55,9 +55,9 @@ C_GRID: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1)
 the time-ordered CV chose 0.01-0.03; without it (about 8,000 phrases per block) it
 chose 0.003-0.01 (the older 0.3-3 overfitted)."""
 SELECT_ALPHA = 0.001
-"""A phrase enters the vocabulary when its chi-squared association with the target
-has p < 0.001 on the training rows (``AssociatedPhrases`` after ``TurnPhrases``). The other
-phrases (product names, dates, stock words) carried no signal but forced the strong
+"""A phrase is kept (a feature) when its chi-squared association with the target
+has p < 0.001 on the training rows (``AssociatedPhrases`` after ``TurnPhrases``). The
+other phrases (product names, dates, stock words) carried no signal but forced the strong
 shrinkage that also held back rare, telling phrases (an agent's wrong answer: ~200
 contacts each). On the demo data (seeds 0-2) it raised time-ordered CV average
 precision on every seed, 0.444 -> 0.452 on average (p < 0.01: 0.450, 0.0001: 0.451,
@@ -82,9 +82,9 @@ def build_pipeline(*, max_features: int = 20_000, c: float = 0.1) -> Pipeline:
     and 2). Char n-grams were dropped: on templated contact-centre text they added
     nothing in time-ordered cross-validation and cost most of the scoring time.
     Each block then keeps only the phrases associated with the target
-    (``AssociatedPhrases``: chi-squared p < ``SELECT_ALPHA``, fitted on the labels); an L1 penalty
-    instead (liblinear) scored lower (time-ordered CV 0.444, holdout 0.863 x oracle), as
-    did 1-3 grams (0.443).
+    (``AssociatedPhrases``: chi-squared p < ``SELECT_ALPHA``, fitted on the labels);
+    an L1 penalty instead (liblinear) scored lower (time-ordered CV 0.444, holdout
+    0.863 x oracle), as did 1-3 grams (0.443).
     """
 
     def phrases() -> Pipeline:
