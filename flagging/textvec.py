@@ -7,8 +7,9 @@ the lower-cased word 1-2 grams of each turn (never across turns), proper names m
 (``mask_names``), 1 when the contact holds the phrase, else 0. ``line_ngrams`` is the
 plain-Python definition; ``CountVectorizer(analyzer=line_ngrams, binary=True)`` gives
 the same vocabulary and values (checked in the tests), but analyses each contact
-feature by feature in Python: about 2,000 contacts/s, where scoring must reach 20,000.
-So the counting is vectorised:
+feature by feature in Python: scoring with it ran at about 7,400 contacts per
+CPU-second on the benchmark (bench/flagging.py, seed 0), where it must reach 20,000
+(with ``TurnPhrases``: about 35,000). So the counting is vectorised:
 
 - a transcript is mostly stock phrases, so most turns of a batch are repeats: each
   distinct turn is analysed once, and a contact's phrases are
