@@ -1,16 +1,15 @@
 """Flagging benchmark on the demo generator: is the model worth a reviewer's time?
 
-Run: ``.venv/bin/python bench/flagging.py [--n 50000] [--weeks 26] [--score 1000000]``
+Run: ``.venv/bin/python bench/flagging.py [--n 50000] [--weeks 26] [--score 1000000] [--seed 0]``
 
 Generates ``n`` contacts over ``weeks`` weeks (qa_app.demo.generator, pure), writes
 the oracle probabilities to bench/out/, trains on the earlier 80 % by time and
 evaluates on the later 20 % for target ``escalation``: model, keyword rule, random
 sampling and the ORACLE (the generator's true escalation probability as score).
 Then times ``predict_proba`` over ``--score`` rows by scoring the 50,000-row frame
-repeatedly (1,000,000 = 20 x 50,000; no cache survives between calls), with
-n_jobs=1 and n_jobs=--jobs (forked processes that inherit the frame), and prints
-the wall-clock rate beside the rate per CPU-second (this process and its children,
-from getrusage) and the load average: the machine is shared, so wall-clock figures
+repeatedly (1,000,000 = 20 x 50,000; no cache survives between calls) in this
+one process, and prints the wall-clock rate beside the rate per CPU-second (from
+getrusage) and the load average: the machine is shared, so wall-clock figures
 depend on what else runs, CPU-seconds much less.
 
 Targets (issue #7): model PR-AUC >= 0.85 x oracle; model recall@5% >= 2 x keyword;
@@ -75,10 +74,9 @@ def demo_frame(n: int, weeks: int, seed: int) -> pd.DataFrame:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its waited-for children (forked scorers)."""
+    """CPU time of this process."""
     own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime
 
 
 def main() -> None:
@@ -87,7 +85,6 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--score", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs", type=int, default=2, help="also time predict_proba(n_jobs=)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -141,20 +138,18 @@ def main() -> None:
     repeats = max(1, round(args.score / len(frame_once)))
     total = repeats * len(frame_once)
     model.predict_proba(frame_once.head(1000))  # imports and lazy tables, as a server would
-    timings = {}
-    for jobs in sorted({1, args.jobs}):
-        started, cpu = time.perf_counter(), cpu_seconds()
-        for _ in range(repeats):
-            model.predict_proba(frame_once, n_jobs=jobs)
-        wall, used = time.perf_counter() - started, cpu_seconds() - cpu
-        timings[jobs] = (total / wall, total / used)
-        load = os.getloadavg()
-        print(
-            f"scoring n_jobs={jobs}: {total:,} contacts ({repeats} x the {len(frame_once):,}-row "
-            f"frame, 20,000-row chunks) in {wall:.1f} s wall = {total / wall:,.0f}/s; "
-            f"{used:.1f} CPU-s = {total / used:,.0f}/CPU-s; "
-            f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
-        )
+    started, cpu = time.perf_counter(), cpu_seconds()
+    for _ in range(repeats):
+        model.predict_proba(frame_once)
+    wall, used = time.perf_counter() - started, cpu_seconds() - cpu
+    rate, per_cpu = total / wall, total / used
+    load = os.getloadavg()
+    print(
+        f"scoring: {total:,} contacts ({repeats} x the {len(frame_once):,}-row frame, "
+        f"20,000-row chunks) in {wall:.1f} s wall = {rate:,.0f}/s; "
+        f"{used:.1f} CPU-s = {per_cpu:,.0f}/CPU-s; "
+        f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
+    )
 
     pr_ratio = result.model["pr_auc"] / oracle["pr_auc"]
     recall_ratio = (
@@ -179,9 +174,8 @@ def main() -> None:
             2.0,
         ),
     ]
-    for jobs, (rate, per_cpu) in timings.items():
-        figures.append((f"scoring contacts/s, wall-clock, n_jobs={jobs}", rate, 20_000))
-        figures.append((f"  (same run: contacts per CPU-second, n_jobs={jobs})", per_cpu, None))
+    figures.append(("scoring contacts/s, wall-clock, one process", rate, 20_000))
+    figures.append(("  (same run: contacts per CPU-second)", per_cpu, None))
     figures.append((f"training CPU-seconds (wall seconds: {train_seconds:.1f})", train_cpu, None))
     for label, value, target in figures:
         status = "reported" if target is None else "met" if value >= target else "NOT met"

@@ -172,8 +172,8 @@ def _turns(csr, coef, columns: ColumnTransformer, turns: TurnTable, top: int) ->
     first_of_doc = np.searchsorted(turns.doc, np.arange(n))
     for name, transformer, source in columns.transformers_:
         speaker = TEXT_SPEAKERS.get(source) if isinstance(source, str) else None
-        if speaker is None or getattr(transformer, "analyzer", None) != "word":
-            continue  # only word phrases of a speaker's turns are quoted
+        if speaker is None:
+            continue  # only the phrases of a speaker's turns are quoted
         piece = columns.output_indices_[name]
         terms = transformer.get_feature_names_out()
         shown = np.flatnonzero(behaviours.reason_terms(terms) & (coef[piece] > 0))

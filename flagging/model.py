@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from flagging import explain, parallel
+from flagging import explain
 from flagging.features import (
     CATEGORY_COLUMNS,
     CHANNEL_VALUES,
@@ -44,8 +44,10 @@ from flagging.features import (
     with_repeat_counts,
 )
 from flagging.frame import REQUIRED_COLUMNS, TurnTable, check_columns, labelled_rows, to_utc
+from flagging.gcpause import collections_paused
+from flagging.phrases import AssociatedPhrases
 from flagging.selection import fit_classifier, time_cv
-from flagging.textvec import FlatLines, LineTfidfVectorizer
+from flagging.textvec import FlatLines, TurnPhrases
 
 C_GRID: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1)
 """Strong regularisation of 0/1 phrase features: with the chi-squared selection of
@@ -53,9 +55,9 @@ C_GRID: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1)
 the time-ordered CV chose 0.01-0.03; without it (about 8,000 phrases per block) it
 chose 0.003-0.01 (the older 0.3-3 overfitted)."""
 SELECT_ALPHA = 0.001
-"""A phrase enters the vocabulary when its chi-squared association with the target
-has p < 0.001 on the training rows (``LineTfidfVectorizer.select_alpha``). The other
-phrases (product names, dates, stock words) carried no signal but forced the strong
+"""A phrase is kept (a feature) when its chi-squared association with the target
+has p < 0.001 on the training rows (``AssociatedPhrases`` after ``TurnPhrases``). The
+other phrases (product names, dates, stock words) carried no signal but forced the strong
 shrinkage that also held back rare, telling phrases (an agent's wrong answer: ~200
 contacts each). On the demo data (seeds 0-2) it raised time-ordered CV average
 precision on every seed, 0.444 -> 0.452 on average (p < 0.01: 0.450, 0.0001: 0.451,
@@ -70,7 +72,7 @@ def build_pipeline(*, max_features: int = 20_000, c: float = 0.1) -> Pipeline:
     """The untrained pipeline (also the template for the persisted trusted types).
 
     Text blocks are binary (0/1: said or not) word 1-2 grams within turns
-    (``LineTfidfVectorizer``, names masked) of the customer's turns and of the agent's
+    (``TurnPhrases``, names masked) of the customer's turns and of the agent's
     turns: a phrase counts once however often it is repeated, so long contacts do not
     score high for their length, and each phrase's weight reads directly as its
     contribution. On the demo data they beat sublinear tf-idf in time-ordered
@@ -79,26 +81,24 @@ def build_pipeline(*, max_features: int = 20_000, c: float = 0.1) -> Pipeline:
     category blocks (less shrinkage) did not raise it measurably (demo seeds 0
     and 2). Char n-grams were dropped: on templated contact-centre text they added
     nothing in time-ordered cross-validation and cost most of the scoring time.
-    Fitted with labels, each block keeps only the phrases associated with the
-    target (``SELECT_ALPHA``); an L1 penalty instead (liblinear) scored lower
-    (time-ordered CV 0.444, holdout 0.863 x oracle), as did 1-3 grams (0.443).
+    Each block then keeps only the phrases associated with the target
+    (``AssociatedPhrases``: chi-squared p < ``SELECT_ALPHA``, fitted on the labels);
+    an L1 penalty instead (liblinear) scored lower (time-ordered CV 0.444, holdout
+    0.863 x oracle), as did 1-3 grams (0.443).
     """
 
-    def tfidf() -> LineTfidfVectorizer:
-        return LineTfidfVectorizer(
-            ngram_range=(1, 2),
-            max_features=max_features,
-            min_df=2,
-            binary=True,
-            use_idf=False,
-            norm=None,
-            select_alpha=SELECT_ALPHA,
+    def phrases() -> Pipeline:
+        return Pipeline(
+            [
+                ("phrases", TurnPhrases(min_df=2, max_features=max_features)),
+                ("select", AssociatedPhrases(alpha=SELECT_ALPHA)),
+            ]
         )
 
     columns = ColumnTransformer(
         [
-            ("customer_words", tfidf(), "customer_text"),
-            ("agent_words", tfidf(), "agent_text"),
+            ("customer_words", phrases(), "customer_text"),
+            ("agent_words", phrases(), "agent_text"),
             ("numeric", SparseStandardScaler(), list(NUMERIC_COLUMNS)),
             (
                 "category",
@@ -216,7 +216,8 @@ class FlagModel:
         the coefficients (and the block's weight), summed. The same arithmetic without
         stacking the blocks into one matrix (a copy of every non-zero) or re-validating
         the inputs, which was a third of the scoring time. The text blocks read the
-        parsed turns as one flat list (``FlatLines``), not a list per contact.
+        parsed turns as one flat list (``FlatLines``), not a list per contact, and
+        count only the selected phrases (``_selected_phrases``).
         """
         check_columns(frame)
         turns = TurnTable.parse(frame["transcript"])
@@ -230,24 +231,31 @@ class FlagModel:
             if isinstance(transformer, str) or piece.start == piece.stop:
                 continue  # "drop" (the remainder) or an empty block
             if isinstance(source, str) and source in TEXT_SPEAKERS:
-                block = transformer.transform(FlatLines(*turns.flat_lines(TEXT_SPEAKERS[source])))
+                lines = FlatLines(*turns.flat_lines(TEXT_SPEAKERS[source]))
+                block = self._selected_phrases(transformer).transform(lines)
             else:
                 block = transformer.transform(inputs[source])
             weight = (columns.transformer_weights or {}).get(name, 1.0)
             total += weight * (block @ coef[piece])
         return total
 
-    def predict_proba(
-        self, frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS, n_jobs: int = 1
-    ) -> np.ndarray:
+    def _selected_phrases(self, block: Pipeline) -> TurnPhrases:
+        """The text block's phrases and selection steps as one ``TurnPhrases`` counting
+        only the selected phrases (derived from the fitted steps, made once per model
+        and block, never saved)."""
+        phrases, select = (step for _, step in block.steps)
+        cache = self.__dict__.setdefault("_selected", {})
+        key = (id(phrases), id(select))  # the steps are kept in the entry: ids stay theirs
+        if key not in cache:
+            cache[key] = (phrases, select, phrases.restricted(select.get_support()))
+        return cache[key][2]
+
+    def predict_proba(self, frame: pd.DataFrame, *, chunk_rows: int = CHUNK_ROWS) -> np.ndarray:
         """Calibrated probability of the target per row (1-D); no explanations (fast path).
 
         Scores `chunk_rows` rows at a time (memory stays flat; repeat contacts are
-        still counted over the whole frame). `n_jobs` > 1 splits the rows into that
-        many parts scored at once: this process scores one, forked processes the
-        others (they inherit the frame and the model; only the scores travel back).
-        Where fork is unavailable the parts are scored one after the other. The
-        garbage collector is paused meanwhile (``parallel.collections_paused``).
+        still counted over the whole frame), in this thread, with the garbage
+        collector paused meanwhile (``collections_paused``).
         """
         check_columns(frame)
         if chunk_rows < 1:
@@ -256,10 +264,14 @@ class FlagModel:
             return np.zeros(0)
         if len(frame) > chunk_rows:  # repeat contacts are counted over the whole frame
             frame = with_repeat_counts(frame)
-        parts = np.array_split(np.arange(len(frame)), max(1, min(n_jobs, len(frame))))
-        bounds = [(int(p[0]), int(p[-1]) + 1) for p in parts if len(p)]
-        with parallel.collections_paused():
-            return self._probability(parallel.scores(self, frame, bounds, chunk_rows))
+        with collections_paused():
+            decision = np.concatenate(
+                [
+                    self.decision_function(frame.iloc[i : i + chunk_rows])
+                    for i in range(0, len(frame), chunk_rows)
+                ]
+            )
+        return self._probability(decision)
 
     def predict(self, frame: pd.DataFrame, top: int = 3) -> pd.DataFrame:
         """Per row: probability, flagged (top budget on the training period) and reasons.

@@ -33,13 +33,15 @@ from sklearn.pipeline import Pipeline
 from flagging.frame import FlaggingError
 from flagging.model import FlagModel, build_pipeline
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """2: word n-grams within turns, customer's last turns, topic/queue; no char n-grams.
 3: the customer's last-turns block removed.
 4: proper names masked before n-grams (a version-3 vocabulary holds names that version
 4 text never produces, so its scores would silently change: refused instead).
 5: the text vectorisers select their phrases by the labels (``select_alpha``, a new
-parameter a version-4 vectoriser lacks)."""
+parameter a version-4 vectoriser lacks).
+6: each text block is a ``TurnPhrases`` -> ``AssociatedPhrases`` pipeline; version 5's
+``LineTfidfVectorizer`` (built on scikit-learn's private methods) no longer exists."""
 METADATA_MEMBER = "flagging.json"
 MODEL_MEMBER = "model.skops"
 

@@ -1,41 +1,42 @@
-"""A TfidfVectorizer fast enough to score a million contacts.
+"""Phrases said in a speaker's turns, as 0/1 features fast enough to score a million
+contacts.
 
-scikit-learn analyses each document in Python, feature by feature (about a
-millisecond per transcript with char n-grams). Scoring must run at 20,000
-interactions/s, so ``FastTfidfVectorizer`` replaces only the counting step
-(``_count_vocab``, used by both fit and transform) and computes the *same* counts
-from the distinct whitespace-separated words of the batch:
+``TurnPhrases`` is an ordinary scikit-learn transformer (the public
+``BaseEstimator``/``TransformerMixin`` contract, nothing of scikit-learn's internals):
+the lower-cased word 1-2 grams of each turn (never across turns), proper names masked
+(``mask_names``), 1 when the contact holds the phrase, else 0. ``line_ngrams`` is the
+plain-Python definition; ``CountVectorizer(analyzer=line_ngrams, binary=True)`` gives
+the same vocabulary and values (checked in the tests), but analyses each contact
+feature by feature in Python: scoring with it ran at about 7,400 contacts per
+CPU-second on the benchmark (bench/flagging.py, seed 0), where it must reach 20,000
+(with ``TurnPhrases``: about 35,000). So the counting is vectorised:
 
-- ``char_wb`` n-grams never cross a whitespace-separated word, so a document's
-  counts are (document x word counts) @ (word x n-gram counts). A word's n-grams
-  come from scikit-learn's own ``_char_wb_ngrams``, computed once per distinct
-  word (and cached for scoring); the product is a sparse multiply in C.
-- ``word`` 1-2 grams: the default token pattern never matches across whitespace,
-  so each distinct word is tokenised once; bigrams are integer pairs of tokens.
+- a transcript is mostly stock phrases, so most turns of a batch are repeats: each
+  distinct turn is analysed once, and a contact's phrases are
+  (contact x distinct turn) @ (distinct turn x phrase), a sparse product in C;
+- when scoring (the vocabulary is fixed), tokens are 64-bit hashes computed with
+  numpy over the whole batch (``token_hashes``), looked up in a hash table of the
+  vocabulary: no Python string per token.
 
-Vocabulary selection (min_df, max_features) and tf-idf weighting stay
-scikit-learn's own code. Other settings fall back to scikit-learn entirely.
-Equality with TfidfVectorizer, fit and transform, is checked in the tests.
+The selection of the phrases associated with the target is the next pipeline step
+(``phrases.AssociatedPhrases``, see ``model.build_pipeline``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.utils.validation import check_is_fitted
 
 from flagging.features import TURN_SEPARATOR, mask_names
-from flagging.phrases import keep_associated
 
 _DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-_CACHE_LIMIT = 500_000
 
 
 def _split(docs: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -125,154 +126,17 @@ def bigram_hashes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
         return (first * _BIGRAM + second) ^ (first >> np.uint64(31))
 
 
-class FastTfidfVectorizer(TfidfVectorizer):
-    """TfidfVectorizer with vectorised counting for the word and char_wb analyzers."""
-
-    def __getstate__(self) -> dict:
-        # The lookup caches are derived data: never persist them.
-        state = super().__getstate__()
-        return {k: v for k, v in state.items() if not k.startswith("_fast")}
-
-    def _fast_supported(self) -> bool:
-        plain = (
-            self.input == "content"
-            and self.lowercase
-            and self.preprocessor is None
-            and self.tokenizer is None
-            and self.stop_words is None
-            and self.strip_accents is None
-        )
-        if not plain:
-            return False
-        if self.analyzer == "char_wb":
-            return True
-        return (
-            self.analyzer == "word"
-            and self.token_pattern == _DEFAULT_TOKEN_PATTERN
-            and tuple(self.ngram_range) in ((1, 1), (1, 2))
-        )
-
-    def _cache(self, name: str, fixed_vocab: bool) -> dict:
-        """A per-word cache valid for the current fitted vocabulary (fresh when fitting)."""
-        if not fixed_vocab:
-            return {}
-        key = f"_fast_{name}"
-        owner, cache = self.__dict__.get(key, (None, None))
-        if owner is not self.vocabulary_ or len(cache) > _CACHE_LIMIT:
-            cache = {}
-            self.__dict__[key] = (self.vocabulary_, cache)
-        return cache
-
-    def _count_vocab(self, raw_documents: object, fixed_vocab: bool) -> tuple[dict, sp.csr_array]:
-        docs = list(raw_documents)
-        if not self._fast_supported() or not all(isinstance(d, str) for d in docs):
-            return super()._count_vocab(docs, fixed_vocab)
-        docs = [doc.lower() for doc in docs]
-        vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
-        doc_of_word, codes, uniques = _split(docs)
-        self._fast_n_docs = len(docs)
-        if self.analyzer == "char_wb":
-            counts = self._char_counts(vocabulary, doc_of_word, codes, uniques, fixed_vocab)
-        else:
-            counts = self._word_counts(vocabulary, doc_of_word, codes, uniques, fixed_vocab)
-        if not fixed_vocab and not vocabulary:
-            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        shape = (len(docs), len(vocabulary))
-        if counts is None:
-            return vocabulary, sp.csr_array(shape, dtype=self.dtype)
-        matrix = sp.csr_array(counts, shape=shape, dtype=self.dtype)
-        if not fixed_vocab:
-            matrix.sort_indices()  # scoring skips this: nothing downstream needs it
-        return vocabulary, matrix
-
-    def _char_counts(self, vocabulary, doc_of_word, codes, uniques, fixed_vocab):
-        cache = self._cache("char", fixed_vocab)
-        rows = []
-        for word in uniques:
-            ids = cache.get(word)
-            if ids is None:
-                grams = self._char_wb_ngrams(word)
-                if fixed_vocab:
-                    found = (vocabulary.get(g, -1) for g in grams)
-                    ids = np.fromiter((i for i in found if i >= 0), dtype=np.int64)
-                else:
-                    ids = np.fromiter(
-                        (vocabulary.setdefault(g, len(vocabulary)) for g in grams), dtype=np.int64
-                    )
-                cache[word] = ids
-            rows.append(ids)
-        if not rows:
-            return None
-        indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
-        indices = np.concatenate(rows)
-        word_grams = sp.csr_array(
-            (np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocabulary))
-        )
-        doc_words = sp.csr_array(
-            (np.ones(len(codes)), (doc_of_word, codes)), shape=(self._fast_n_docs, len(rows))
-        )
-        return doc_words @ word_grams
-
-    def _word_counts(self, vocabulary, doc_of_word, codes, uniques, fixed_vocab):
-        """Counts of word 1-2 grams; in fit, `vocabulary` is filled as terms are met."""
-        findall = re.compile(self.token_pattern).findall
-        token_cache = self.__dict__.setdefault("_fast_tokens", {})
-        if len(token_cache) > _CACHE_LIMIT:
-            token_cache.clear()
-        per_word = []
-        for word in uniques:
-            tokens = token_cache.get(word)
-            if tokens is None:
-                tokens = token_cache[word] = tuple(findall(word))
-            per_word.append(tokens)
-        tokens = list(chain.from_iterable(per_word))
-        if not tokens:
-            return None
-        tcodes, tuniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
-        bounds = np.cumsum([0, *map(len, per_word)])
-        per_unique = [tcodes[a:b] for a, b in pairwise(bounds)]
-        token, occurrence = _expand(codes, per_unique)
-        doc = doc_of_word[occurrence]
-        terms = tuniques.tolist()
-        if fixed_vocab:
-            unigram = np.fromiter((vocabulary.get(t, -1) for t in terms), dtype=np.int64)
-        else:
-            unigram = np.fromiter(
-                (vocabulary.setdefault(t, len(vocabulary)) for t in terms), dtype=np.int64
-            )
-        uni = unigram[token]
-        rows, cols = [doc[uni >= 0]], [uni[uni >= 0]]
-        if tuple(self.ngram_range) == (1, 2) and len(token) > 1:
-            same = doc[:-1] == doc[1:]
-            keys = token[:-1][same] * len(terms) + token[1:][same]
-            pairs, inverse = np.unique(keys, return_inverse=True)
-            names = (f"{terms[k // len(terms)]} {terms[k % len(terms)]}" for k in pairs.tolist())
-            if fixed_vocab:
-                ids = np.fromiter((vocabulary.get(n, -1) for n in names), dtype=np.int64)
-            else:
-                ids = np.fromiter(
-                    (vocabulary.setdefault(n, len(vocabulary)) for n in names), dtype=np.int64
-                )
-            bigram = ids[inverse]
-            rows.append(doc[:-1][same][bigram >= 0])
-            cols.append(bigram[bigram >= 0])
-        row, col = np.concatenate(rows), np.concatenate(cols)
-        return (np.ones(len(row)), (row, col))
-
-
 def _masked_lower(lines: list[str]) -> list[str]:
     """Each line with names masked and lower-cased (one regex pass over the batch)."""
     return mask_names(_joined(lines)).lower().split(TURN_SEPARATOR)
 
 
-def line_ngrams(
-    doc: str | list[str], pattern: str = _DEFAULT_TOKEN_PATTERN, bigrams: bool = True
-) -> list[str]:
-    """Reference analyzer of ``LineTfidfVectorizer``: lower-cased word 1-2 grams of
-    each line with proper names masked (``mask_names``), never across lines. A
-    document is a list of lines (turns) or a string whose lines are separated by
-    newlines."""
-    findall = re.compile(pattern).findall
+def line_ngrams(doc: str | list[str], bigrams: bool = True) -> list[str]:
+    """What ``TurnPhrases`` counts, in plain Python (the reference of the tests): the
+    lower-cased word 1-2 grams of each line with proper names masked (``mask_names``),
+    never across lines. A document is a list of lines (turns) or a string whose lines
+    are separated by newlines."""
+    findall = re.compile(_DEFAULT_TOKEN_PATTERN).findall
     out: list[str] = []
     for line in doc.split("\n") if isinstance(doc, str) else doc:
         tokens = findall(mask_names(line.replace(TURN_SEPARATOR, " ")).lower())
@@ -285,7 +149,7 @@ def line_ngrams(
 @dataclass(frozen=True)
 class FlatLines:
     """Documents as one flat list of lines and the number of lines of each document:
-    what ``LineTfidfVectorizer`` works on anyway. Scoring passes this instead of one
+    what ``TurnPhrases`` works on anyway. Scoring passes this instead of one
     list per document (``TurnTable.flat_lines``), which saves building and then
     flattening again a list per contact."""
 
@@ -301,161 +165,166 @@ class FlatLines:
         return [self.lines[a:b] for a, b in pairwise(bounds)]
 
 
-class LineTfidfVectorizer(FastTfidfVectorizer):
-    """Tf-idf of word 1-2 grams *within lines* (turns are joined by newlines), with
-    proper names masked (``flagging.features.mask_names``).
+def _line_terms(
+    lines: list[str], bigrams: bool, vocabulary: dict[str, int] | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The terms (word 1-2 grams) of each line, as (line, term id) pairs, one per
+    occurrence. `lines` are masked and lower-cased already. With `vocabulary` the ids
+    are its ids and other terms are skipped; without, every term met gets an id
+    (unigrams first), and the terms are returned in id order."""
+    line_of_word, codes, words = _split(lines)
+    findall = re.compile(_DEFAULT_TOKEN_PATTERN).findall
+    per_word = [tuple(findall(word)) for word in words]  # each distinct word once
+    tokens = list(chain.from_iterable(per_word))
+    empty = np.zeros(0, dtype=np.int64)
+    if not tokens:
+        return empty, empty, []
+    tcodes, tuniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
+    bounds = np.cumsum([0, *map(len, per_word)])
+    token, occurrence = _expand(codes, [tcodes[a:b] for a, b in pairwise(bounds)])
+    line = line_of_word[occurrence]
+    names = tuniques.tolist()
+    new_terms: list[str] = []
 
-    A transcript is mostly stock phrases, so most lines of a batch are repeats:
-    each distinct line is tokenised once, and a document's counts are
-    (document x distinct line counts) @ (distinct line x n-gram counts), a sparse
-    product in C. ``build_analyzer`` returns the plain-Python equivalent
-    (``line_ngrams``), which scikit-learn's own counting uses for unsupported
-    settings; equality of both is checked in the tests.
+    def ids(terms: list[str]) -> np.ndarray:
+        if vocabulary is not None:
+            return np.fromiter((vocabulary.get(t, -1) for t in terms), np.int64, len(terms))
+        start = len(new_terms)
+        new_terms.extend(terms)
+        return np.arange(start, len(new_terms), dtype=np.int64)
 
-    ``select_alpha``: when fitted with labels ``y`` (``fit(docs, y)``, as the
-    ColumnTransformer does when given them), the vocabulary keeps only the n-grams
-    whose chi-squared association with ``y`` has a p-value below it (after min_df
-    and max_features; the best one at least). Without labels, or with None, nothing
-    is selected. The fitted vectoriser is an ordinary one with a smaller
-    vocabulary: scoring, explanations and persistence work as before.
+    uni = ids(names)[token]
+    rows, cols = [line[uni >= 0]], [uni[uni >= 0]]
+    if bigrams and len(token) > 1:
+        same = line[:-1] == line[1:]
+        keys = token[:-1][same] * len(names) + token[1:][same]
+        pairs, inverse = np.unique(keys, return_inverse=True)
+        n = len(names)
+        bi = ids([f"{names[k // n]} {names[k % n]}" for k in pairs.tolist()])[inverse]
+        rows.append(line[:-1][same][bi >= 0])
+        cols.append(bi[bi >= 0])
+    return np.concatenate(rows), np.concatenate(cols), new_terms
+
+
+def _documents(raw: object) -> tuple[list[str], np.ndarray]:
+    """Any accepted input as one flat list of lines and the line count per document."""
+    if isinstance(raw, FlatLines):
+        lines, lengths = raw.lines, raw.lengths
+    else:
+        if isinstance(raw, str):
+            raise ValueError("TurnPhrases takes a list of documents, not one string")
+        per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in raw]
+        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+        lines = list(chain.from_iterable(per_doc))
+    if not all(map(isinstance, lines, repeat(str))):
+        lines = ["" if line is None else str(line) for line in lines]
+    return lines, lengths
+
+
+class TurnPhrases(TransformerMixin, BaseEstimator):
+    """0/1 features: which word 1-2 grams (1-grams only without `bigrams`) each
+    document says within one of its lines, names masked, lower-cased.
+
+    A document is a list of lines (a contact's turns of one speaker), a string whose
+    lines are separated by newlines, or a whole batch as ``FlatLines``.
+    Fitting keeps the phrases said in at least `min_df` documents and, of those, the
+    `max_features` said in the most documents (ties: alphabetical order); columns
+    are in alphabetical order of the phrases, as scikit-learn's vectorisers do.
     """
 
-    def __init__(
-        self,
-        *,
-        input="content",
-        encoding="utf-8",
-        decode_error="strict",
-        strip_accents=None,
-        lowercase=True,
-        preprocessor=None,
-        tokenizer=None,
-        analyzer="word",
-        stop_words=None,
-        token_pattern=_DEFAULT_TOKEN_PATTERN,
-        ngram_range=(1, 1),
-        max_df=1.0,
-        min_df=1,
-        max_features=None,
-        vocabulary=None,
-        binary=False,
-        dtype=np.float64,
-        norm="l2",
-        use_idf=True,
-        smooth_idf=True,
-        sublinear_tf=False,
-        select_alpha=None,
-    ):
-        super().__init__(
-            input=input,
-            encoding=encoding,
-            decode_error=decode_error,
-            strip_accents=strip_accents,
-            lowercase=lowercase,
-            preprocessor=preprocessor,
-            tokenizer=tokenizer,
-            analyzer=analyzer,
-            stop_words=stop_words,
-            token_pattern=token_pattern,
-            ngram_range=ngram_range,
-            max_df=max_df,
-            min_df=min_df,
-            max_features=max_features,
-            vocabulary=vocabulary,
-            binary=binary,
-            dtype=dtype,
-            norm=norm,
-            use_idf=use_idf,
-            smooth_idf=smooth_idf,
-            sublinear_tf=sublinear_tf,
-        )
-        self.select_alpha = select_alpha
+    def __init__(self, *, min_df: int = 1, max_features: int | None = None, bigrams: bool = True):
+        self.min_df = min_df
+        self.max_features = max_features
+        self.bigrams = bigrams
 
-    @contextmanager
-    def _labels(self, y: object) -> Iterator[None]:
-        self.__dict__["_fast_target"] = y  # read by _limit_features, never persisted
-        try:
-            yield
-        finally:
-            self.__dict__.pop("_fast_target", None)
+    def __getstate__(self) -> dict:
+        # The hash table is derived from vocabulary_: never persisted.
+        return {k: v for k, v in super().__getstate__().items() if k != "_hash"}
 
-    def fit(self, raw_documents: object, y: object = None) -> LineTfidfVectorizer:
-        with self._labels(y):
-            return super().fit(raw_documents)
+    def fit(self, raw_documents: object, y: object = None) -> TurnPhrases:
+        self.fit_transform(raw_documents)
+        return self
 
-    def fit_transform(self, raw_documents: object, y: object = None) -> sp.csr_array:
-        with self._labels(y):
-            return super().fit_transform(raw_documents)
-
-    def _limit_features(self, X, vocabulary, high=None, low=None, limit=None):  # noqa: N803
-        """scikit-learn's min_df/max_df/max_features pruning, then the chi-squared
-        selection of ``select_alpha`` (in fit, given labels)."""
-        pruned = super()._limit_features(X, vocabulary, high, low, limit)
-        # Some scikit-learn versions return (X, removed terms): answered in kind.
-        X, rest = (pruned[0], pruned[1:]) if isinstance(pruned, tuple) else (pruned, None)  # noqa: N806
-        y = self.__dict__.get("_fast_target")
-        if self.select_alpha is not None and y is not None:
-            X = keep_associated(X, y, vocabulary, self.select_alpha)  # noqa: N806
-        return X if rest is None else (X, *rest)
-
-    def build_analyzer(self):
-        if self.analyzer != "word" or not self._fast_supported():
-            return super().build_analyzer()
-        pattern, bigrams = self.token_pattern, tuple(self.ngram_range) == (1, 2)
-        return lambda doc: line_ngrams(doc, pattern, bigrams)
-
-    def _count_vocab(self, raw_documents: object, fixed_vocab: bool) -> tuple[dict, sp.csr_array]:
-        if isinstance(raw_documents, FlatLines):
-            lines, lengths = raw_documents.lines, raw_documents.lengths
-            if self.analyzer != "word" or not self._fast_supported():
-                return self._count_vocab(raw_documents.documents(), fixed_vocab)
-        else:
-            docs = list(raw_documents)
-            per_doc = [doc.split("\n") if isinstance(doc, str) else doc for doc in docs]
-            if self.analyzer != "word" or not self._fast_supported():
-                texts = [d if isinstance(d, str) else "\n".join(map(str, d)) for d in docs]
-                return super()._count_vocab(texts, fixed_vocab)
-            lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(docs))
-            lines = list(chain.from_iterable(per_doc))
-        vocabulary: dict[str, int] = self.vocabulary_ if fixed_vocab else {}
-        n_docs = len(lengths)
-        if not all(map(isinstance, lines, repeat(str))):
-            lines = ["" if line is None else str(line) for line in lines]
+    def fit_transform(self, raw_documents: object, y: object = None) -> sp.csr_matrix:
+        if not (isinstance(self.min_df, int | np.integer) and self.min_df >= 1):
+            raise ValueError(
+                f"min_df must be a whole number of documents >= 1, not {self.min_df!r}"
+            )
+        if self.max_features is not None and not (
+            isinstance(self.max_features, int | np.integer) and self.max_features >= 1
+        ):
+            raise ValueError(f"max_features must be None or >= 1, not {self.max_features!r}")
+        lines, lengths = _documents(raw_documents)
         line_codes, distinct = pd.factorize(pd.Series(lines, dtype=object), sort=False)
-        table = self._hash_table() if fixed_vocab else None
+        rows, cols, terms = _line_terms(_masked_lower(distinct.tolist()), self.bigrams)
+        counts = self._per_document(line_codes, lengths, len(distinct), rows, cols, len(terms))
+        counts.data[:] = 1.0
+        frequency = np.bincount(counts.indices, minlength=len(terms))
+        names = np.asarray(terms, dtype=object)
+        keep = np.flatnonzero(frequency >= self.min_df)
+        if self.max_features is not None and len(keep) > self.max_features:
+            alphabetical = np.argsort(np.argsort(names[keep]))
+            keep = keep[np.lexsort((alphabetical, -frequency[keep]))[: self.max_features]]
+        if not len(keep):
+            raise ValueError(
+                "no phrases remain: the documents hold no word said in at least "
+                f"{self.min_df} of them"
+            )
+        keep = keep[np.argsort(names[keep])]
+        self.vocabulary_ = {str(term): i for i, term in enumerate(names[keep].tolist())}
+        return sp.csr_matrix(counts[:, keep])
+
+    def transform(self, raw_documents: object) -> sp.csr_matrix:
+        check_is_fitted(self, "vocabulary_")
+        lines, lengths = _documents(raw_documents)
+        line_codes, distinct = pd.factorize(pd.Series(lines, dtype=object), sort=False)
+        table = self._hash_table()
         if table is not None:
-            distinct_lines = distinct.tolist()
-            counts = self._hashed_counts(table, distinct_lines)
-        else:
-            distinct_lines = _masked_lower(distinct.tolist())
-            line_of_word, word_codes, words = _split(distinct_lines)
-            counts = self._word_counts(vocabulary, line_of_word, word_codes, words, fixed_vocab)
-        if not fixed_vocab and not vocabulary:
-            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        shape = (n_docs, len(vocabulary))
-        if counts is None:
-            return vocabulary, sp.csr_array(shape, dtype=self.dtype)
-        line_grams = sp.csr_array(counts, shape=(len(distinct_lines), len(vocabulary)))
-        # Built from its row pointers: no COO conversion, no sort (the product sums
-        # a line repeated within a document all the same).
-        doc_lines = sp.csr_array(
-            (
-                np.ones(len(line_codes)),
-                line_codes,
-                np.concatenate([[0], np.cumsum(lengths)]),
-            ),
-            shape=(n_docs, len(distinct_lines)),
+            rows, cols = self._hashed_terms(table, distinct.tolist())
+        else:  # two phrases share a hash: the exact string path
+            rows, cols, _ = _line_terms(
+                _masked_lower(distinct.tolist()), self.bigrams, self.vocabulary_
+            )
+        n_terms = len(self.vocabulary_)
+        counts = self._per_document(line_codes, lengths, len(distinct), rows, cols, n_terms)
+        counts.data[:] = 1.0
+        return counts
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        check_is_fitted(self, "vocabulary_")
+        names = np.empty(len(self.vocabulary_), dtype=object)
+        for term, i in self.vocabulary_.items():
+            names[i] = term
+        return names
+
+    def restricted(self, keep: np.ndarray) -> TurnPhrases:
+        """A fitted copy that counts only the phrases of the columns `keep` (a boolean
+        mask), in their order: this step and a selection after it, as one step. Scoring
+        uses it: a smaller hash table and no columns built only to be dropped."""
+        copy = clone(self)
+        names = self.get_feature_names_out()[np.asarray(keep, dtype=bool)]
+        copy.vocabulary_ = {term: i for i, term in enumerate(names.tolist())}
+        return copy
+
+    @staticmethod
+    def _per_document(line_codes, lengths, n_lines, rows, cols, n_terms) -> sp.csr_matrix:
+        """(document x distinct line) @ (distinct line x term): occurrences per document
+        (the product holds each (document, term) once; its indices are not sorted)."""
+        line_terms = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_lines, n_terms))
+        # Built from its row pointers: no COO conversion, no sort (the product sums a
+        # line repeated within a document all the same).
+        doc_lines = sp.csr_matrix(
+            (np.ones(len(line_codes)), line_codes, np.concatenate([[0], np.cumsum(lengths)])),
+            shape=(len(lengths), n_lines),
         )
-        matrix = sp.csr_array(doc_lines @ line_grams, dtype=self.dtype)
-        if not fixed_vocab:
-            matrix.sort_indices()
-        return vocabulary, matrix
+        counts = sp.csr_matrix(doc_lines @ line_terms)
+        return counts
 
     def _hash_table(self) -> tuple[pd.Index, np.ndarray] | None:
-        """64-bit hashes of the vocabulary's terms and their column ids (derived
-        from ``vocabulary_``, rebuilt when it changes, never persisted); None when two
-        terms share a hash (then the exact string path is used)."""
-        owner, table = self.__dict__.get("_fast_hash", (None, None))
+        """64-bit hashes of the vocabulary's terms and their column ids (derived from
+        ``vocabulary_``, rebuilt when it changes, never persisted); None when two terms
+        share a hash (then the exact string path is used)."""
+        owner, table = self.__dict__.get("_hash", (None, None))
         if owner is self.vocabulary_:
             return table
         terms = list(self.vocabulary_)
@@ -473,15 +342,13 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
             index = pd.Index(term_hash)
             if (sizes <= 2).all() and index.is_unique:
                 table = (index, ids)
-        self.__dict__["_fast_hash"] = (self.vocabulary_, table)
+        self.__dict__["_hash"] = (self.vocabulary_, table)
         return table
 
-    def _hashed_counts(self, table, lines: list[str]):
-        """Counts of vocabulary 1-2 grams per line, by hash lookup (scoring only)."""
+    def _hashed_terms(self, table, lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(line, term id) of the vocabulary's 1-2 grams per line, by hash lookup."""
         index, ids = table
         line, hashes = token_hashes(lines, mask=True)
-        if not len(ids):
-            return None
 
         def lookup(keys: np.ndarray) -> np.ndarray:
             at = index.get_indexer(keys)
@@ -489,10 +356,9 @@ class LineTfidfVectorizer(FastTfidfVectorizer):
 
         uni = lookup(hashes)
         rows, cols = [line[uni >= 0]], [uni[uni >= 0]]
-        if tuple(self.ngram_range) == (1, 2) and len(hashes) > 1:
+        if self.bigrams and len(hashes) > 1:
             same = line[1:] == line[:-1]
             bi = lookup(bigram_hashes(hashes[:-1][same], hashes[1:][same]))
             rows.append(line[1:][same][bi >= 0])
             cols.append(bi[bi >= 0])
-        row, col = np.concatenate(rows), np.concatenate(cols)
-        return (np.ones(len(row)), (row, col))
+        return np.concatenate(rows), np.concatenate(cols)

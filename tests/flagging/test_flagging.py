@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import inspect
 import json
 import pickle
 import re
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ import pytest
 import sklearn
 import skops.io as sio
 from sklearn.base import clone
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -23,13 +25,7 @@ from flagging import FlaggingError
 from flagging.evaluate import ranking_metrics
 from flagging.features import NAME_TOKEN, build_features, mask_names, repeat_contacts
 from flagging.frame import TurnTable, parse_transcript, transcript_parts
-from flagging.textvec import (
-    FastTfidfVectorizer,
-    FlatLines,
-    LineTfidfVectorizer,
-    line_ngrams,
-    token_hashes,
-)
+from flagging.textvec import FlatLines, TurnPhrases, line_ngrams, token_hashes
 
 FILLER = [
     "my internet is slow today",
@@ -149,20 +145,6 @@ def test_text_transcripts_and_missing_optional_columns(frame, model):
     assert out["probability"].between(0, 1).all()
     assert parse_transcript(text)[1] == "please frobnicate my account"
     assert parse_transcript(text)[4] > 300  # the silence before [05:30]
-
-
-def test_fast_vectorizer_equals_scikit_learn():
-    docs = [" ".join(t["text"] for t in ts) for ts in make_frame(120)["transcript"]]
-    docs += ["", "  \n", "a", "Été à l'école, TCK-1234!"]
-    for params in (
-        {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2, "max_features": 40},
-        {"analyzer": "char_wb", "ngram_range": (3, 5), "max_features": 300},
-    ):
-        ours, theirs = FastTfidfVectorizer(**params), TfidfVectorizer(**params)
-        a, b = ours.fit_transform(docs[:100]), theirs.fit_transform(docs[:100])
-        assert ours.vocabulary_ == theirs.vocabulary_
-        assert abs(a - b).max() < 1e-12
-        assert abs(ours.transform(docs) - theirs.transform(docs)).max() < 1e-12
 
 
 def test_repeat_contacts_counts_only_the_past_30_days():
@@ -295,7 +277,7 @@ def test_holdout_never_trains_on_later_rows():
     assert result.test_start >= "2024-06-01"
     assert result.train_rows == 300  # the earliest 80 % of 375 rows: all early ones
     vocabulary = result.flag_model.pipeline.named_steps["columns"].named_transformers_
-    assert "zorblax" not in vocabulary["customer_words"].vocabulary_
+    assert "zorblax" not in vocabulary["customer_words"].named_steps["phrases"].vocabulary_
     assert result.model["roc_auc"] < 0.8  # nothing learned about the later word
 
 
@@ -323,29 +305,56 @@ def test_turn_table_equals_parse_transcript_row_by_row():
     pd.testing.assert_frame_equal(parts, expected, check_dtype=False)
 
 
-def test_line_vectorizer_equals_scikit_learn_and_its_hash_path():
+def test_turn_phrases_equal_scikit_learn_with_the_reference_analyzer():
+    """TurnPhrases is CountVectorizer(analyzer=line_ngrams, binary=True), only faster:
+    same vocabulary, same 0/1 values, on fit and on the scoring (hash) path."""
     frame = make_frame(120)
     turns = TurnTable.parse(frame["transcript"])
     docs = turns.lines(1)
     docs += [[], [""], ["a"], ["Été à l'école, TCK-1234! £20", "two\nlines here"], ["x_y zz"]]
     docs += [["My name is Priya.", "Thanks.\n\nPriya", "Ok\x00 Priya Shah"], ["Hi Priya, hello"]]
-    params = {"min_df": 2, "max_features": 60, "sublinear_tf": True}
-    ours = LineTfidfVectorizer(ngram_range=(1, 2), **params)
-    theirs = TfidfVectorizer(analyzer=line_ngrams, **params)
+    ours = TurnPhrases(min_df=2)
+    theirs = CountVectorizer(analyzer=line_ngrams, binary=True, min_df=2, dtype=np.float64)
     a, b = ours.fit_transform(docs[:100]), theirs.fit_transform(docs[:100])
     assert ours.vocabulary_ == theirs.vocabulary_
-    assert abs(a - b).max() < 1e-12
+    assert abs(a - b).max() == 0
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
     assert ours._hash_table() is not None  # scoring uses the vectorised hash path
-    assert abs(ours.transform(docs) - theirs.transform(docs)).max() < 1e-12
+    assert abs(ours.transform(docs) - theirs.transform(docs)).max() == 0
+    assert ours.transform([["help help help", "help"]]).sum() == 1  # said: 1, however often
     # joined text (one turn a line) gives the same features as the list of turns
     joined = ["\n".join(d) for d in docs]
-    assert abs(ours.transform(joined) - ours.transform(docs)).max() < 1e-12
+    assert abs(ours.transform(joined) - ours.transform(docs)).max() == 0
     # so do all the turns in one flat list (the scoring fast path)
     flat = FlatLines([line for d in docs for line in d], np.array([len(d) for d in docs]))
     assert flat.documents() == docs
-    assert abs(ours.transform(flat) - ours.transform(docs)).max() < 1e-12
+    assert abs(ours.transform(flat) - ours.transform(docs)).max() == 0
+    # and the exact string path, used when two phrases share a hash
+    ours.__dict__["_hash"] = (ours.vocabulary_, None)
+    assert abs(ours.transform(docs) - theirs.transform(docs)).max() == 0
+    # a copy restricted to some columns counts those, in order (phrases + selection)
+    keep = np.arange(len(ours.vocabulary_)) % 3 == 0
+    restricted = ours.restricted(keep).transform(flat)
+    assert abs(restricted - ours.transform(docs)[:, np.flatnonzero(keep)]).max() == 0
+    unigrams = TurnPhrases(bigrams=False).fit(docs)
+    assert (
+        unigrams.vocabulary_
+        == CountVectorizer(analyzer=lambda d: line_ngrams(d, bigrams=False)).fit(docs).vocabulary_
+    )
     # shared tokens: the last-turns block is the end of the same parsed turns
     assert turns.lines(1, last=2)[0] == turns.lines(1)[0][-2:]
+
+
+def test_max_features_keeps_the_phrases_said_in_most_documents():
+    docs = [["late refund"], ["late"], ["late again"], ["refund again"], ["zebra"]]
+    kept = TurnPhrases(max_features=3).fit(docs)
+    # "late" in 3 documents, "again" and "refund" in 2 (ties: alphabetical order)
+    assert list(kept.get_feature_names_out()) == ["again", "late", "refund"]
+    assert kept.transform([["late again zebra"]]).toarray().tolist() == [[1.0, 1.0, 0.0]]
+    with pytest.raises(ValueError, match="no phrases remain"):
+        TurnPhrases(min_df=9).fit(docs)
+    with pytest.raises(ValueError, match="min_df must be a whole number"):
+        TurnPhrases(min_df=0.5).fit(docs)
 
 
 def test_token_hashes_match_the_token_pattern():
@@ -359,13 +368,12 @@ def test_token_hashes_match_the_token_pattern():
     assert len(set(by_token.values())) == len(by_token)
 
 
-def test_chunked_and_parallel_scoring_equal_one_pass(frame, model):
+def test_chunked_scoring_equals_one_pass_in_the_calling_thread(frame, model):
     whole = model.predict_proba(frame, chunk_rows=len(frame))
     np.testing.assert_allclose(model.predict_proba(frame, chunk_rows=37), whole, rtol=1e-12)
-    np.testing.assert_allclose(
-        model.predict_proba(frame, chunk_rows=100, n_jobs=2), whole, rtol=1e-12
-    )
     assert model.predict_proba(frame.iloc[:0]).shape == (0,)
+    # no forked scorers: the job worker that scores is threaded
+    assert "n_jobs" not in inspect.signature(model.predict_proba).parameters
 
 
 def test_block_by_block_scoring_equals_the_pipeline(frame, model):
@@ -435,12 +443,11 @@ def test_agent_names_never_reach_the_vocabulary(frame):
         ]
     )
     trained = flagging.train(greeted.iloc[:280], "escalation", **FAST)
-    vectoriser = trained.pipeline.named_steps["columns"].named_transformers_["agent_words"]
+    block = trained.pipeline.named_steps["columns"].named_transformers_["agent_words"]
     # The vocabulary before the selection by the labels holds the masked greeting.
-    agent_lines = build_features(greeted.iloc[:280])["agent_text"]
-    unselected = clone(vectoriser).set_params(select_alpha=None).fit(agent_lines)
-    assert f"is {NAME_TOKEN}" in unselected.vocabulary_
-    for vocabulary in (unselected.vocabulary_, vectoriser.vocabulary_):
+    unselected = block.named_steps["phrases"].vocabulary_
+    assert f"is {NAME_TOKEN}" in unselected
+    for vocabulary in (unselected, block.get_feature_names_out()):
         assert not {n.lower() for n in names} & set(" ".join(vocabulary).split())
     # Reasons quote the transcript as it is, but no reason comes from a name.
     out = trained.predict(greeted.iloc[280:])["reasons"]
@@ -460,23 +467,32 @@ def test_scoring_restores_the_garbage_collector(frame, model):
         gc.enable()
 
 
-def test_phrases_are_selected_by_the_labels_only_when_given():
-    """select_alpha keeps the phrases associated with y; without y nothing is dropped."""
+def test_each_text_block_keeps_the_phrases_associated_with_the_labels():
+    """The phrases step counts every phrase; the select step keeps those associated
+    with y (p < SELECT_ALPHA), and the block's feature names follow."""
     rng = np.random.default_rng(0)
     y = rng.random(400) < 0.3
     docs = [
         ["this is the third time" if label else "thanks for the help", f"order {i % 7}"]
         for i, label in enumerate(y)
     ]
-    vectoriser = LineTfidfVectorizer(
-        ngram_range=(1, 2), min_df=2, binary=True, use_idf=False, norm=None, select_alpha=0.001
-    )
-    selected = clone(vectoriser).fit(docs, y.astype(int))
-    assert "third time" in selected.vocabulary_ and "thanks" in selected.vocabulary_
-    assert "order" not in selected.vocabulary_
-    assert sorted(selected.vocabulary_.values()) == list(range(len(selected.vocabulary_)))
-    x = selected.transform(docs)
-    assert x.shape == (400, len(selected.vocabulary_))
-    assert (x[:, [selected.vocabulary_["third time"]]].toarray().ravel() == y).all()
-    assert "order" in clone(vectoriser).fit(docs).vocabulary_
-    assert selected.get_params()["select_alpha"] == 0.001
+    columns = flagging.model.build_pipeline().named_steps["columns"]
+    block = clone(dict((n, t) for n, t, _ in columns.transformers)["customer_words"])
+    x = block.fit_transform(docs, y.astype(int))
+    kept = list(block.get_feature_names_out())
+    assert "third time" in kept and "thanks" in kept and "order" not in kept
+    assert "order" in block.named_steps["phrases"].vocabulary_
+    assert x.shape == (400, len(kept))
+    assert (x[:, [kept.index("third time")]].toarray().ravel() == y).all()
+    assert block.named_steps["select"].alpha == flagging.model.SELECT_ALPHA
+
+
+def test_a_model_saved_by_the_format_5_code_asks_to_be_retrained():
+    """A stored artefact of the removed LineTfidfVectorizer is refused before skops
+    reads it, with the reason and what to do."""
+    path = Path(__file__).parent / "data" / "format5_line_tfidf.qaflag"
+    with zipfile.ZipFile(path) as archive:
+        untrusted = sio.get_untrusted_types(data=archive.read("model.skops"))
+    assert "flagging.textvec.LineTfidfVectorizer" in untrusted
+    with pytest.raises(FlaggingError, match=r"format version 5; .*: retrain the model"):
+        flagging.load(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from qa_app.extensions import db
@@ -78,6 +80,35 @@ def test_corrupted_artefact_gives_a_clear_error_not_a_500(app, client_as, runner
     result = runner.invoke(args=["flags", "score", "--all"])
     assert result.exit_code == 1
     assert "escalation model v1 cannot be used" in result.output
+
+
+FORMAT_5 = Path(__file__).parents[2] / "flagging" / "data" / "format5_line_tfidf.qaflag"
+
+
+def test_a_model_stored_by_older_code_asks_to_be_retrained_not_a_500(
+    app, client_as, runner, users, make
+):
+    """An artefact written before the text blocks changed (format 5, whose
+    LineTfidfVectorizer no longer exists) stays in the database after an upgrade:
+    activating it and scoring with it say to retrain, with a 200 page and exit 1."""
+    good = add_model(version=1)
+    older = add_model(version=2, active=False, data=FORMAT_5.read_bytes())
+    admin = client_as("admin")
+    response = post_form(admin, f"/flags/models/{older.id}/activate", {}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "escalation model v2 cannot be used" in html and "retrain the model" in html
+    assert _active_versions() == [good.version]
+    assert admin.get(f"/flags/models/{older.id}").status_code == 200
+
+    # already active when the code was upgraded: scoring refuses it clearly
+    db.session.execute(FlagModel.__table__.update().values(active=FlagModel.id == older.id))
+    db.session.commit()
+    make.interaction(users["agent"])
+    result = runner.invoke(args=["flags", "score", "--all"])
+    assert result.exit_code == 1
+    assert "escalation model v2 cannot be used" in result.output
+    assert "retrain the model" in result.output
 
 
 def test_registry_lists_versions_with_metrics_and_training_progress(app, client_as):
