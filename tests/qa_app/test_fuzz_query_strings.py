@@ -10,8 +10,10 @@ a GET, and the property is about the answer, not the rows.
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +24,14 @@ from tests.fuzzing import SCALE, TRIED, budget, hostile_text, tried
 from tests.qa_app.test_role_matrix import _rules, _samples, _url
 
 EXAMPLES = 20  # per route and run (issue #19)
+
+# Issue #19 asks for this fuzzing on PostgreSQL, where integer columns overflow
+# and dates are checked by the server; the SQLite pass would double its two
+# minutes in a CI run that must stay under twenty.
+pytestmark = pytest.mark.skipif(
+    os.environ.get("QA_TEST_DB", "sqlite") != "postgresql",
+    reason="query-string fuzzing runs on the PostgreSQL pass (issue #19)",
+)
 # Every name a view or an API schema reads from the query string.
 KEYS = " ".join([
     "page team agent scorecard reviewer channel date_from date_to period grain question bin below",
