@@ -16,7 +16,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 TRIED: Counter[str] = Counter()
-SCALE = float(os.environ.get("QA_FUZZ_SCALE", "1"))
+# Hypothesis profiles: ``ci`` (what ``make test`` and CI run, set by
+# tests/run_suites.py) gives every property its full budget; ``dev`` (the default
+# for a bare ``pytest``, the local loop) a tenth, so the cores' tests take about
+# ten seconds. ``QA_FUZZ_SCALE`` overrides either (bench/fuzz_counts.py uses it).
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+if PROFILE not in ("dev", "ci"):
+    raise RuntimeError(f"HYPOTHESIS_PROFILE must be dev or ci, not {PROFILE!r}")
+SCALE = float(os.environ.get("QA_FUZZ_SCALE", "1" if PROFILE == "ci" else "0.1"))
+settings.register_profile("ci", deadline=None, database=None)
+settings.register_profile("dev", deadline=None, database=None)
+settings.load_profile(PROFILE)
 
 
 def tried(entry_point: str) -> None:

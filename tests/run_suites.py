@@ -56,6 +56,9 @@ def _pytest(label: str, env: dict[str, str], args: list[str], totals: dict[str, 
 def main(args: list[str]) -> int:
     base = dict(os.environ)
     base.pop("QA_TEST_DB", None)
+    # Every property at its full budget (tests/fuzzing.py); a bare pytest runs
+    # the quick "dev" profile.
+    base.setdefault("HYPOTHESIS_PROFILE", "ci")
     totals: dict[str, int] = {}
     codes = [_pytest("Test run on SQLite", base | {"QA_TEST_DB": "sqlite"}, args, totals)]
 

@@ -5,11 +5,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import calibration.agreement as agreement_module
 from calibration import krippendorff_alpha, percent_agreement
+from tests.fuzzing import budget
 
 NAN = math.nan
 
@@ -154,7 +155,7 @@ def reference_alpha(wide: np.ndarray, level: str) -> float | None:
 cells = st.one_of(st.none(), st.integers(min_value=1, max_value=4))
 
 
-@settings(max_examples=60, deadline=None)
+@budget(60)
 @given(st.lists(st.lists(cells, min_size=5, max_size=5), min_size=2, max_size=12))
 def test_alpha_matches_an_independent_pairable_values_computation(units):
     wide = np.array([[NAN if v is None else v for v in unit] for unit in units], dtype=float).T

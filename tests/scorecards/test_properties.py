@@ -7,13 +7,14 @@ exercises validation and loading.
 import json
 import math
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import scorecards
 from scorecards import score, score_many
+from tests.fuzzing import budget
 
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = budget(200)
 POINTS = st.sampled_from([0.5, 1, 2, 3, 4, 5, 10, 2.5])
 MISSING = object()
 

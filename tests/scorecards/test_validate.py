@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import scorecards
 from scorecards import Problem, ScorecardError, validate
+from tests.fuzzing import budget
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ten_mistakes.yaml"
 
@@ -341,7 +342,7 @@ JSONISH = st.recursive(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300)
 @given(JSONISH)
 def test_arbitrary_junk_never_raises(junk):
     problems = validate(junk)
@@ -350,7 +351,7 @@ def test_arbitrary_junk_never_raises(junk):
         scorecards.score(scorecards.from_dict(junk), {})
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300)
 @given(st.data())
 def test_damaging_a_valid_card_anywhere_never_raises(data):
     card = base()

@@ -2,7 +2,7 @@
 must survive (order numbers, dates, times, prices, tracking numbers)."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from qa_app.interactions.redaction import (
@@ -14,6 +14,7 @@ from qa_app.interactions.redaction import (
     redact,
     redact_turns,
 )
+from tests.fuzzing import budget
 
 ALL = Policy.build()
 
@@ -176,7 +177,7 @@ def _with_check_digit(body: str) -> str:
     return next(body + d for d in "0123456789" if luhn_valid(body + d))
 
 
-@settings(max_examples=200, deadline=None)
+@budget(200)
 @given(
     body=st.text(alphabet="0123456789", min_size=14, max_size=14),
     network=st.sampled_from("2345"),
@@ -191,7 +192,7 @@ def test_any_valid_card_in_any_sentence_is_redacted(body, network, sep, before):
     assert printed not in out and f"[CARD ****{number[-4:]}]" in out
 
 
-@settings(max_examples=300, deadline=None)
+@budget(300)
 @given(st.text(max_size=200))
 def test_redaction_never_fails_and_is_idempotent(text):
     once = redact(text, ALL)
