@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from qa_app.access import roles_required
+from qa_app.calibration.services import pending_for
 from qa_app.extensions import db
 from qa_app.models import Assignment, Interaction, Scorecard, ScorecardVersion, User, utcnow
 from qa_app.request_args import arg, id_arg, to_id
@@ -18,15 +19,6 @@ from qa_app.reviews.forms import ReassignForm
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 REVIEWERS = ("admin", "executive", "reviewer")
 LEADS = ("admin", "executive")
-
-
-def _pending_calibrations(user: User) -> list:
-    """Calibration sessions still waiting for this reviewer, when that feature exists."""
-    try:
-        from qa_app.calibration.services import pending_for
-    except ImportError:
-        return []
-    return pending_for(user)
 
 
 @bp.route("/")
@@ -53,7 +45,7 @@ def queue():
         reviewer_id=reviewer_id,
         reviewer_choices=choices,
         form=form,
-        calibrations=_pending_calibrations(current_user),
+        calibrations=pending_for(current_user),
         now=utcnow(),
     )
 
