@@ -23,7 +23,7 @@ from qa_app import (
     server_settings,
     urls,
 )
-from qa_app.extensions import csrf, db, login_manager, migrate
+from qa_app.extensions import cache, csrf, db, login_manager, migrate
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     pool.install(app)
     server_settings.install(app)
     migrate.init_app(app, db, directory=str(_migrations_dir(app)))
+    cache.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -78,6 +78,11 @@ class Defaults:
     # instance folder (JOBS_SQLITE_FILE overrides); with it, Redis, so workers can
     # run on other machines. JOBS_IMMEDIATE runs each job inside the request (tests).
     REDIS_URL: str | None = None
+    # The cache (Flask-Caching): None chooses Redis when REDIS_URL is set, else a
+    # folder in the instance path shared by every worker (CACHE_DIR overrides).
+    CACHE_TYPE: str | None = None
+    CACHE_DIR: str | None = None
+    CACHE_KEY_PREFIX = "qa-cache:"
     JOBS_IMMEDIATE = False
     JOBS_SQLITE_FILE: str | None = None
     JOBS_QUEUE_NAME = "qa-jobs"
@@ -159,6 +164,21 @@ def load(app: Any, override: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     # The remember-me cookie follows the session cookie unless set on its own.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
+    choose_cache(app.config, Path(app.instance_path))
+
+
+def choose_cache(cfg: dict[str, Any], instance: Path) -> None:
+    """Fill in the cache's backend when not set: Redis with ``REDIS_URL`` (every
+    machine sees one cache), else a folder in the instance path (every worker
+    of this machine sees one cache)."""
+    if cfg.get("CACHE_TYPE"):
+        return
+    if cfg.get("REDIS_URL"):
+        cfg["CACHE_TYPE"] = "RedisCache"
+        cfg.setdefault("CACHE_REDIS_URL", cfg["REDIS_URL"])
+    else:
+        cfg["CACHE_TYPE"] = "FileSystemCache"
+        cfg["CACHE_DIR"] = cfg.get("CACHE_DIR") or str(instance / "cache")
 
 
 def require_explicit(cfg: Mapping[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """Extensions are created once here and bound to an app in ``create_app``."""
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +27,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# The one cache of values read from the database (report results, filter lists):
+# each use states its maximum age. Configured in ``qa_app/config.py`` (a folder
+# in the instance path by default, shared by every worker; Redis with REDIS_URL).
+cache = Cache()

@@ -24,6 +24,8 @@ TEST_CONFIG: dict[str, Any] = {
     "JOBS_IMMEDIATE": True,
     "REDIS_URL": None,
     "JOB_RETRY_DELAY": 0,
+    # Each test's application has a cache of its own, in memory.
+    "CACHE_TYPE": "SimpleCache",
 }
 
 

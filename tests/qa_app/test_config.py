@@ -122,3 +122,30 @@ def test_production_without_secret_key_or_database_url_refuses_to_start(monkeypa
     assert "SECRET_KEY" not in str(refused.value)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         _production_app(monkeypatch, SECRET_KEY=None)
+
+
+def test_the_cache_is_a_folder_in_the_instance_path_without_redis(tmp_path) -> None:
+    from qa_app.config import choose_cache
+
+    cfg: dict = {"REDIS_URL": None}
+    choose_cache(cfg, tmp_path)
+    assert cfg["CACHE_TYPE"] == "FileSystemCache"
+    assert cfg["CACHE_DIR"] == str(tmp_path / "cache")
+
+
+def test_the_cache_is_redis_when_the_job_queue_is() -> None:
+    from pathlib import Path
+
+    from qa_app.config import choose_cache
+
+    cfg: dict = {"REDIS_URL": "redis://127.0.0.1:6379/0"}
+    choose_cache(cfg, Path("/nowhere"))
+    assert (cfg["CACHE_TYPE"], cfg["CACHE_REDIS_URL"]) == ("RedisCache", "redis://127.0.0.1:6379/0")
+
+
+def test_an_explicit_cache_setting_is_kept(tmp_path) -> None:
+    from qa_app.config import choose_cache
+
+    cfg: dict = {"CACHE_TYPE": "SimpleCache", "REDIS_URL": "redis://x"}
+    choose_cache(cfg, tmp_path)
+    assert cfg["CACHE_TYPE"] == "SimpleCache" and "CACHE_REDIS_URL" not in cfg
