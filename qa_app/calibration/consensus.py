@@ -3,6 +3,8 @@ publishing that consensus as the interaction's official evaluation."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,13 +20,17 @@ from qa_app.notifications import notify
 from qa_app.reviews import evaluations
 
 
+class StaleNotesError(CalibrationError):
+    """The item's notes changed since the form was opened (another tab)."""
+
+
 class AlreadyPublishedError(CalibrationError):
     def __init__(self, evaluation: Evaluation) -> None:
         super().__init__("The consensus of this interaction is already published.")
         self.evaluation = evaluation
 
 
-def _require(user: User, session: CalibrationSession) -> None:
+def require(user: User, session: CalibrationSession) -> None:
     if not is_facilitator(user, session):
         raise CalibrationError("Only the facilitator records and publishes the consensus.")
     if session.status != "revealed":
@@ -34,6 +40,18 @@ def _require(user: User, session: CalibrationSession) -> None:
 def notes(session: CalibrationSession) -> dict[tuple[int, str], CalibrationNote]:
     query = db.select(CalibrationNote).where(CalibrationNote.session_id == session.id)
     return {(n.interaction_id, n.question_key): n for n in db.session.scalars(query)}
+
+
+def revision(session: CalibrationSession, interaction_id: int) -> str:
+    """What the facilitator's form for an item was opened on: a digest of the
+    item's saved notes and consensus answers. A save from a form opened on
+    another revision would overwrite work it never showed, so it is refused."""
+    saved = sorted(
+        (key, n.note or "", json.dumps(n.consensus))
+        for (iid, key), n in notes(session).items()
+        if iid == interaction_id
+    )
+    return hashlib.sha256(json.dumps(saved).encode()).hexdigest()[:32]
 
 
 def published(session: CalibrationSession) -> dict[int, Evaluation]:
@@ -64,15 +82,24 @@ def save(
     session: CalibrationSession,
     interaction_id: int,
     entries: Mapping[str, tuple[str, str | None]],
+    opened_on: str,
 ) -> None:
     """Store (note, consensus answer as the form sent it) per question key.
 
-    A consensus change is audited; nothing is stored if any entry is invalid.
+    A consensus change is audited; nothing is stored if any entry is invalid,
+    or if the item's notes changed since the form was opened on ``opened_on``
+    (``revision``): StaleNotesError.
     """
-    _require(user, session)
+    require(user, session)
     item(session, interaction_id)
     if interaction_id in published(session):
         raise CalibrationError("The consensus is published; it can no longer change here.")
+    if opened_on != revision(session, interaction_id):
+        raise StaleNotesError(
+            "Not saved: these notes were changed in another tab since this page was opened. "
+            "Your text is kept below; the saved notes are shown beside it. Reload to start "
+            "from the saved notes, or copy what you need first."
+        )
     card = evaluations.card_for(session.scorecard_version)
     existing = notes(session)
     keys = {q.key for q in card.questions()}
@@ -130,7 +157,7 @@ def publish(user: User, session: CalibrationSession, interaction_id: int) -> Eva
     Refused while a required question has no consensus; publishing twice
     returns the first (AlreadyPublishedError), never a second evaluation.
     """
-    _require(user, session)
+    require(user, session)
     target = item(session, interaction_id)
     already = published(session).get(interaction_id)
     if already is not None and already.status == "submitted":

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -54,6 +55,9 @@ class ActionForm(FlaskForm):
 
 
 class NotesBase(FlaskForm):
+    # The item's notes revision the form was opened on (consensus.revision).
+    revision = HiddenField(validators=[DataRequired()])
+
     def entries(self, card: scorecards.Scorecard) -> dict[str, tuple[str, str | None]]:
         return {
             q.key: (

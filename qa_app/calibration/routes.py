@@ -21,7 +21,7 @@ from wtforms import SelectChoice
 from calibration import interpret_alpha
 from qa_app.access import roles_required
 from qa_app.calibration import consensus, export, results, services, trends
-from qa_app.calibration.forms import ActionForm, SessionForm, notes_form
+from qa_app.calibration.forms import ActionForm, NotesBase, SessionForm, notes_form
 from qa_app.extensions import db
 from qa_app.models import CalibrationSession
 from qa_app.reviews import evaluations
@@ -109,7 +109,13 @@ def new():
 @bp.route("/<int:session_id>")
 @roles_required(*MEMBERS)
 def session(session_id: int):
-    calib = _session(session_id)
+    return _session_page(_session(session_id))
+
+
+def _session_page(calib: CalibrationSession, kept: tuple[int, NotesBase] | None = None,
+                  status: int = 200):  # fmt: skip
+    """The session page; ``kept``: an item's notes form as the facilitator sent
+    it (refused), shown instead of the saved notes so no typed text is lost."""
     computed = notes = published = forms = None
     if calib.status != "open":
         computed = results.compute(calib, outlier_points=services.outlier_points())
@@ -118,16 +124,17 @@ def session(session_id: int):
         forms = {}
         if services.is_facilitator(current_user, calib):
             for item in calib.items:
-                data = {}
+                iid = item.interaction_id
+                data = {"revision": consensus.revision(calib, iid)}
                 for q in computed.card.questions():
-                    note = notes.get((item.interaction_id, q.key))
+                    note = notes.get((iid, q.key))
                     if note is not None:
                         data[f"note_{q.key}"] = note.note
                         value = note.consensus
                         data[f"consensus_{q.key}"] = "" if value is None else str(value)
-                forms[item.interaction_id] = notes_form(
-                    computed.card, prefix=f"i{item.interaction_id}", data=data
-                )
+                forms[iid] = notes_form(computed.card, prefix=f"i{iid}", data=data)
+            if kept is not None:
+                forms[kept[0]] = kept[1]
     progress = services.progress(calib)
     my_missing = 0
     if services.is_participant(current_user, calib):
@@ -148,9 +155,10 @@ def session(session_id: int):
         notes=notes or {},
         published=published or {},
         notes_forms=forms or {},
+        kept_item=kept[0] if kept else None,
         action=ActionForm(),
         scoring_url=scoring_url,
-    )
+    ), status
 
 
 @bp.route(
@@ -193,14 +201,24 @@ def notes(session_id: int, interaction_id: int):
     calib = _session(session_id)
     card = evaluations.card_for(calib.scorecard_version)
     form = notes_form(card, prefix=f"i{interaction_id}")
+    try:
+        consensus.require(current_user, calib)
+    except services.CalibrationError as exc:
+        flash(str(exc), "warning")
+        return _back(calib, f"i{interaction_id}")
     if not form.validate_on_submit():
+        # A refused save re-renders the page with the text as sent: nothing typed is lost.
         flash(
             "Not saved: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in form.errors.items()),
             "warning",
         )
-        return _back(calib, f"i{interaction_id}")
+        return _session_page(calib, (interaction_id, form), 400)
     try:
-        consensus.save(current_user, calib, interaction_id, form.entries(card))
+        consensus.save(current_user, calib, interaction_id, form.entries(card), form.revision.data)
+    except consensus.StaleNotesError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return _session_page(calib, (interaction_id, form), 409)
     except services.CalibrationError as exc:
         flash(str(exc), "warning")
     else:

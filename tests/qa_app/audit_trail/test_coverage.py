@@ -70,7 +70,13 @@ def test_calibration_reveal_consensus_and_its_publication(make, users):
     interaction = calib.interactions[0].id
     entries = {"greet": ("", "yes"), "verify": ("", "na"), "tone": ("", "4")}
     entries["outcome"] = ("", "solved")
-    consensus.save(calib.facilitator, calib.session, interaction, entries)
+    consensus.save(
+        calib.facilitator,
+        calib.session,
+        interaction,
+        entries,
+        consensus.revision(calib.session, interaction),
+    )
     recorded = only_event("calibration.consensus_recorded")
     assert_complete(recorded, calib.facilitator)
     assert recorded.before["consensus"]["greet"] is None

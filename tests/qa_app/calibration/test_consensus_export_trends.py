@@ -37,13 +37,54 @@ def revealed(make, users):
     return calib
 
 
-def _notes(client, calib, n, **answers):
+def _opened_on(client, calib, interaction_id: int) -> str:
+    """The notes revision the facilitator's form carries, as a browser would send it."""
+    page = client.get(f"/calibration/{calib.session.id}").get_data(as_text=True)
+    found = re.search(rf'name="i{interaction_id}-revision" type="hidden" value="([0-9a-f]+)"', page)
+    return found.group(1) if found else ""
+
+
+def _notes(client, calib, n, note="Greeting counts only with the company name.",
+           opened_on=None, **answers):  # fmt: skip
     interaction = calib.interactions[n]
     prefix = f"i{interaction.id}-"
     data = {f"{prefix}consensus_{k}": v for k, v in answers.items()}
-    data[f"{prefix}note_greet"] = "Greeting counts only with the company name."
+    data[f"{prefix}note_greet"] = note
+    if opened_on is None:
+        opened_on = _opened_on(client, calib, interaction.id)
+    data[f"{prefix}revision"] = opened_on
     url = f"/calibration/{calib.session.id}/interactions/{interaction.id}/notes"
     return post_form(client, url, data, follow_redirects=True)
+
+
+def test_a_save_from_a_stale_tab_is_refused_keeping_its_text_and_the_saved_notes(
+    app, users, revealed
+):
+    """Two tabs of the facilitator: the second save, from a page opened before
+    the first, must not overwrite the first's notes, nor lose its own text."""
+    client = _client(app, revealed.facilitator)
+    interaction = revealed.interactions[0]
+    stale = _opened_on(client, revealed, interaction.id)
+    first = _notes(client, revealed, 0, note="Company name required.", greet="yes")
+    assert "Notes and consensus saved" in first.get_data(as_text=True)
+
+    refused = _notes(client, revealed, 0, note="Any greeting will do.", opened_on=stale, greet="no")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "changed in another tab" in text
+    assert "Any greeting will do." in text  # the refused text is on the page, in its field
+    saved = re.search(r'data-testid="saved-[^"]+-greet">([^<]*)<', text)
+    assert saved and "Company name required." in saved.group(1)
+    kept = consensus.notes(revealed.session)[(interaction.id, "greet")]
+    assert (kept.note, kept.consensus) == ("Company name required.", "yes")
+
+
+def test_a_save_without_the_revision_is_a_400_that_keeps_the_text(app, users, revealed):
+    client = _client(app, revealed.facilitator)
+    refused = _notes(client, revealed, 0, note="Typed, not lost.", opened_on="", greet="yes")
+    assert refused.status_code == 400
+    assert "Typed, not lost." in refused.get_data(as_text=True)
+    assert consensus.notes(revealed.session) == {}
 
 
 def _consensus_count(calib) -> int:
@@ -95,7 +136,13 @@ def test_facilitator_records_and_publishes_the_consensus_once(app, users, reveal
 def test_only_the_facilitator_records_consensus_and_only_after_the_reveal(app, make, users):
     calib = build(make, users, items=1, reviewers=1)
     with pytest.raises(services.CalibrationError, match="after the reveal"):
-        consensus.save(calib.facilitator, calib.session, calib.interactions[0].id, {})
+        consensus.save(
+            calib.facilitator,
+            calib.session,
+            calib.interactions[0].id,
+            {},
+            consensus.revision(calib.session, calib.interactions[0].id),
+        )
     calib.submit(calib.reviewers[0], 0, ALL_YES)
     services.reveal(calib.facilitator, calib.session)
     page = _notes(_client(app, users["admin"]), calib, 0, greet="yes").get_data(as_text=True)

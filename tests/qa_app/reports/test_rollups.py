@@ -145,7 +145,13 @@ def test_a_published_consensus_is_rolled_up(app, make, users):
     assert all(not table for table in stored())  # calibration scores never count
     interaction = calib.interactions[0]
     entries = {k: ("", v) for k, v in (ALL_YES | {"greet": "no"}).items()}
-    consensus.save(calib.facilitator, calib.session, interaction.id, entries)
+    consensus.save(
+        calib.facilitator,
+        calib.session,
+        interaction.id,
+        entries,
+        consensus.revision(calib.session, interaction.id),
+    )
     official = consensus.publish(calib.facilitator, calib.session, interaction.id)
     assert official.kind == "consensus"
     assert_exact()
@@ -247,7 +253,13 @@ def test_a_published_consensus_is_never_the_facilitators_own_review(app, make, u
     calibration.reveal(calib.facilitator, calib.session)
     interaction = calib.interactions[0]
     entries = {k: ("", v) for k, v in ALL_YES.items()}
-    consensus.save(calib.facilitator, calib.session, interaction.id, entries)
+    consensus.save(
+        calib.facilitator,
+        calib.session,
+        interaction.id,
+        entries,
+        consensus.revision(calib.session, interaction.id),
+    )
     official = consensus.publish(calib.facilitator, calib.session, interaction.id)
     assert official.reviewer_id == calib.facilitator.id
     day = official.submitted_at.date()
