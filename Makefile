@@ -55,7 +55,7 @@ run: install assets migrate
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-# The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL
+# The suite runs on SQLite and, side by side, on PostgreSQL when TEST_DATABASE_URL
 # names a reachable server (CI always sets it; see .ci/run).
 test: install-dev assets $(AXE)
 	$(BIN)/ruff check .

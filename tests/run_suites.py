@@ -1,4 +1,5 @@
-"""Run the test suite on SQLite, then on PostgreSQL when a server is there.
+"""Run the test suite on SQLite and, at the same time, on PostgreSQL when a
+server is there.
 
 ``make test`` calls this. The PostgreSQL run uses ``TEST_DATABASE_URL``, or a
 local server with trust authentication at the default address below; the
@@ -6,7 +7,10 @@ suite creates and drops its own database on that server. When no server
 answers, the PostgreSQL run is skipped with one line saying so, unless
 ``QA_REQUIRE_POSTGRES=1`` (CI), where an unreachable server fails the run.
 
-Arguments are passed to pytest. The last line printed sums both runs.
+The two runs share nothing (each has its own database, temporary folders and
+job queue names) and spend much of their time waiting on a browser or on the
+server, so they run side by side; each run's output is printed whole when it
+ends. Arguments are passed to pytest. The last line printed sums both runs.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import time
 
 import psycopg
 
@@ -30,27 +36,39 @@ def _postgres_problem(url: str) -> str | None:
         return str(exc).strip().splitlines()[0]
 
 
-def _pytest(label: str, env: dict[str, str], args: list[str], totals: dict[str, int]) -> int:
-    """Run pytest, echoing its output, and add its summary counts to ``totals``."""
-    print(f"\n===== {label} =====", flush=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pytest", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    last = ""
-    assert process.stdout is not None
-    for line in process.stdout:
-        print(line, end="", flush=True)
-        if line.strip():
-            last = line
-    code = process.wait()
-    for count, word in SUMMARY.findall(last):
-        key = "failed" if word.startswith("error") else word
-        totals[key] = totals.get(key, 0) + int(count)
-    return code
+class Run:
+    """One pytest run in the background, its output kept in a file."""
+
+    def __init__(self, label: str, env: dict[str, str], args: list[str]) -> None:
+        self.label = label
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in finish)
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *args],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        print(f"{label}: started", flush=True)
+
+    def finish(self, totals: dict[str, int]) -> int:
+        """Wait, print the run's output, add its summary counts to ``totals``."""
+        code = self.process.wait()
+        minutes = (time.monotonic() - self.started) / 60
+        print(f"\n===== {self.label} ({minutes:.1f} min) =====", flush=True)
+        self.log.seek(0)
+        last = ""
+        for line in self.log:
+            print(line, end="")
+            if line.strip():
+                last = line
+        sys.stdout.flush()
+        self.log.close()
+        for count, word in SUMMARY.findall(last):
+            key = "failed" if word.startswith("error") else word
+            totals[key] = totals.get(key, 0) + int(count)
+        return code
 
 
 def main(args: list[str]) -> int:
@@ -60,7 +78,8 @@ def main(args: list[str]) -> int:
     # the quick "dev" profile.
     base.setdefault("HYPOTHESIS_PROFILE", "ci")
     totals: dict[str, int] = {}
-    codes = [_pytest("Test run on SQLite", base | {"QA_TEST_DB": "sqlite"}, args, totals)]
+    runs = [Run("Test run on SQLite", base | {"QA_TEST_DB": "sqlite"}, args)]
+    codes = []
 
     url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_URL
     required = os.environ.get("QA_REQUIRE_POSTGRES") == "1"
@@ -74,7 +93,8 @@ def main(args: list[str]) -> int:
     else:
         # The pure cores never touch a database: the application tests suffice.
         env = base | {"QA_TEST_DB": "postgresql", "TEST_DATABASE_URL": url}
-        codes.append(_pytest("Test run on PostgreSQL", env, args or ["tests/qa_app"], totals))
+        runs.append(Run("Test run on PostgreSQL", env, args or ["tests/qa_app"]))
+    codes += [run.finish(totals) for run in runs]
 
     line = f"{totals.get('passed', 0)} passed, {totals.get('failed', 0)} failed"
     if totals.get("skipped"):
