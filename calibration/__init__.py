@@ -6,6 +6,7 @@ Pure package: never imports Flask, SQLAlchemy or qa_app. Statistics return a
 
 from calibration.agreement import krippendorff_alpha, percent_agreement
 from calibration.drift import Drift, drift
+from calibration.gwet import Interval, bootstrap_interval, gwet_ac1, gwet_ac2, prevalence_paradox
 from calibration.icc import icc
 from calibration.kappa import cohen_kappa, fleiss_kappa
 from calibration.qa import (
@@ -20,18 +21,23 @@ from calibration.result import Stat, interpret_alpha
 
 __all__ = [
     "Drift",
+    "Interval",
     "Stat",
     "benchmark_agreement",
+    "bootstrap_interval",
     "cohen_kappa",
     "deviations",
     "drift",
     "fleiss_kappa",
+    "gwet_ac1",
+    "gwet_ac2",
     "icc",
     "interpret_alpha",
     "krippendorff_alpha",
     "outliers",
     "per_unit_agreement",
     "percent_agreement",
+    "prevalence_paradox",
     "score_deviation",
     "spread",
 ]

@@ -83,6 +83,9 @@ class QuestionStat:
     level: str
     percent: Stat
     alpha: Stat
+    gwet: Stat  # AC1 (yes/no, choice) or linear AC2 (scales) over the question's full scale
+    interval: calibration.Interval  # bootstrap 95 % interval of ``gwet``
+    paradox: str | None  # the prevalence paradox in words, when it applies
 
 
 @dataclass(frozen=True)
@@ -219,12 +222,17 @@ def compute(
             continue
         sub = ratings.loc[ratings["question"] == question.key]
         level = LEVEL_OF[question.kind]
+        alpha_q = calibration.krippendorff_alpha(sub, level)
+        gwet, interval = _gwet(question, sub)
         questions.append(
             QuestionStat(
                 question,
                 level,
                 calibration.percent_agreement(sub),
-                calibration.krippendorff_alpha(sub, level),
+                alpha_q,
+                gwet,
+                interval,
+                calibration.prevalence_paradox(sub, alpha_q, gwet) if level == "nominal" else None,
             )
         )
     alpha: dict[str, Stat] = {}
@@ -261,6 +269,20 @@ def compute(
         ratings=all_ratings,
         totals_frame=all_totals,
     )
+
+
+def _gwet(question: scorecards.Question, sub: pd.DataFrame) -> tuple[Stat, calibration.Interval]:
+    """Gwet's AC1 (AC2 with linear weights on a scale) and its bootstrap interval,
+    over every answer the question offers (an unused one still counts as a
+    choice the raters had), plus any other value rated (N/A as a category)."""
+    offered = list(question.answers())
+    categories = offered + [v for v in pd.unique(sub["value"].dropna()) if v not in offered]
+    weights = "linear" if question.kind == "scale" and len(categories) == len(offered) else None
+    if weights is None:
+        stat = calibration.gwet_ac1(sub, categories)
+    else:
+        stat = calibration.gwet_ac2(sub, weights, categories)
+    return stat, calibration.bootstrap_interval(sub, weights, categories, resamples=1000)
 
 
 def _cols(frame: pd.DataFrame) -> tuple[list, list]:

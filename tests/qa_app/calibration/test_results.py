@@ -117,6 +117,13 @@ def test_page_statistics_equal_the_pure_package(app, scored):
         "q-percent-outcome": calibration.percent_agreement(
             people.loc[people["question"] == "outcome"]
         ).value,
+        # Over the question's full scale: yes/no, and tone's 1-5 with linear weights.
+        "q-gwet-greet": calibration.gwet_ac1(
+            people.loc[people["question"] == "greet"], ["yes", "no"]
+        ).value,
+        "q-gwet-tone": calibration.gwet_ac2(
+            tone.assign(value=tone["value"].astype(int)), "linear", [1, 2, 3, 4, 5]
+        ).value,
     }
     deviation = calibration.score_deviation(totals, 0)
     matches = calibration.benchmark_agreement(ratings, 0)
@@ -188,6 +195,8 @@ def test_all_reviewers_agree_alpha_is_undefined_with_its_reason(app, make, users
     for testid in ("alpha-nominal", "alpha-interval", "q-alpha-greet", "icc-ICC2"):
         assert _value(page, testid) is None, testid
     assert _reason(page, "alpha-nominal") == calibration.agreement.NO_VARIATION
+    # Gwet's AC1 counts "no" as a choice the raters had: full agreement reads 1.
+    assert _value(page, "q-gwet-greet") == pytest.approx(1.0)
     assert _reason(page, "icc-ICC2").startswith("every score is the same")
     assert _value(page, "percent-agreement") == 1.0
     assert "NaN" not in page and "nan" not in page
