@@ -63,7 +63,7 @@ test: install-dev assets $(AXE)
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check qa_app scorecards calibration flagging metrics tests bench
+	$(BIN)/ruff format --check qa_app scorecards calibration flagging metrics autoqa tests bench
 
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

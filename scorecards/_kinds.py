@@ -65,11 +65,12 @@ def show(value: Any) -> str:
     return _SHOW.repr(value)
 
 
-def check(c: Checker, data: dict, path: str, kind: str) -> None:
-    """Report everything wrong with the kind-specific fields of one question."""
+def check(c: Checker, data: dict, path: str, kind: str) -> tuple | None:
+    """Report everything wrong with the kind-specific fields of one question;
+    the answers it can take (None when they are themselves wrong)."""
     _misplaced(c, data, path, kind)
     if kind == "text":
-        return
+        return ()
     points = _points(c, data, path, kind)
     if kind == "yes_no":
         answers: tuple | None = ("yes", "no")
@@ -78,11 +79,12 @@ def check(c: Checker, data: dict, path: str, kind: str) -> None:
     else:
         answers, points = _choice(c, data, path, points)
     if answers is None:
-        return
+        return None
     if kind in ("yes_no", "scale") and data.get("answer_points") is not None:
         _answer_points(c, data, path, kind, answers, points)
     if data.get("critical") is not None:
         _critical(c, data["critical"], f"{path}.critical", kind, answers)
+    return answers
 
 
 def _misplaced(c: Checker, data: dict, path: str, kind: str) -> None:

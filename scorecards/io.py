@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from scorecards import auto
 from scorecards._kinds import normalize_answer
 from scorecards.errors import Problem, ScorecardError
 from scorecards.model import DEFAULT_SCALE, Critical, Option, Question, Scorecard, Section
@@ -228,6 +229,7 @@ def _question(data: dict) -> Question:
             fail_on=tuple(normalize_answer(kind, a) for a in critical["fail_on"]),
         ),
         error_family=data.get("error_family"),
+        auto=auto.load(kind, data.get("auto")),
     )
 
 
@@ -275,6 +277,8 @@ def question_dict(q: Question) -> dict:
         out["critical"] = {"scope": q.critical.scope, "fail_on": list(q.critical.fail_on)}
     if q.error_family is not None:
         out["error_family"] = q.error_family
+    if q.auto:
+        out["auto"] = auto.dump(q.auto)
     return out
 
 

@@ -25,7 +25,10 @@ validate first; constructing them by hand skips validation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from scorecards.auto import AutoRule
 
 Channel = Literal["call", "chat", "email", "any"]
 Kind = Literal["yes_no", "scale", "choice", "text"]
@@ -81,6 +84,7 @@ class Question:
     answer_points: tuple[tuple[AnswerValue, float], ...] = ()
     critical: Critical | None = None
     error_family: Family | None = None
+    auto: tuple[AutoRule, ...] = ()  # rules answering it from the transcript (scorecards.auto)
 
     def answers(self) -> tuple[AnswerValue, ...]:
         """Every value this question accepts apart from "na" (empty for text)."""

@@ -13,7 +13,7 @@ import difflib
 import re
 from typing import Any
 
-from scorecards import _kinds
+from scorecards import _kinds, auto
 from scorecards._kinds import is_number, show
 from scorecards.errors import Problem
 from scorecards.model import CHANNELS, FAMILIES, KINDS
@@ -22,7 +22,7 @@ CARD_FIELDS = ("name", "channel", "description", "sections")
 SECTION_FIELDS = ("key", "title", "weight", "questions")
 QUESTION_FIELDS = (
     "key", "text", "guidance", "kind", "points", "allow_na", "required",
-    "min", "max", "options", "answer_points", "critical", "error_family",
+    "min", "max", "options", "answer_points", "critical", "error_family", "auto",
 )  # fmt: skip
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MISSING = object()
@@ -194,5 +194,7 @@ class Checker:
             shown = show(kind) if isinstance(kind, str | int | float) else "this value"
             self.add(join(path, "kind"), f"unknown kind {shown} (use {', '.join(KINDS)})")
         else:
-            _kinds.check(self, data, path, kind)
+            answers = _kinds.check(self, data, path, kind)
+            if data.get("auto") is not None and answers is not None:
+                auto.check(self, data["auto"], join(path, "auto"), kind, answers)
         return key
