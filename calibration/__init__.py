@@ -5,8 +5,9 @@ Pure package: never imports Flask, SQLAlchemy or qa_app. Statistics return a
 """
 
 from calibration.agreement import krippendorff_alpha, percent_agreement
+from calibration.bootstrap import Interval, alpha_interval, percent_interval
 from calibration.drift import Drift, drift
-from calibration.gwet import Interval, bootstrap_interval, gwet_ac1, gwet_ac2, prevalence_paradox
+from calibration.gwet import bootstrap_interval, gwet_ac1, gwet_ac2, prevalence_paradox
 from calibration.icc import icc
 from calibration.kappa import cohen_kappa, fleiss_kappa
 from calibration.qa import (
@@ -23,6 +24,7 @@ __all__ = [
     "Drift",
     "Interval",
     "Stat",
+    "alpha_interval",
     "benchmark_agreement",
     "bootstrap_interval",
     "cohen_kappa",
@@ -37,6 +39,7 @@ __all__ = [
     "outliers",
     "per_unit_agreement",
     "percent_agreement",
+    "percent_interval",
     "prevalence_paradox",
     "score_deviation",
     "spread",

@@ -16,21 +16,19 @@ r*_ik = sum_l w_kl r_il,
     pe = T_w / (q (q - 1)) * sum_k pi_k (1 - pi_k),   T_w = sum of the weights
     AC = (pa - pe) / (1 - pe)
 
-Intervals come from a bootstrap over units (``scipy.stats.bootstrap``,
-percentile method): units are what a session samples, raters stay as they are.
+Intervals come from the bootstrap over units of ``calibration.bootstrap``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from calibration._frame import clean_ratings, count_table, value_codes
+from calibration.bootstrap import Interval, interval
 from calibration.result import Stat, defined, undefined
 
 Weights = Literal["linear", "quadratic"]
@@ -42,16 +40,6 @@ ONE_CATEGORY = "the scale has a single category, so there is nothing to agree on
 # (or kappa) is below the "tentative" reading while AC1 is not.
 PARADOX_AGREEMENT = 0.8
 PARADOX_PREVALENCE = 0.8
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A bootstrap confidence interval of a coefficient (None bounds: undefined)."""
-
-    low: float | None
-    high: float | None
-    level: float
-    resamples: int
 
 
 def gwet_ac1(ratings: pd.DataFrame, categories: Sequence[object] | None = None) -> Stat:
@@ -86,38 +74,13 @@ def bootstrap_interval(
     ratings: pd.DataFrame,
     weights: Weights | None = None,
     categories: Sequence[object] | None = None,
-    *,
-    level: float = 0.95,
-    resamples: int = 2000,
-    seed: int = 0,
+    **options: Any,
 ) -> Interval:
-    """Percentile bootstrap interval of AC1 (``weights`` None) or AC2 over units.
-
-    A resample whose coefficient is undefined (all its units single-rated)
-    is dropped; fewer than two units with a pair give no interval.
-    """
+    """Percentile bootstrap interval of AC1 (``weights`` None) or AC2 over units
+    (``calibration.bootstrap.interval``; ``level``, ``resamples``, ``seed``)."""
     table, matrix, _ = _table(ratings, categories, weights)
-    paired = table.sum(axis=1) >= 2
-    if paired.sum() < 2 or table.shape[1] < 2:
-        return Interval(None, None, level, resamples)
-
-    def statistic(units: np.ndarray, axis: int = -1) -> np.ndarray:
-        # units: (resamples, n) unit indices (scipy's vectorized call)
-        return _coefficients(table[np.asarray(units, dtype=np.intp)], matrix)
-
-    result = stats.bootstrap(
-        (np.arange(len(table)),),
-        statistic,
-        n_resamples=resamples,
-        confidence_level=level,
-        method="percentile",
-        vectorized=True,
-        rng=np.random.default_rng(seed),
-    )
-    low, high = result.confidence_interval
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return Interval(None, None, level, resamples)
-    return Interval(float(low), float(min(high, 1.0)), level, resamples)
+    options.setdefault("resamples", 2000)
+    return interval(table, lambda tables: _coefficients(tables, matrix), **options)
 
 
 def prevalence_paradox(ratings: pd.DataFrame, alpha: Stat, ac1: Stat) -> str | None:
