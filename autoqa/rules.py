@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from autoqa import detectors
 from scorecards import Question
 from scorecards.auto import AutoRule, Match
 
@@ -31,6 +32,13 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Context:
+    measures: Mapping[str, Any]
+    channel: str | None
+    allowed_words: frozenset[str]
+
+
+@dataclass(frozen=True)
 class AutoAnswer:
     question: str
     answer: Any
@@ -40,29 +48,65 @@ class AutoAnswer:
     rule: int  # which rule of the block (0-based)
 
 
-def answer(question: Question, turns: Sequence[Mapping[str, Any]],
-           measures: Mapping[str, Any] | None = None) -> AutoAnswer | None:  # fmt: skip
+def answer(
+    question: Question,
+    turns: Sequence[Mapping[str, Any]],
+    measures: Mapping[str, Any] | None = None,
+    *,
+    channel: str | None = None,
+    allowed_words: frozenset[str] = frozenset(),
+) -> AutoAnswer | None:
     """The first rule of ``question.auto`` that holds, as an answer with its
     evidence; None when the question has no rules or none holds (and no
-    ``otherwise``), or a rule needs measures the contact does not have."""
+    ``otherwise``), or a rule needs what the contact does not have (measures
+    of a recording; a written channel for spelling)."""
+    context = Context(measures or {}, channel, allowed_words)
     for n, rule in enumerate(question.auto):
-        evidence = _holds(rule, turns, measures or {})
+        evidence = _holds(rule, turns, context)
         if evidence is not None:
             return AutoAnswer(question.key, rule.answer, "rule", 1.0, evidence, n)
     return None
 
 
-def _holds(rule: AutoRule, turns: Sequence[Mapping[str, Any]],
-           measures: Mapping[str, Any]) -> Evidence | None:  # fmt: skip
+def _holds(rule: AutoRule, turns: Sequence[Mapping[str, Any]], context: Context) -> Evidence | None:
     if rule.condition == "otherwise":
         return Evidence(None, None, "no rule above held", None)
     if rule.condition == "says":
         return _says(rule, turns)
     if rule.condition == "silence_over":
-        return _silence(rule.seconds or 0.0, turns, measures)
+        return _silence(rule.seconds or 0.0, turns, context.measures)
     if rule.condition == "first_response_over":
         return _first_response(rule.seconds or 0.0, turns)
-    return _hold_without_asking(rule.asks, turns, measures)
+    if rule.condition == "customer_sentiment":
+        return _sentiment(rule, turns)
+    if rule.condition == "spelling_errors_over":
+        return _spelling(rule.errors or 0, turns, context)
+    return _hold_without_asking(rule.asks, turns, context.measures)
+
+
+def _sentiment(rule: AutoRule, turns: Sequence[Mapping[str, Any]]) -> Evidence | None:
+    found = detectors.customer_sentiment(turns, rule.at or "end")
+    if found is None:
+        return None
+    score, index = found
+    holds = score < rule.below if rule.below is not None else score > (rule.above or 0.0)
+    if not holds:
+        return None
+    turn = _evidence(turns, index)
+    return Evidence(index, turn.speaker, f"customer sentiment {score:+.2f} at the {rule.at}: "
+                    f"{turn.text}", turn.start_s)  # fmt: skip
+
+
+def _spelling(limit: int, turns: Sequence[Mapping[str, Any]], context: Context) -> Evidence | None:
+    if context.channel not in detectors.WRITTEN:
+        return None
+    errors = detectors.misspelt(turns, context.allowed_words)
+    if len(errors) <= limit:
+        return None
+    index = errors[0][0]
+    turn = _evidence(turns, index)
+    words = ", ".join(sorted({w for _, w in errors})[:10])
+    return Evidence(index, turn.speaker, f"{len(errors)} misspelt words ({words})", turn.start_s)
 
 
 def _says(rule: AutoRule, turns: Sequence[Mapping[str, Any]]) -> Evidence | None:

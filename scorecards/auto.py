@@ -22,6 +22,12 @@ condition:
 ``hold_without_asking: [phrases]``
     a hold (from the recording's measures) began without an agent turn
     asking for it (one of the phrases) in the minute before.
+``customer_sentiment: {at: start|end, below: X}`` (or ``above: X``)
+    the customer's sentiment over their first (or last) two turns, VADER's
+    compound score from -1 to 1, is below (above) X.
+``spelling_errors_over: N``
+    the agent's written replies hold more than N misspelt words (chat and
+    e-mail; the team's product words are allowed).
 
 Example::
 
@@ -45,7 +51,9 @@ if TYPE_CHECKING:
 
 Speaker = Literal["agent", "customer", "any"]
 SPEAKERS = ("agent", "customer", "any")
-CONDITIONS = ("says", "pattern", "silence_over", "first_response_over", "hold_without_asking")
+CONDITIONS = ("says", "pattern", "silence_over", "first_response_over", "hold_without_asking",
+              "customer_sentiment", "spelling_errors_over")  # fmt: skip
+SENTIMENT_FIELDS = ("at", "below", "above")
 MATCH_FIELDS = ("says", "pattern", "speaker")
 RULE_FIELDS = ("answer", *CONDITIONS, "speaker", "in", "after", "before", "count", "absent")
 MAX_RULES = 20
@@ -67,8 +75,9 @@ class AutoRule:
 
     answer: Any
     condition: Literal[
-        "says", "silence_over", "first_response_over", "hold_without_asking", "otherwise"
-    ]
+        "says", "silence_over", "first_response_over", "hold_without_asking",
+        "customer_sentiment", "spelling_errors_over", "otherwise",
+    ]  # fmt: skip
     match: Match | None = None
     first: int | None = None
     last: int | None = None
@@ -78,6 +87,10 @@ class AutoRule:
     absent: bool = False
     seconds: float | None = None
     asks: tuple[str, ...] = ()
+    at: Literal["start", "end"] | None = None  # customer_sentiment
+    below: float | None = None  # customer_sentiment
+    above: float | None = None  # customer_sentiment
+    errors: int | None = None  # spelling_errors_over
 
 
 # -- checking -----------------------------------------------------------------
@@ -156,6 +169,26 @@ def _rule(c: Checker, rule: dict, path: str, kind: str, answers: tuple) -> None:
             c.add(f"{path}.{field}", "must be a number of seconds greater than 0")
     if rule.get("hold_without_asking") is not None:
         _phrases(c, rule["hold_without_asking"], f"{path}.hold_without_asking")
+    if rule.get("customer_sentiment") is not None:
+        _sentiment(c, rule["customer_sentiment"], f"{path}.customer_sentiment")
+    errors = rule.get("spelling_errors_over")
+    if errors is not None and not (_positive_int(errors) or errors == 0):
+        c.add(f"{path}.spelling_errors_over", "must be a whole number of 0 or more")
+
+
+def _sentiment(c: Checker, data: Any, where: str) -> None:
+    if not c.mapping(data, where, "customer_sentiment"):
+        return
+    c.unknown(data, where, SENTIMENT_FIELDS)
+    if data.get("at") not in ("start", "end"):
+        c.add(f"{where}.at", 'required: "start" or "end"')
+    bounds = [b for b in ("below", "above") if data.get(b) is not None]
+    if len(bounds) != 1:
+        c.add(where, "give one of below or above")
+    for bound in bounds:
+        value = data[bound]
+        if not (is_number(value) and -1 <= value <= 1):
+            c.add(f"{where}.{bound}", "must be a number from -1 to 1 (VADER's compound score)")
 
 
 def _match(c: Checker, data: dict, path: str, own: bool) -> None:
@@ -210,6 +243,14 @@ def load(kind: str, rules: list[dict] | None) -> tuple[AutoRule, ...]:
                 before=_load_match(rule["before"]) if rule.get("before") else None,
                 count=int(rule.get("count") or 1), absent=bool(rule.get("absent")),
             ))  # fmt: skip
+        elif rule.get("customer_sentiment") is not None:
+            mood = rule["customer_sentiment"]
+            out.append(AutoRule(answer, "customer_sentiment", at=mood["at"],
+                                below=_float(mood.get("below")),
+                                above=_float(mood.get("above"))))  # fmt: skip
+        elif rule.get("spelling_errors_over") is not None:
+            out.append(AutoRule(answer, "spelling_errors_over",
+                                errors=int(rule["spelling_errors_over"])))  # fmt: skip
         elif rule.get("hold_without_asking") is not None:
             asks = rule["hold_without_asking"]
             out.append(AutoRule(answer, "hold_without_asking",
@@ -218,6 +259,10 @@ def load(kind: str, rules: list[dict] | None) -> tuple[AutoRule, ...]:
             name = "silence_over" if rule.get("silence_over") is not None else "first_response_over"
             out.append(AutoRule(answer, name, seconds=float(rule[name])))
     return tuple(out)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _load_match(data: dict) -> Match:
@@ -253,6 +298,11 @@ def dump(rules: tuple[AutoRule, ...]) -> list[dict]:
                 item["absent"] = True
         elif rule.condition == "hold_without_asking":
             item["hold_without_asking"] = list(rule.asks)
+        elif rule.condition == "customer_sentiment":
+            bound = "below" if rule.below is not None else "above"
+            item["customer_sentiment"] = {"at": rule.at, bound: getattr(rule, bound)}
+        elif rule.condition == "spelling_errors_over":
+            item["spelling_errors_over"] = rule.errors
         else:
             seconds = rule.seconds or 0.0
             item[rule.condition] = int(seconds) if seconds.is_integer() else seconds

@@ -126,3 +126,29 @@ def test_a_question_without_rules_has_no_auto_answer() -> None:
         {"key": "s", "title": "S", "questions": [
             {"key": "q", "text": "Q", "kind": "yes_no", "points": 1}]}]})  # fmt: skip
     assert answer(plain.question("q"), CALL) is None
+
+
+def test_customer_sentiment_at_the_end_of_the_contact() -> None:
+    angry = [*CALL[:4], turn("customer", "This is useless, I am furious and cancelling.", 56.0)]
+    rules = [{"answer": "no", "customer_sentiment": {"at": "end", "below": -0.5}},
+             {"otherwise": "yes"}]  # fmt: skip
+    got = answer(question(rules), angry)  # VADER: -0.81 over the last two customer turns
+    assert got.answer == "no" and got.evidence.turn == 4
+    assert "customer sentiment -0.81" in got.evidence.text
+    assert answer(question(rules), CALL).answer == "yes"  # -0.34: "never arrived", "thanks"
+    pleased = [*CALL[:4], turn("customer", "Brilliant, thank you so much, that is great!", 56.0)]
+    happy = [{"answer": "yes", "customer_sentiment": {"at": "end", "above": 0.3}}]
+    assert answer(question(happy), pleased).answer == "yes"
+    assert answer(question(happy), CALL) is None
+
+
+def test_spelling_counts_the_agents_written_words_allowing_product_words() -> None:
+    chat = [turn("customer", "My Zentrix modem is brokn"),
+            turn("agent", "I recieve your mesage about the Zentrix modem.")]  # fmt: skip
+    rules = [{"answer": "no", "spelling_errors_over": 1}, {"otherwise": "yes"}]
+    got = answer(question(rules), chat, channel="chat")
+    assert got.answer == "no" and got.evidence.turn == 1
+    assert "3 misspelt words" in got.evidence.text  # recieve, mesage, Zentrix
+    allowed = answer(question(rules), chat, channel="chat", allowed_words=frozenset({"zentrix"}))
+    assert allowed.answer == "no" and "2 misspelt words" in allowed.evidence.text
+    assert answer(question(rules), chat, channel="call").answer == "yes"  # speech: no spelling

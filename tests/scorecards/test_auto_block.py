@@ -21,6 +21,8 @@ GREETING = {
          "after": {"speaker": "agent", "pattern": r"\bhold\b"}, "count": 1},
         {"answer": "no", "silence_over": 30},
         {"answer": "no", "hold_without_asking": ["may I place you on hold"]},
+        {"answer": "no", "customer_sentiment": {"at": "end", "below": -0.3}},
+        {"answer": "no", "spelling_errors_over": 2},
         {"otherwise": True},  # YAML's unquoted yes
     ],
 }  # fmt: skip
@@ -31,11 +33,13 @@ def test_a_valid_block_loads_and_round_trips() -> None:
     loaded = io.from_dict(card([GREETING]))
     rules = loaded.question("greet").auto
     assert [r.condition for r in rules] == [
-        "says", "says", "silence_over", "hold_without_asking", "otherwise"
+        "says", "says", "silence_over", "hold_without_asking", "customer_sentiment",
+        "spelling_errors_over", "otherwise",
     ]  # fmt: skip
     assert rules[0].first == 2 and rules[0].match.says == ("thank you for calling", "welcome to")
     assert rules[1].absent and rules[1].after.pattern == r"\bhold\b"
-    assert rules[4].answer == "yes"
+    assert (rules[4].at, rules[4].below, rules[5].errors) == ("end", -0.3, 2)
+    assert rules[6].answer == "yes"
     again = io.from_dict(io.to_dict(loaded))
     assert again == loaded
     assert io.load_text(io.dump(loaded)) == loaded
@@ -52,6 +56,7 @@ def test_every_problem_of_a_block_is_listed_with_its_path() -> None:
             {"answer": 2, "says": ["ok"], "in": {"middle": 2}, "count": 0, "colour": "red"},
             {"otherwise": 4, "answer": 4},
             {"answer": 1, "silence_over": -5, "speaker": "agent"},
+            {"answer": 1, "customer_sentiment": {"at": "middle", "below": -2, "above": 0.5}},
         ],
     }  # fmt: skip
     problems = {(p.path, p.message) for p in validate(card([bad]))}
@@ -59,7 +64,8 @@ def test_every_problem_of_a_block_is_listed_with_its_path() -> None:
     expected = {
         (f"{base}[0].answer", "7 is not an answer this question can take"),
         (f"{base}[1]", "needs a condition: one of says, pattern, silence_over, "
-                       "first_response_over, hold_without_asking"),
+                       "first_response_over, hold_without_asking, customer_sentiment, "
+                       "spelling_errors_over"),
         (f"{base}[2]", "has more than one condition (says, silence_over); give one per rule"),
         (f"{base}[5]", "otherwise stands alone: the answer when no rule above holds"),
         (f"{base}[5]", "otherwise must be the last rule"),
@@ -67,6 +73,10 @@ def test_every_problem_of_a_block_is_listed_with_its_path() -> None:
         (f"{base}[4].count", "must be a whole number of 1 or more"),
         (f"{base}[6].silence_over", "must be a number of seconds greater than 0"),
         (f"{base}[6].speaker", "only applies to a says or pattern rule"),
+        (f"{base}[7].customer_sentiment.at", 'required: "start" or "end"'),
+        (f"{base}[7].customer_sentiment", "give one of below or above"),
+        (f"{base}[7].customer_sentiment.below",
+         "must be a number from -1 to 1 (VADER's compound score)"),
     }  # fmt: skip
     assert expected <= problems, expected - problems
     assert any(p == f"{base}[3].pattern" and "not a valid regular expression" in m
