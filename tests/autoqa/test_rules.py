@@ -136,7 +136,8 @@ def test_customer_sentiment_at_the_end_of_the_contact() -> None:
     assert got.answer == "no" and got.evidence.turn == 4
     assert "customer sentiment -0.81" in got.evidence.text
     assert answer(question(rules), CALL).answer == "yes"  # -0.34: "never arrived", "thanks"
-    pleased = [*CALL[:4], turn("customer", "Brilliant, thank you so much, that is great!", 56.0)]
+    pleased = [*CALL[:4], turn("customer", "Oh wonderful, that is great news!", 56.0),
+               turn("customer", "Brilliant, thank you so much.", 58.0)]  # fmt: skip
     happy = [{"answer": "yes", "customer_sentiment": {"at": "end", "above": 0.3}}]
     assert answer(question(happy), pleased).answer == "yes"
     assert answer(question(happy), CALL) is None
