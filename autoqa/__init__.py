@@ -8,7 +8,7 @@ Pure package: uses ``scorecards``; never imports Flask, SQLAlchemy or qa_app.
 
 from autoqa.gate import Agreement, Verdict, agreement, held_out, verdict
 from autoqa.learned import Trained, predict, split_turns, train
-from autoqa.rules import AutoAnswer, Evidence, answer
+from autoqa.rules import AutoAnswer, Evidence, answer, answer_all
 
 __all__ = [
     "Agreement",
@@ -18,6 +18,7 @@ __all__ = [
     "Verdict",
     "agreement",
     "answer",
+    "answer_all",
     "held_out",
     "predict",
     "split_turns",

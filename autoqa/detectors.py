@@ -50,11 +50,12 @@ def misspelt(
 ) -> list[tuple[int, str]]:
     """(turn index, word) of each agent word the dictionary does not know."""
     known = {w.lower() for w in allowed}
+    words = [
+        (i, w)
+        for i, turn in enumerate(turns)
+        if str(turn.get("speaker", "")).lower() == "agent"
+        for w in WORD.findall(str(turn.get("text") or ""))
+        if w.lower() not in known
+    ]
     speller = _speller()
-    found = []
-    for i, turn in enumerate(turns):
-        if str(turn.get("speaker", "")).lower() != "agent":
-            continue
-        words = [w for w in WORD.findall(str(turn.get("text") or "")) if w.lower() not in known]
-        found += [(i, w) for w in words if w.lower() in speller.unknown([w.lower()])]
-    return found
+    return [(i, w) for i, w in words if w.lower() not in speller]

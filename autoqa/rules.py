@@ -61,6 +61,35 @@ def answer(
     ``otherwise``), or a rule needs what the contact does not have (measures
     of a recording; a written channel for spelling)."""
     context = Context(measures or {}, channel, allowed_words)
+    return _first_holding(question, normalise(turns), context)
+
+
+def answer_all(
+    questions: Sequence[Question],
+    turns: Sequence[Mapping[str, Any]],
+    measures: Mapping[str, Any] | None = None,
+    *,
+    channel: str | None = None,
+    allowed_words: frozenset[str] = frozenset(),
+) -> dict[str, AutoAnswer]:
+    """``answer`` for each question with rules (the turns are read once)."""
+    context = Context(measures or {}, channel, allowed_words)
+    ready = normalise(turns)
+    found = (_first_holding(q, ready, context) for q in questions if q.auto)
+    return {a.question: a for a in found if a is not None}
+
+
+def normalise(turns: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Turns with a lower-case speaker and text as text, read once per contact."""
+    return [
+        {"speaker": str(t.get("speaker") or "").lower(), "text": str(t.get("text") or ""),
+         "start_s": t.get("start_s"), "end_s": t.get("end_s")}
+        for t in turns
+    ]  # fmt: skip
+
+
+def _first_holding(question: Question, turns: list[dict[str, Any]],
+                   context: Context) -> AutoAnswer | None:  # fmt: skip
     for n, rule in enumerate(question.auto):
         evidence = _holds(rule, turns, context)
         if evidence is not None:
@@ -141,11 +170,11 @@ def _first(match: Match, turns: Sequence[Mapping[str, Any]], among: list[int]) -
 
 
 def _speaks(speaker: str, turn: Mapping[str, Any]) -> bool:
-    return speaker == "any" or str(turn.get("speaker", "")).lower() == speaker
+    return speaker == "any" or turn["speaker"] == speaker
 
 
 def _matches(match: Match, turn: Mapping[str, Any]) -> bool:
-    text = str(turn.get("text") or "")
+    text = turn["text"]
     if match.pattern is not None:
         return _compiled(match.pattern).search(text) is not None
     return _phrases(match.says).search(text) is not None
@@ -183,7 +212,7 @@ def _silence(seconds: float, turns: Sequence[Mapping[str, Any]],
     longest, after = 0.0, None
     for i in range(1, len(turns)):
         before, start = turns[i - 1], turns[i].get("start_s")
-        end = before.get("end_s", before.get("start_s"))
+        end = before["end_s"] if before["end_s"] is not None else before["start_s"]
         if start is None or end is None:
             continue
         if start - end > longest:

@@ -153,3 +153,10 @@ def test_spelling_counts_the_agents_written_words_allowing_product_words() -> No
     allowed = answer(question(rules), chat, channel="chat", allowed_words=frozenset({"zentrix"}))
     assert allowed.answer == "no" and "2 misspelt words" in allowed.evidence.text
     assert answer(question(rules), chat, channel="call").answer == "yes"  # speech: no spelling
+
+
+def test_without_end_times_silence_runs_from_one_turn_start_to_the_next() -> None:
+    chat = [turn("customer", "Hello?", 0.0), turn("agent", "Hi!", 10.0),
+            turn("customer", "Where is it?", 15.0), turn("agent", "Found it.", 95.0)]  # fmt: skip
+    got = answer(question([{"answer": "no", "silence_over": 60}]), chat)
+    assert got.evidence.turn == 3 and got.evidence.text.startswith("80 s without a turn")
