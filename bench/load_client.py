@@ -4,8 +4,31 @@ driving the application the way its people do, one thread each.
 A reviewer works through their queue: opens it, starts the first assignment,
 loads the scoring page, autosaves twice while answering, submits (and now and
 then sends the submit again, as a double click or a resend after a timeout
-would). An agent opens their home and their feedback; an executive opens the
-dashboard. Each pauses ``think`` seconds (0.5 to 1.5 times) between actions.
+would). An agent opens their home and their feedback. Each pauses ``think``
+seconds (0.5 to 1.5 times) between actions.
+
+An executive moves between the report tabs with filters (``ReportMix``), one
+page per pause, each page recorded as "report: <tab>". Their own seeded random
+stream decides, page by page:
+
+- the filters: kept from the previous page 2 times in 3 (people change tabs
+  with a filter set, and change the filter now and then), otherwise drawn anew:
+  the default 12 weeks (no arguments) 35 %, a team 20 %, a channel 15 %, the last
+  30 days 15 %, a calendar month of the last twelve 15 %; then, 1 time in 10, an
+  agent (of the chosen team, when there is one) added;
+- the tab: quality (``/reports/``) 25 %, evaluations drill-down list 20 %,
+  questions 15 %, reviewers, operations, coaching and periodic review 10 % each;
+- on the drill-down list, the figure behind it: none 55 %, below threshold 15 %,
+  auto-failed 10 %, a question failed 15 %, an error family 5 %; page 2 one
+  time in 10;
+- the periodic review takes the filters' team, and the month when the filters
+  are one; otherwise its own default (last month), or 1 time in 4 a month of
+  the last twelve.
+
+Nothing is aligned with a cache: the draws are independent per executive, the
+periods end today (as people's do), and the choice space is what the database
+offers (its teams, agents, questions), so repeats happen as often as they
+would among real executives sharing a few teams.
 """
 
 from __future__ import annotations
@@ -16,6 +39,8 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import requests
 
@@ -37,24 +62,32 @@ class Recorder:
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
         self.submitted: set[int] = set()
+        self.hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # page: [stored, marked]
         self.recording = False
         self.lock = threading.Lock()
 
-    def add(self, page: str, ms: float, error: str | None) -> None:
+    def add(self, page: str, ms: float, error: str | None, stored: bool | None = None) -> None:
+        """``stored``: the response said it was a stored result (True) or
+        computed (False); None when it said neither."""
         if not self.recording:
             return
         with self.lock:
             self.samples[page].append(ms)
             if error:
                 self.errors[page].append(error)
+            if stored is not None:
+                self.hits[page][0] += stored
+                self.hits[page][1] += 1
 
 
 class User:
     """One signed-in person with their own session (cookie jar)."""
 
     def __init__(self, base: str, email: str, recorder: Recorder, think: float,
-                 keepalive: bool, seed: int) -> None:  # fmt: skip
+                 keepalive: bool, seed: int, mix: ReportMix | None = None) -> None:  # fmt: skip
         self.base, self.email, self.rec, self.think = base, email, recorder, think
+        self.mix = mix
+        self.filters: dict[str, str] | None = None
         self.http = requests.Session()
         if not keepalive:  # as a proxy speaking HTTP/1.0 to gunicorn would
             self.http.headers["Connection"] = "close"
@@ -72,7 +105,7 @@ class User:
             return None
         good = ok(response)
         error = None if good else f"{response.status_code} {response.headers.get('Location', '')}"
-        self.rec.add(page, (time.perf_counter() - start) * 1000, error)
+        self.rec.add(page, (time.perf_counter() - start) * 1000, error, _stored(response))
         return response if good else None
 
     def pause(self) -> None:
@@ -164,8 +197,98 @@ class User:
             self.pause()
 
     def executive(self, stop: threading.Event) -> None:
-        self.call("dashboard", "GET", "/reports/", _status(200))
+        """One report page, then a pause (see the module's docstring)."""
+        tab, params = self.mix.next_page(self.rng, self)
+        self.call(f"report: {tab}", "GET", TABS[tab], _status(200), params=params)
         self.pause()
+
+
+TABS = {
+    "quality": "/reports/",
+    "questions": "/reports/questions",
+    "reviewers": "/reports/reviewers",
+    "operations": "/reports/operations",
+    "coaching": "/reports/coaching",
+    "evaluations": "/reports/evaluations",
+    "review": "/reports/review",
+}
+TAB_WEIGHTS = {"quality": 25, "evaluations": 20, "questions": 15, "reviewers": 10,
+               "operations": 10, "coaching": 10, "review": 10}  # fmt: skip
+FAMILIES = ("customer", "business", "compliance")
+
+
+@dataclass
+class ReportMix:
+    """What the executives can choose from, read from the database at start:
+    team ids with their agents' ids, channels, question keys."""
+
+    teams: dict[int, list[int]]
+    channels: list[str]
+    questions: list[str]
+    today: date = field(default_factory=date.today)
+
+    def months(self) -> list[date]:
+        """First days of the last twelve calendar months, this one included."""
+        first, found = self.today.replace(day=1), []
+        for _ in range(12):
+            found.append(first)
+            first = (first - timedelta(days=1)).replace(day=1)
+        return found
+
+    def filters(self, rng: random.Random) -> dict[str, str]:
+        kind = rng.choices(["default", "team", "channel", "30 days", "month"],
+                           [35, 20, 15, 15, 15])[0]  # fmt: skip
+        chosen: dict[str, str] = {}
+        if kind == "team":
+            chosen["team"] = str(rng.choice(sorted(self.teams)))
+        elif kind == "channel":
+            chosen["channel"] = rng.choice(self.channels)
+        elif kind == "30 days":
+            chosen |= {"date_from": str(self.today - timedelta(days=29)),
+                       "date_to": str(self.today)}  # fmt: skip
+        elif kind == "month":
+            first = rng.choice(self.months())
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            chosen |= {"date_from": str(first), "date_to": str(last)}
+        if rng.random() < 0.1:
+            team = int(chosen["team"]) if "team" in chosen else rng.choice(sorted(self.teams))
+            if self.teams[team]:
+                chosen["agent"] = str(rng.choice(self.teams[team]))
+        return chosen
+
+    def next_page(self, rng: random.Random, user: User) -> tuple[str, dict[str, str]]:
+        """The next tab and its query arguments; ``user.filters`` carries the
+        executive's current filters from page to page."""
+        if user.filters is None or rng.random() < 1 / 3:
+            user.filters = self.filters(rng)
+        tab = rng.choices(list(TAB_WEIGHTS), list(TAB_WEIGHTS.values()))[0]
+        params = dict(user.filters)
+        if tab == "evaluations":
+            drill = rng.choices(["none", "below", "auto_failed", "question", "family"],
+                                [55, 15, 10, 15, 5])[0]  # fmt: skip
+            if drill in ("below", "auto_failed"):
+                params[drill] = "1"
+            elif drill == "question" and self.questions:
+                params["question"] = rng.choice(self.questions)
+            elif drill == "family":
+                params["family"] = rng.choice(FAMILIES)
+            if rng.random() < 0.1:
+                params["page"] = "2"
+        elif tab == "review":
+            params = {k: v for k, v in params.items() if k == "team"}
+            start = user.filters.get("date_from")
+            if start and start.endswith("-01") and user.filters.get("date_to", "")[:7] == start[:7]:
+                params["period"] = start[:7]
+            elif rng.random() < 0.25:
+                params["period"] = rng.choice(self.months()).strftime("%Y-%m")
+        return tab, params
+
+
+def _stored(response: requests.Response) -> bool | None:
+    """Whether the server says this is a stored result: an ``X-Cache`` header
+    (HIT/MISS), if the application sends one."""
+    marker = response.headers.get("X-Cache")
+    return None if marker is None else marker.upper().startswith("HIT")
 
 
 def _status(code: int) -> Callable[[requests.Response], bool]:
