@@ -68,7 +68,7 @@ def mark_all_read(user_id: int) -> None:
     forget_unread()
 
 
-def forget_unread(*_: Any) -> None:
+def forget_unread() -> None:
     """Drop the kept count (it changed, or a new request begins)."""
     if has_app_context():
         g.pop(_KNOWN, None)

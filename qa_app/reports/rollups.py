@@ -14,8 +14,10 @@ both ways of filling them:
   ``calibration.consensus.publish``, the demo seed); the import's bulk upsert,
   which may move interactions to another team or channel, wraps itself in
   ``interactions_rewritten``. A rollback takes the roll-up change back with it.
-  ``tests/qa_app/rollup_check.py`` holds every workflow test to "roll-ups
-  equal a rebuild" when it ends.
+  Closing drafts (``supersede_drafts``) needs nothing: a draft counts nowhere,
+  nor does a closed one. Any other code that changes counted evaluations must
+  call ``track`` too (or run the rebuild); ``tests/qa_app/rollup_check.py``
+  holds every workflow test to "roll-ups equal a rebuild" when it ends.
 
 On PostgreSQL the rows read are locked before their contribution is read, so
 two transactions never both subtract the same old state.
