@@ -54,9 +54,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app import models  # noqa: F401  (register tables before use)
     from qa_app.auth import sessions
     from qa_app.models import User, utcnow
-    from qa_app.reports import early, filter_cache, rollups
+    from qa_app.reports import early, filter_cache
 
-    rollups.install()  # the report roll-ups follow every write
     filter_cache.install()  # the reports' filter lists are built again after a change
     early.install()  # a query sent before its page renders is read before anything else
     readonly.install()  # a view marked read-only cannot write

@@ -2,9 +2,10 @@
 
 Every page shows the unread count in its navigation. The user loader reads it
 in the same statement as the signed-in user (``unread_of``) and keeps it for
-the request; any write in the request (a flush, an ORM UPDATE or DELETE)
-forgets it, so a page that marks notifications read, or creates one for its
-viewer, still shows the true count.
+the request; the functions here that change a count (``notify``,
+``mark_read``, ``mark_all_read``: the only writers of notifications) forget
+it, so a page that marks notifications read, or creates one for its viewer,
+still shows the true count.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import event, func
-from sqlalchemy.orm import Session
+from sqlalchemy import func
 
 from qa_app.extensions import db
 from qa_app.models import Notification, utcnow
@@ -25,6 +25,7 @@ def notify(user_id: int, kind: str, title: str, link: str | None = None, body: s
     db.session.add(
         Notification(user_id=user_id, kind=kind, title=title[:300], link=link, body=body)
     )
+    forget_unread()
 
 
 def unread_of(user_id: Any) -> Any:
@@ -53,18 +54,21 @@ def mark_read(notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = utcnow()
         db.session.commit()
-
-
-def forget_unread(*_: Any) -> None:
-    """Drop the kept count (a write happened, or a new request begins)."""
-    if has_app_context():
-        g.pop(_KNOWN, None)
-
-
-def _forget_after_write(state: Any) -> None:
-    if not state.is_select:
         forget_unread()
 
 
-event.listen(Session, "after_flush", forget_unread)
-event.listen(Session, "do_orm_execute", _forget_after_write)
+def mark_all_read(user_id: int) -> None:
+    """Every unread notification of ``user_id`` read now (commits)."""
+    db.session.execute(
+        db.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+    forget_unread()
+
+
+def forget_unread() -> None:
+    """Drop the kept count (it changed, or a new request begins)."""
+    if has_app_context():
+        g.pop(_KNOWN, None)

@@ -17,6 +17,7 @@ from qa_app.calibration.services import CalibrationError, is_facilitator, item
 from qa_app.extensions import db
 from qa_app.models import CalibrationNote, CalibrationSession, Evaluation, User, utcnow
 from qa_app.notifications import notify
+from qa_app.reports import rollups
 from qa_app.reviews import evaluations
 
 
@@ -185,6 +186,7 @@ def publish(user: User, session: CalibrationSession, interaction_id: int) -> Eva
     )
     if evaluation.status == "submitted":  # a concurrent publish won
         raise AlreadyPublishedError(evaluation)
+    rollup = rollups.track(db.session, [evaluation])  # a draft until submitted below
     before = {"session_id": session.id, **evaluations.snapshot(evaluation)}
     evaluations.apply_answers(evaluation, answers)
     evaluation.comment = f"Consensus of calibration session “{session.title}”."
@@ -205,6 +207,7 @@ def publish(user: User, session: CalibrationSession, interaction_id: int) -> Eva
         {"session_id": session.id, **evaluations.snapshot(evaluation)},
     )
     try:
+        rollup.settle()  # the official evaluation reaches the report roll-ups
         db.session.commit()
     except StaleDataError as exc:  # a concurrent publish submitted it first
         db.session.rollback()

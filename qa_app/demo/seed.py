@@ -21,6 +21,7 @@ from qa_app.models import (
     Team,
     User,
 )
+from qa_app.reports import rollups
 from qa_app.reviews import evaluations
 
 FEATURED = (
@@ -137,6 +138,7 @@ def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) ->
     recent = [i for i in org.interactions if i.started_at >= now - timedelta(days=7)]
     rng = random.Random(seed)
     plan = activity.plan_reviews(past, reviewers_by_team, share=0.1, seed=seed)
+    rollup = rollups.track(db.session, [])  # the evaluations created below, into the roll-ups
     for item, reviewer_email in plan:
         version = versions[activity.CARD_FOR_CHANNEL[item.channel]]
         card = evaluations.card_for(version)
@@ -153,6 +155,8 @@ def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) ->
         db.session.add(evaluation)
         answers = activity.simulated_answers(card, item.quality, skill[item.agent_email], rng)
         evaluations.apply_answers(evaluation, answers)
+        rollup.add(evaluation)
+    rollup.settle()
     taken = {item.external_id for item, _ in plan}
     open_items = [i for i in recent if i.external_id not in taken]
     rng.shuffle(open_items)

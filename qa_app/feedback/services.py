@@ -22,6 +22,7 @@ from qa_app import audit
 from qa_app.extensions import db
 from qa_app.models import Dispute, DisputeItem, Evaluation, User, utcnow
 from qa_app.notifications import notify
+from qa_app.reports import rollups
 from qa_app.reviews import evaluations, policy
 
 RESOLVERS = ("executive", "reviewer")
@@ -276,6 +277,7 @@ def resolve(
     if errors:
         db.session.rollback()  # forget the half-applied decisions
         raise FeedbackError("Please correct the decisions marked below.", errors)
+    rollup = rollups.track(db.session, [evaluation])  # before the re-score
     before = evaluations.snapshot(evaluation)
     comments = {a.question_key: a.comment for a in evaluation.answers if a.comment}
     try:
@@ -314,6 +316,7 @@ def resolve(
         body=_totals(dispute),
     )
     try:
+        rollup.settle()  # the re-score reaches the report roll-ups
         db.session.commit()
     except StaleDataError as exc:  # another resolver (or an edit) won the race
         db.session.rollback()

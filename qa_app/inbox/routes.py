@@ -20,7 +20,7 @@ from qa_app.extensions import db
 from qa_app.feedback import coaching
 from qa_app.feedback.forms import ActionForm
 from qa_app.models import Notification, utcnow
-from qa_app.notifications import mark_read, unread_count
+from qa_app.notifications import mark_all_read, mark_read, unread_count
 from qa_app.request_args import page_arg
 
 bp = Blueprint("inbox", __name__, url_prefix="/notifications")
@@ -71,11 +71,6 @@ def follow(notification_id: int):
 @bp.route("/read-all", methods=["POST"])
 @signed_in
 def read_all():
-    db.session.execute(
-        db.update(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    db.session.commit()
+    mark_all_read(current_user.id)
     flash("All notifications marked as read.", "info")
     return redirect(url_for("inbox.index"))

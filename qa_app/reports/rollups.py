@@ -6,23 +6,27 @@ both ways of filling them:
 
 - ``rebuild`` recomputes the tables from scratch (the migration's backfill,
   ``flask reports rebuild-rollups``);
-- a session listener keeps them exact on every write: before a flush it reads
-  what the evaluations the flush touches contribute now, after the flush what
-  they contribute then, and adds the difference, in the same transaction. So
-  submit, edit, re-review, dispute overturn, consensus publication, deletion
-  and an interaction moving team or channel all land in the roll-ups, and a
-  rollback takes the roll-up change back with it. Writes that bypass the ORM
-  wrap themselves in ``interactions_rewritten`` (the import's bulk upsert).
+- every operation that changes what counted evaluations contribute keeps them
+  exact itself, in its own transaction: ``track`` reads what the evaluations
+  contribute before the change, ``settle`` adds the difference after it (the
+  evaluation write path ``reviews.evaluations.save``, a dispute's re-score
+  ``feedback.services.resolve``, a calibration consensus
+  ``calibration.consensus.publish``, the demo seed); the import's bulk upsert,
+  which may move interactions to another team or channel, wraps itself in
+  ``interactions_rewritten``. A rollback takes the roll-up change back with it.
+  Closing drafts (``supersede_drafts``) needs nothing: a draft counts nowhere,
+  nor does a closed one. Any other code that changes counted evaluations must
+  call ``track`` too (or run the rebuild); ``tests/qa_app/rollup_check.py``
+  holds every workflow test to "roll-ups equal a rebuild" when it ends.
 
-On PostgreSQL the touched rows are locked before their contribution is read,
-so two transactions never both subtract the same old state.
+On PostgreSQL the rows read are locked before their contribution is read, so
+two transactions never both subtract the same old state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from qa_app.models import AgentQuestionDay, Answer, Evaluation, Interaction, QuestionDay
-from qa_app.models.evaluation import counted_clause
+from qa_app.models.evaluation import COUNTED_STATUS, counted_clause
 
 EVALS = Evaluation.__table__
 ANSWERS = Answer.__table__
@@ -43,7 +47,6 @@ SHAPES = (
      ("answered", "failed")),
     (AGENT_DAYS, ("agent_id", "question_key", "day"), ("answered", "passed")),
 )  # fmt: skip
-PENDING = "report_rollups_pending"
 
 
 def day_of(column: Any, dialect: str) -> Any:
@@ -178,18 +181,6 @@ def apply_difference(conn: sa.Connection, before: list[dict], after: list[dict])
         conn.execute(empty, [{f"k_{k}": row[k] for k in keys} for row in delta])
 
 
-def _lock(conn: sa.Connection, evaluations: set[int], read: set[int], moved: set[int]) -> None:
-    """PostgreSQL: hold the rows whose contribution is about to be read (interactions
-    first, then evaluations, always in id order, so two writers queue, not deadlock)."""
-    if conn.dialect.name != "postgresql":
-        return
-    for ids, table, shared in ((read - moved, INTERACTIONS, True), (moved, INTERACTIONS, False),
-                               (evaluations, EVALS, False)):  # fmt: skip
-        if ids:
-            query = sa.select(table.c.id).where(table.c.id.in_(sorted(ids))).order_by(table.c.id)
-            conn.execute(query.with_for_update(read=shared))
-
-
 def counted_of_interactions(conn: sa.Connection, where: Any, limit: int | None = None) -> set[int]:
     """Ids of the counted evaluations of the interactions matching ``where``."""
     query = (
@@ -223,89 +214,73 @@ def interactions_rewritten(conn: sa.Connection, source: str, external_ids: list[
         apply_difference(conn, before, contributions(conn, ids))
 
 
-def _values(obj: Any, attr: str) -> set:
-    history = sa.inspect(obj).attrs[attr].history
-    return set(chain(history.added or (), history.unchanged or (), history.deleted or ()))
+class Tracked:
+    """What some evaluations contribute to the roll-ups before a change, kept
+    until ``settle`` adds the difference (see ``track``)."""
+
+    def __init__(self, session: Session, evaluations: Iterable[Evaluation]) -> None:
+        self.session = session
+        self.evaluations = list(evaluations)
+        # A draft (or a new evaluation) contributes nothing: no read, no lock.
+        # Its submit is an UPDATE checked against ``lock_version``, so had it
+        # been submitted meanwhile by someone else, the flush would fail
+        # rather than count from a wrong "before".
+        self.counted = {e.id for e in self.evaluations if e.id is not None and e.counted}
+        self.before = [{} for _ in SHAPES]
+        if self.counted:
+            conn = session.connection()
+            _lock(conn, self.counted, {e.interaction_id for e in self.evaluations if e.counted})
+            self.before = contributions(conn, self.counted)
+
+    def add(self, evaluation: Evaluation) -> None:
+        """An evaluation created after ``track``: it contributed nothing before."""
+        self.evaluations.append(evaluation)
+
+    def settle(self) -> None:
+        """Flush the change (a lost optimistic-lock race raises ``StaleDataError``
+        here, as it would at the commit), then add what the evaluations
+        contribute now minus what they did before. The caller commits."""
+        # Submitted now, not counted before (a new one's kind is only filled
+        # in by the flush; the contribution read below checks it in SQL).
+        newly = [e for e in self.evaluations if e.id not in self.counted
+                 and (e.counted or (e.id is None and e.status == COUNTED_STATUS))]  # fmt: skip
+        if newly:  # their interactions must not move before the commit
+            _lock(self.session.connection(), set(), {e.interaction_id for e in newly})
+        self.session.flush()
+        ids = self.counted | {e.id for e in newly}
+        if ids:
+            conn = self.session.connection()
+            apply_difference(conn, self.before, contributions(conn, ids))
 
 
-def _moved(interaction: Interaction) -> bool:
-    state = sa.inspect(interaction)
-    return any(state.attrs[a].history.has_changes() for a in ("team_id", "channel"))
+def track(session: Session, evaluations: Iterable[Evaluation]) -> Tracked:
+    """Call before changing what ``evaluations`` contribute to the roll-ups
+    (their answers, status, kind or day, or deleting them; ``add`` the ones
+    created afterwards), and ``settle()`` the result before the commit:
+
+        rollup = rollups.track(db.session, [evaluation])
+        ...  # change the evaluation
+        rollup.settle()
+        db.session.commit()
+
+    The difference lands in the caller's transaction, so a rollback takes it
+    back with the change. Nothing of the evaluations may be flushed between
+    the change and ``track`` (the "before" is read from the database). On
+    PostgreSQL the counted evaluations' rows are locked (their interactions
+    shared) before their contribution is read, so two transactions never
+    both subtract the same old state.
+    """
+    return Tracked(session, evaluations)
 
 
-def _may_count(evaluation: Evaluation) -> bool:
-    """Submitted before or after this flush (drafts contribute nothing either way)."""
-    statuses = _values(evaluation, "status")
-    if not statuses:  # not loaded: unknown; a new one without a status: a draft by default
-        return not sa.inspect(evaluation).pending
-    return "submitted" in statuses
-
-
-def _was_draft(evaluation: Evaluation) -> bool:
-    """Leaving the draft status in this flush: it contributed nothing before it.
-    Its UPDATE is version-checked (``lock_version``), so had the row moved on
-    meanwhile, the flush would fail rather than count from a wrong "before"."""
-    return set(sa.inspect(evaluation).attrs["status"].history.deleted or ()) == {"draft"}
-
-
-def _touched(session: Session) -> tuple[set[int], set[int], list[Evaluation], set[int], set[int]]:
-    """Evaluation ids (persistent), those of them leaving the draft status, new
-    evaluations, interaction ids moved, interactions read."""
-    ids: set[int] = set()
-    drafts: set[int] = set()
-    new: list[Evaluation] = []
-    moved: set[int] = set()
-    read: set[int] = set()
-    for obj in chain(session.new, session.dirty, session.deleted):
-        evaluation = None
-        if isinstance(obj, Evaluation):
-            evaluation = obj
-        elif isinstance(obj, Answer):
-            evaluation = obj.evaluation
-            if obj.evaluation_id is not None and (
-                evaluation is None or evaluation.id != obj.evaluation_id
-            ):
-                ids.add(obj.evaluation_id)  # moved or removed from its evaluation
-        elif isinstance(obj, Interaction) and obj.id is not None and _moved(obj):
-            moved.add(obj.id)
-        if evaluation is None or not _may_count(evaluation):
-            continue
-        if evaluation.id is None:
-            new.append(evaluation)
-        else:
-            ids.add(evaluation.id)
-            if _was_draft(evaluation):
-                drafts.add(evaluation.id)
-        if evaluation.interaction_id is not None:
-            read.add(evaluation.interaction_id)
-    return ids, drafts, new, moved, read
-
-
-def _before_flush(session: Session, context: Any, instances: Any) -> None:
-    session.info.pop(PENDING, None)
-    ids, drafts, new, moved, read = _touched(session)
-    if not (ids or new or moved):
+def _lock(conn: sa.Connection, evaluations: set[int], interactions: set[int]) -> None:
+    """PostgreSQL: hold the rows whose contribution is about to be read
+    (interactions shared, so an import cannot move them until the commit, then
+    evaluations; always in id order, so two writers queue, not deadlock)."""
+    if conn.dialect.name != "postgresql":
         return
-    conn = session.connection()
-    if moved:
-        ids |= counted_of_interactions(conn, INTERACTIONS.c.id.in_(sorted(moved)))
-    counted = ids - drafts  # a draft being submitted contributed nothing: no read
-    _lock(conn, counted, read, moved)
-    session.info[PENDING] = (ids, new, contributions(conn, counted))
-
-
-def _after_flush(session: Session, context: Any) -> None:
-    pending = session.info.pop(PENDING, None)
-    if pending is None:
-        return
-    ids, new, before = pending
-    ids = ids | {e.id for e in new if e.id is not None}
-    conn = session.connection()
-    apply_difference(conn, before, contributions(conn, ids))
-
-
-def install() -> None:
-    """Listen on every ORM session (idempotent)."""
-    if not sa.event.contains(Session, "before_flush", _before_flush):
-        sa.event.listen(Session, "before_flush", _before_flush)
-        sa.event.listen(Session, "after_flush", _after_flush)
+    for ids, table, shared in ((interactions, INTERACTIONS, True), (evaluations, EVALS, False)):
+        ids = {i for i in ids if i is not None}
+        if ids:
+            query = sa.select(table.c.id).where(table.c.id.in_(sorted(ids))).order_by(table.c.id)
+            conn.execute(query.with_for_update(read=shared))

@@ -32,6 +32,7 @@ from qa_app.models import (
     utcnow,
 )
 from qa_app.notifications import notify
+from qa_app.reports import rollups
 from qa_app.reviews import payload
 
 
@@ -295,6 +296,7 @@ def _save(
             return Saved(evaluation, card_result(evaluation), evaluation.lock_version)
         # Submitting exactly what the stored draft holds: nothing of anyone's
         # is overwritten, so the submit goes ahead on the current version.
+    rollup = rollups.track(db.session, [evaluation])  # before anything changes
     was_submitted = evaluation.status == "submitted"
     before = snapshot(evaluation) if was_submitted else None
     result = apply_answers(evaluation, answers, comments)
@@ -313,7 +315,7 @@ def _save(
         audit.record(
             actor, "evaluation.edited", "evaluation", evaluation.id, before, snapshot(evaluation)
         )
-    db.session.flush()  # a lost race raises here as at commit (StaleDataError)
+    rollup.settle()  # flushes (a lost race raises here as at commit), then the report roll-ups
     lock_version = evaluation.lock_version
     db.session.commit()
     return Saved(evaluation, result, lock_version)

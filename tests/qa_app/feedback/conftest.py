@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from qa_app.extensions import db
+from qa_app.reports import rollups
 from qa_app.reviews import evaluations
+from tests.qa_app.rollup_check import rollups_equal_rebuild  # noqa: F401  (autouse)
 
 CARD = {
     "name": "Mini",
@@ -77,7 +79,9 @@ def submit(make, users, card):
             submit=True,
         ).evaluation
         if submitted_at:
+            rollup = rollups.track(db.session, [saved])  # backdated: so are its roll-ups
             saved.submitted_at = submitted_at
+            rollup.settle()
             db.session.commit()
         return saved
 

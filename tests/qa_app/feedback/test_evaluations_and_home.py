@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from qa_app.extensions import db
 from qa_app.feedback import stats
 from qa_app.models import Evaluation
+from qa_app.reports import rollups
 from qa_app.reviews import evaluations
 from tests.qa_app.feedback.conftest import GOOD, day
 from tests.qa_app.helpers import post_form
@@ -155,7 +156,9 @@ def test_agents_of_a_team_whose_windows_start_in_different_weeks_share_the_team_
 
 def test_only_counted_submitted_evaluations_count(submit, users, card, make):
     evaluation = submit(GOOD)
+    rollup = rollups.track(db.session, [evaluation])
     evaluation.kind = "calibration"
+    rollup.settle()
     db.session.commit()
     submit(started_at=day(3))
     rows = stats.missed_questions(users["agent"])

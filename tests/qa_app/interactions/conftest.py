@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.qa_app.rollup_check import rollups_equal_rebuild  # noqa: F401  (autouse)
+
 
 @pytest.fixture(autouse=True)
 def _upload_folder(request, tmp_path):

@@ -21,7 +21,9 @@ from qa_app.models import (
     Team,
     utcnow,
 )
+from qa_app.reports import rollups
 from qa_app.reviews import evaluations
+from tests.qa_app.rollup_check import rollups_equal_rebuild  # noqa: F401  (autouse)
 
 CARD = {
     "name": "Mini",
@@ -79,7 +81,9 @@ def evaluate(make, reviewer, agent, card, answers, *, when, seconds=0, channel="
     version = card.versions[0]
     ev = evaluations.start(reviewer, item, version, kind=kind, calibration_session_id=session)
     evaluations.save(reviewer, ev, answers, lock_version=ev.lock_version, submit=True)
+    rollup = rollups.track(db.session, [ev])  # backdated: its answers move to that day
     ev.submitted_at, ev.time_spent_seconds = when, seconds
+    rollup.settle()
     db.session.commit()
     return ev
 
