@@ -12,7 +12,7 @@ from qa_app.api import schemas
 from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.calibration import results, services
-from qa_app.calibration.routes import MEMBERS
+from qa_app.calibration.services import MEMBERS
 from qa_app.extensions import db
 from qa_app.models import CalibrationSession
 

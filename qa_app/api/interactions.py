@@ -16,7 +16,7 @@ from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.interactions import importer, services
 from qa_app.interactions.parsing import RowProblem
-from qa_app.interactions.routes import IMPORTERS
+from qa_app.interactions.services import IMPORTERS
 
 blp = Blueprint(
     "api_interactions",

@@ -27,7 +27,7 @@ from qa_app.models import CalibrationSession
 from qa_app.reviews import evaluations
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration")
-MEMBERS = ("admin", "executive", "reviewer")
+MEMBERS = services.MEMBERS
 LEADS = ("admin", "executive")
 
 

@@ -46,6 +46,7 @@ from qa_app.reviews import evaluations
 MAX_ITEMS = 10
 INVITABLE_ROLES = ("reviewer", "executive")
 STAFF = ("admin", "executive")
+MEMBERS = ("admin", "executive", "reviewer")  # who may open calibration (pages and API)
 CLOSED = "This session has been revealed: answers are closed and late submissions are refused."
 
 

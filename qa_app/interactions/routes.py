@@ -41,7 +41,7 @@ from qa_app.request_args import filter_status, offset_arg, page_arg
 bp = Blueprint("interactions", __name__, url_prefix="/interactions")
 # Every page that shows a transcript shows the same window of it (reviews, feedback).
 bp.add_app_template_global(transcript.window, "transcript_window")
-IMPORTERS = ("admin", "executive")
+IMPORTERS = services.IMPORTERS
 
 
 @bp.route("/")

@@ -21,6 +21,7 @@ from qa_app.models import Evaluation, Interaction, Team, User
 from qa_app.reviews import policy
 
 PER_PAGE = 50
+IMPORTERS = ("admin", "executive")  # who may import interactions (pages and API)
 
 
 class CursorError(ValueError):

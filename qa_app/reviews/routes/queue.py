@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
@@ -15,10 +15,7 @@ from qa_app.models import Assignment, Interaction, Scorecard, ScorecardVersion, 
 from qa_app.request_args import arg, id_arg, to_id
 from qa_app.reviews import evaluations, services
 from qa_app.reviews.forms import ReassignForm
-
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
-REVIEWERS = ("admin", "executive", "reviewer")
-LEADS = ("admin", "executive")
+from qa_app.reviews.routes import LEADS, REVIEWERS, bp
 
 
 @bp.route("/")
@@ -115,6 +112,3 @@ def start():
     return render_template(
         "reviews/start.html", interaction=interaction, cards=cards, form=FlaskForm()
     )
-
-
-from qa_app.reviews import rules_routes, scoring_routes  # noqa: E402, F401  (register views)

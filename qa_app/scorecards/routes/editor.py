@@ -20,7 +20,12 @@ from qa_app.scorecards.forms import (
     QuestionForm,
     SectionForm,
 )
-from qa_app.scorecards.routes import EDITORS, STALE, _card, _upload_text, bp
+from qa_app.scorecards.routes import EDITORS, bp, loading
+
+STALE = (
+    "Someone else changed this draft since you opened it. Your edit was not applied; "
+    "the page now shows their version."
+)
 
 
 def _editor(card: Scorecard, status: int = 200, **forms: Any):
@@ -53,7 +58,7 @@ def _editor(card: Scorecard, status: int = 200, **forms: Any):
 @bp.route("/<int:scorecard_id>/edit")
 @roles_required(*EDITORS)
 def edit(scorecard_id: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     if card.status == "archived":
         flash("This scorecard is archived. Restore it to edit.", "warning")
         return redirect(url_for("scorecards.detail", scorecard_id=card.id))
@@ -75,7 +80,7 @@ def _save(card: Scorecard, definition: dict[str, Any], lock: str | None) -> bool
 @bp.route("/<int:scorecard_id>/card", methods=["POST"])
 @roles_required(*EDITORS)
 def update_card(scorecard_id: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = CardForm()
     if not form.validate_on_submit():
         return _editor(card, 422, card_form=form)
@@ -94,7 +99,7 @@ def update_card(scorecard_id: int):
 @bp.route("/<int:scorecard_id>/sections", methods=["POST"])
 @roles_required(*EDITORS)
 def add_section(scorecard_id: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = AddSectionForm()
     if not form.validate_on_submit():
         return _editor(card, 422, section_form=form)
@@ -117,7 +122,7 @@ def _draft_or_404(card: Scorecard, change, *args: Any) -> dict[str, Any]:
 @bp.route("/<int:scorecard_id>/sections/<key>", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit_section(scorecard_id: int, key: str):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     draft = services.editable_draft(card)
     _, section = _draft_or_404(card, drafts.find_section, key)
     form = SectionForm()
@@ -151,7 +156,7 @@ def edit_section(scorecard_id: int, key: str):
 @bp.route("/<int:scorecard_id>/sections/<key>/<any(up, down, delete):action>", methods=["POST"])
 @roles_required(*EDITORS)
 def section_action(scorecard_id: int, key: str, action: str):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = LockedForm()
     if not form.validate_on_submit():
         abort(400)
@@ -181,7 +186,7 @@ def _question_form(draft: dict[str, Any], **kwargs: Any) -> QuestionForm:
 @bp.route("/<int:scorecard_id>/questions/<key>", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def question(scorecard_id: int, key: str | None):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     draft = services.editable_draft(card)
     form = _question_form(draft)
     if request.method == "GET":
@@ -228,7 +233,7 @@ def question(scorecard_id: int, key: str | None):
 @roles_required(*EDITORS)
 def preview_question(scorecard_id: int):
     """Live preview while a question is being edited (htmx swaps this in)."""
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = _question_form(services.editable_draft(card))
     form.validate()
     candidate, _ = form.to_question()
@@ -238,7 +243,7 @@ def preview_question(scorecard_id: int):
 @bp.route("/<int:scorecard_id>/questions/<key>/<any(up, down, delete):action>", methods=["POST"])
 @roles_required(*EDITORS)
 def question_action(scorecard_id: int, key: str, action: str):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = LockedForm()
     if not form.validate_on_submit():
         abort(400)
@@ -253,11 +258,11 @@ def question_action(scorecard_id: int, key: str, action: str):
 @bp.route("/<int:scorecard_id>/import", methods=["POST"])
 @roles_required(*EDITORS)
 def import_draft(scorecard_id: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = ImportForm()
     if not form.validate_on_submit():
         return _editor(card, 422, import_form=form)
-    text = _upload_text(form.file.data)
+    text = loading.upload_text(form.file.data)
     if text is None:
         problems = [scorecards.Problem("", "the file is not UTF-8 text")]
     else:
@@ -274,7 +279,7 @@ def import_draft(scorecard_id: int):
 def publish(scorecard_id: int):
     """A version cannot be changed or withdrawn once published, so the first
     POST shows what publishing would do; only the confirmation publishes."""
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     form = LockedForm()
     if not form.validate_on_submit():
         abort(400)

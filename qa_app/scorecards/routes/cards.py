@@ -1,9 +1,9 @@
-"""Scorecard pages: list, editor, publish/archive, versions, YAML export, diff."""
+"""Scorecard pages: list, new, archive/restore/discard, versions, YAML export,
+diff. The draft editor is in ``editor``."""
 
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -16,34 +16,13 @@ from wtforms import SelectChoice
 
 import scorecards
 from qa_app.access import roles_required
-from qa_app.extensions import db
-from qa_app.models import Scorecard
 from qa_app.request_args import id_arg
 from qa_app.scorecards import drafts, services
 from qa_app.scorecards.forms import (
     LockedForm,
     NewScorecardForm,
 )
-
-bp = Blueprint("scorecards", __name__, url_prefix="/scorecards")
-EDITORS = ("admin", "executive")
-READERS = ("admin", "executive", "reviewer")
-STALE = (
-    "Someone else changed this draft since you opened it. Your edit was not applied; "
-    "the page now shows their version."
-)
-
-
-def _card(scorecard_id: int) -> Scorecard:
-    return db.get_or_404(Scorecard, scorecard_id)
-
-
-def _upload_text(storage) -> str | None:
-    raw = storage.read()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
+from qa_app.scorecards.routes import EDITORS, READERS, bp, loading
 
 
 @bp.route("/")
@@ -61,7 +40,7 @@ def new():
     if form.validate_on_submit():
         try:
             if form.file.data and form.file.data.filename:
-                text = _upload_text(form.file.data)
+                text = loading.upload_text(form.file.data)
                 definition, problems = (
                     services.parse_upload(text)
                     if text is not None
@@ -85,7 +64,7 @@ def new():
 @bp.route("/<int:scorecard_id>")
 @roles_required(*READERS)
 def detail(scorecard_id: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     return render_template(
         "scorecards/detail.html",
         card=card,
@@ -97,7 +76,7 @@ def detail(scorecard_id: int):
 @bp.route("/<int:scorecard_id>/<any(archive, restore, discard):action>", methods=["POST"])
 @roles_required(*EDITORS)
 def lifecycle(scorecard_id: int, action: str):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     if not LockedForm().validate_on_submit():
         abort(400)
     try:
@@ -120,7 +99,7 @@ def lifecycle(scorecard_id: int, action: str):
 @bp.route("/<int:scorecard_id>/versions/<int:number>")
 @roles_required(*READERS)
 def version(scorecard_id: int, number: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     found = services.version(card, number) or abort(404)
     return render_template("scorecards/version.html", card=card, version=found)
 
@@ -128,7 +107,7 @@ def version(scorecard_id: int, number: int):
 @bp.route("/<int:scorecard_id>/versions/<int:number>.yaml")
 @roles_required(*READERS)
 def export(scorecard_id: int, number: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     found = services.version(card, number) or abort(404)
     filename = f"{drafts.slug(card.name, set(), 'scorecard')}-v{number}.yaml"
     return Response(
@@ -141,7 +120,7 @@ def export(scorecard_id: int, number: int):
 @bp.route("/<int:scorecard_id>/diff")
 @roles_required(*READERS)
 def diff(scorecard_id: int):
-    card = _card(scorecard_id)
+    card = loading.card(scorecard_id)
     old_n = id_arg("old")  # version numbers: whole numbers in an id's range
     new_n = id_arg("new")
     old = services.version(card, old_n) if old_n else None
@@ -151,6 +130,3 @@ def diff(scorecard_id: int):
     return render_template(
         "scorecards/diff.html", card=card, old=old, new=new, changes=services.compare(old, new)
     )
-
-
-from qa_app.scorecards import editor_routes  # noqa: E402, F401  (register the editor views)

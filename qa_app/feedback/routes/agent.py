@@ -1,19 +1,18 @@
 """Feedback pages: the agent's home, an evaluation as the agent sees it,
 acknowledgement and raising a dispute. Dispute resolution and coaching live
-in ``dispute_routes`` and ``coaching_routes`` on the same blueprint."""
+in ``disputes`` and ``coaching_sessions`` on the same blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from qa_app.access import roles_required, signed_in
 from qa_app.feedback import coaching, presenters, services, stats
 from qa_app.feedback.forms import AcknowledgeForm, ActionForm, DisputeForm, dispute_from
+from qa_app.feedback.routes import bp
 from qa_app.models import utcnow
 from qa_app.reviews import evaluations
-
-bp = Blueprint("feedback", __name__, url_prefix="/feedback", cli_group="feedback")
 
 
 @bp.route("/")
@@ -124,10 +123,5 @@ def remind_command() -> None:
     """Notify agents of coaching action items now due (once per item)."""
     import click
 
-    from qa_app.feedback import coaching
-
     created = coaching.remind_due(utcnow().date())
     click.echo(f"{created} reminder(s) created.")
-
-
-from qa_app.feedback import coaching_routes, dispute_routes  # noqa: E402, F401
