@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from qa_app.extensions import db
 from qa_app.flags import flagged
 from qa_app.models import (
     AgentQuestionDay,
@@ -34,6 +35,7 @@ from qa_app.reports.queries import (
     dialect,
     frame,
     period,
+    period_key,
     reviewers_own,
     window,
 )
@@ -51,10 +53,7 @@ OVERTURNED = ("overturned", "partly_overturned")
 def reviewer_load(filters: Filters) -> pd.DataFrame:
     """Per reviewer: n, active days, scored, total_sum, median seconds per evaluation."""
     source, conds = counted(filters, interactions=False)
-    day = period(EVALS.c.submitted_at, "day")
-    if dialect() == "postgresql":
-        # The same days, counted on timestamps rather than their text.
-        day = sa.func.date_trunc("day", sa.func.timezone("UTC", EVALS.c.submitted_at))
+    day = period_key(EVALS.c.submitted_at, "day")
     columns = [
         EVALS.c.reviewer_id,
         sa.func.count().label("n"),
@@ -177,8 +176,6 @@ def coverage(filters: Filters) -> pd.DataFrame:
 
 
 def active_rules() -> list[SamplingRule]:
-    from qa_app.extensions import db
-
     return list(db.session.scalars(sa.select(SamplingRule).where(SamplingRule.active.is_(True))))
 
 
@@ -283,36 +280,21 @@ def focus_sides(filters: Filters, lo: date, hi: date) -> Any:
         days.c.day >= lo,
         days.c.day < hi,
     ]
-    source = source.join(focus, sa.true())
-    if dialect() == "postgresql":
-        # One index range scan per (session, focus key): the planner cannot
-        # see how few keys the JSON lists hold and would otherwise scan the
-        # whole roll-up for a merge join.
-        per_key = sa.select(*sums).where(*match).lateral("per_key")
-        source = source.join(per_key, sa.true())
-        columns = [sa.func.sum(c).label(c.name) for c in per_key.c]
-    else:
-        source = source.join(days, sa.and_(*match))
-        columns = sums
-    query = sa.select(COACHING.c.id.label("session_id"), *columns).select_from(source)
+    source = source.join(focus, sa.true()).join(days, sa.and_(*match))
+    query = sa.select(COACHING.c.id.label("session_id"), *sums).select_from(source)
     return query.where(*conds, *_held_in(filters)).group_by(COACHING.c.id)
 
 
 def overdue_items(filters: Filters, today: date) -> int:
-    from qa_app.extensions import db
-
-    return int(db.session.execute(overdue_items_query(filters, today)).scalar_one())
-
-
-def overdue_items_query(filters: Filters, today: date) -> sa.Select:
-    """The count of open action items past their due day, of the filters' sessions."""
+    """Open action items past their due day, of the filters' sessions."""
     source, conds = _coaching_scope(filters)
     source = source.join(COACHING_ITEMS, COACHING_ITEMS.c.session_id == COACHING.c.id)
-    return (
+    query = (
         sa.select(sa.func.count())
         .select_from(source)
         .where(*conds, COACHING_ITEMS.c.due_on < today, COACHING_ITEMS.c.done_at.is_(None))
     )
+    return int(db.session.execute(query).scalar_one())
 
 
 def focus_answers_raw(pairs: set[tuple[int, str]], lo: datetime, hi: datetime) -> Any:
