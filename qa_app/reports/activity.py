@@ -261,28 +261,40 @@ def focus_sides(filters: Filters, lo: date, hi: date) -> Any:
     """Per session held in the period: answered and passed (full points) answers of
     the agent's counted evaluations on the session's focus questions, submitted
     before and after the session's day, days in [lo, hi); from the daily roll-up
-    ``report_agent_question_days``, the focus list unnested in SQL."""
+    ``report_agent_question_days``, the focus list unnested in SQL.
+
+    Each sum is a subquery per (session, focus key), one range of the roll-up's
+    primary key (agent, key, day): a plain join lets PostgreSQL's planner, which
+    cannot see how few keys the JSON lists hold, scan the whole roll-up."""
     source, conds = _coaching_scope(filters)
     unnest = "jsonb_array_elements_text" if dialect() == "postgresql" else "json_each"
     focus = getattr(sa.func, unnest)(COACHING.c.focus_questions).table_valued("value")
     focus = focus.alias("focus")
-    days = AGENT_DAYS
-    held = COACHING.c.held_on
-    sides = [("before", days.c.day < held), ("after", days.c.day > held)]
-    sums = [
-        sa.func.sum(sa.case((when, days.c[column]), else_=0)).label(f"{side}_{label}")
-        for side, when in sides
+    days, held = AGENT_DAYS, COACHING.c.held_on
+
+    def total(column: str, *when: Any) -> Any:
+        return (
+            sa.select(sa.func.coalesce(sa.func.sum(days.c[column]), 0))
+            .where(days.c.agent_id == COACHING.c.agent_id, days.c.question_key == focus.c.value,
+                   *when)
+            .scalar_subquery()
+        )  # fmt: skip
+
+    sides = {"before": (days.c.day >= lo, days.c.day < held),
+             "after": (days.c.day > held, days.c.day < hi)}  # fmt: skip
+    columns = [
+        total(column, *when).label(f"{side}_{label}")
+        for side, when in sides.items()
         for column, label in (("answered", "n"), ("passed", "passed"))
     ]
-    match = [
-        days.c.agent_id == COACHING.c.agent_id,
-        days.c.question_key == focus.c.value,
-        days.c.day >= lo,
-        days.c.day < hi,
-    ]
-    source = source.join(focus, sa.true()).join(days, sa.and_(*match))
-    query = sa.select(COACHING.c.id.label("session_id"), *sums).select_from(source)
-    return query.where(*conds, *_held_in(filters)).group_by(COACHING.c.id)
+    per_key = (
+        sa.select(COACHING.c.id.label("session_id"), *columns)
+        .select_from(source.join(focus, sa.true()))
+        .where(*conds, *_held_in(filters))
+        .subquery()
+    )
+    sums = [sa.func.sum(c).label(c.name) for c in per_key.c if c.name != "session_id"]
+    return sa.select(per_key.c.session_id, *sums).group_by(per_key.c.session_id)
 
 
 def overdue_items(filters: Filters, today: date) -> int:
