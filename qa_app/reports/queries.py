@@ -221,8 +221,7 @@ def evaluation_cube(
 
 def cube_columns(e: Any, team: Any, threshold: Any) -> tuple[list[Any], list[Any]]:
     """The cube's group keys (week, month, team_id, agent_id) and sums, over the
-    evaluation columns ``e`` and the team column ``team`` (of the tables, or of a
-    scan of them holding the same columns)."""
+    evaluation columns ``e`` and the team column ``team``."""
     keys = [
         period_key(e.submitted_at, "week").label("week"),
         period_key(e.submitted_at, "month").label("month"),

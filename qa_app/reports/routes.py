@@ -44,11 +44,6 @@ def _filters(download: bool = False):
     return form, form.filters(services.default_period())
 
 
-def _page(template: str, tab: str, **context):
-    form, filters = _filters()
-    return render_template(template, tab=tab, form=form, filters=filters, **context)
-
-
 def _stored(name: str, filters, form):
     """The page's figures, stored or computed now (``?refresh=1``)."""
     return services.page(name, filters, form.versions, refresh=_refresh())

@@ -91,8 +91,13 @@ def test_different_filters_and_pages_never_share_a_stored_result(data, client_as
     assert _n(executive) == 7
     assert _n(executive, channel="chat") == 3
     assert _n(executive, date_to="2026-11-30") == 6
-    page = executive.get("/reports/reviewers", query_string=PERIOD).get_data(as_text=True)
-    assert f"{data.r1.name}" in page and 'data-testid="head-n"' not in page
+    for tab in ("reviewers", "questions", "operations", "coaching"):
+        first = executive.get(f"/reports/{tab}", query_string=PERIOD).get_data(as_text=True)
+        assert 'data-testid="head-n"' not in first and "at most 5 minutes old" in first
+        assert executive.get(f"/reports/{tab}", query_string=PERIOD).get_data(as_text=True) == first
+    assert data.r1.name in executive.get("/reports/reviewers", query_string=PERIOD).get_data(
+        as_text=True
+    )
     november = executive.get("/reports/review?period=2026-11").get_data(as_text=True)
     december = executive.get("/reports/review?period=2026-12").get_data(as_text=True)
     assert "November 2026" in november and "December 2026" in december
