@@ -270,7 +270,7 @@ def pair_count(pair_ms: float, runs: int) -> int:
 
 def bare_ms(app, statement: str, params: object, runs: int, label: str, page=None):
     """Median of the statement run directly on a raw connection, with the
-    session settings the pages use (qa_app.reports.queries.analytic); with
+    session settings the pages use (qa_app.server_settings); with
     ``page``, (page median, bare median, pairs) timed alternately (``pair_count``)."""
     with app.app_context():  # left before timing: each page request has its own
         engine = db.engine
@@ -392,8 +392,10 @@ def main() -> None:
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     results = []
     try:
+        # Figures computed for every page (REPORT_MAX_AGE 0): this times the work
+        # a page does when its stored result is missing or too old.
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                          "WTF_CSRF_ENABLED": False})  # fmt: skip
+                          "WTF_CSRF_ENABLED": False, "REPORT_MAX_AGE": 0})  # fmt: skip
         add_floor_page(app)
         with app.app_context():
             upgrade()

@@ -17,7 +17,6 @@ from qa_app import (
     nav,
     notifications,
     pool,
-    readonly,
     request_args,
     security,
     server_settings,
@@ -54,11 +53,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app import models  # noqa: F401  (register tables before use)
     from qa_app.auth import sessions
     from qa_app.models import User, utcnow
-    from qa_app.reports import early, filter_cache
-
-    filter_cache.install()  # the reports' filter lists are built again after a change
-    early.install()  # a query sent before its page renders is read before anything else
-    readonly.install()  # a view marked read-only cannot write
 
     # One statement for who is signed in and the navigation's unread count,
     # built once: it runs on every request, and building it cost more than
@@ -89,11 +83,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     app.before_request(notifications.forget_unread)  # nothing kept from another request
-    # Expiry first, from the cookie alone; ending a session writes, so this
-    # runs before a read-only page's connection is set up.
+    # Expiry first, from the cookie alone, before the sign-in lookup.
     app.before_request(sessions.enforce)
-    app.before_request(readonly.start)  # before the sign-in lookup, its first statement
-    app.teardown_request(readonly.finish)
     from qa_app.api import init_app as init_api
 
     init_api(app)

@@ -68,10 +68,15 @@ class Defaults:
     DISPUTE_WINDOW_DAYS = 7  # an agent may dispute this many days after submission
     COACHING_THRESHOLD = 80.0  # flagging: a counted evaluation below this is a coaching label
     FLAG_BUDGET = 0.05  # flagging: share of contacts a team reviews (metrics "at budget")
-    # The reports' filter selects (teams, agents, reviewers, scorecards) are
-    # built at most this often per process (seconds; 0: on every page), and
-    # again at once after this process changes one (qa_app/reports/filter_cache.py).
+    # The reports' filter selects (teams, agents, reviewers, scorecards) are kept
+    # in the cache at most this long (seconds): a new or renamed team shows within
+    # it. 0: read for every page.
     REPORT_FILTER_LIST_SECONDS = 30
+    # Each report page's figures (per page and filters) are kept in the cache at
+    # most this long (seconds), and the page says so ("Figures as of 14:05 UTC,
+    # at most 5 minutes old", with a Refresh link); exports carry the same
+    # stored figures. 0: computed for every page.
+    REPORT_MAX_AGE = 300
     QUALITY_THRESHOLD = 80.0  # reports: a score below this is "below the team's threshold"
     QUALITY_THRESHOLDS: dict[int, float] = {}  # reports: per-team override, team id -> points
     # Background jobs (Huey). Without REDIS_URL the queue is a SQLite file in the

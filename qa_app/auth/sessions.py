@@ -114,9 +114,7 @@ def enforce() -> None:
     session that was idle or lived too long.
 
     Only the cookie's own clocks are read, so a live page costs nothing here;
-    the access check then sends a signed-out visitor to sign in. Running
-    before ``qa_app.readonly.start`` lets the ending delete the session's row
-    even on a page that only reads."""
+    the access check then sends a signed-out visitor to sign in."""
     if request.endpoint in (None, "static") or "_user_id" not in session:
         return  # not signed in by a cookie (an API token, or nobody)
     now = int(time.time())

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from qa_app.extensions import db
 from qa_app.flags import flagged
 from qa_app.models import (
     AgentQuestionDay,
@@ -34,6 +35,7 @@ from qa_app.reports.queries import (
     dialect,
     frame,
     period,
+    period_key,
     reviewers_own,
     window,
 )
@@ -51,10 +53,7 @@ OVERTURNED = ("overturned", "partly_overturned")
 def reviewer_load(filters: Filters) -> pd.DataFrame:
     """Per reviewer: n, active days, scored, total_sum, median seconds per evaluation."""
     source, conds = counted(filters, interactions=False)
-    day = period(EVALS.c.submitted_at, "day")
-    if dialect() == "postgresql":
-        # The same days, counted on timestamps rather than their text.
-        day = sa.func.date_trunc("day", sa.func.timezone("UTC", EVALS.c.submitted_at))
+    day = period_key(EVALS.c.submitted_at, "day")
     columns = [
         EVALS.c.reviewer_id,
         sa.func.count().label("n"),
@@ -177,8 +176,6 @@ def coverage(filters: Filters) -> pd.DataFrame:
 
 
 def active_rules() -> list[SamplingRule]:
-    from qa_app.extensions import db
-
     return list(db.session.scalars(sa.select(SamplingRule).where(SamplingRule.active.is_(True))))
 
 
@@ -264,55 +261,52 @@ def focus_sides(filters: Filters, lo: date, hi: date) -> Any:
     """Per session held in the period: answered and passed (full points) answers of
     the agent's counted evaluations on the session's focus questions, submitted
     before and after the session's day, days in [lo, hi); from the daily roll-up
-    ``report_agent_question_days``, the focus list unnested in SQL."""
+    ``report_agent_question_days``, the focus list unnested in SQL.
+
+    Each sum is a subquery per (session, focus key), one range of the roll-up's
+    primary key (agent, key, day): a plain join lets PostgreSQL's planner, which
+    cannot see how few keys the JSON lists hold, scan the whole roll-up."""
     source, conds = _coaching_scope(filters)
     unnest = "jsonb_array_elements_text" if dialect() == "postgresql" else "json_each"
     focus = getattr(sa.func, unnest)(COACHING.c.focus_questions).table_valued("value")
     focus = focus.alias("focus")
-    days = AGENT_DAYS
-    held = COACHING.c.held_on
-    sides = [("before", days.c.day < held), ("after", days.c.day > held)]
-    sums = [
-        sa.func.sum(sa.case((when, days.c[column]), else_=0)).label(f"{side}_{label}")
-        for side, when in sides
+    days, held = AGENT_DAYS, COACHING.c.held_on
+
+    def total(column: str, *when: Any) -> Any:
+        return (
+            sa.select(sa.func.coalesce(sa.func.sum(days.c[column]), 0))
+            .where(days.c.agent_id == COACHING.c.agent_id, days.c.question_key == focus.c.value,
+                   *when)
+            .scalar_subquery()
+        )  # fmt: skip
+
+    sides = {"before": (days.c.day >= lo, days.c.day < held),
+             "after": (days.c.day > held, days.c.day < hi)}  # fmt: skip
+    columns = [
+        total(column, *when).label(f"{side}_{label}")
+        for side, when in sides.items()
         for column, label in (("answered", "n"), ("passed", "passed"))
     ]
-    match = [
-        days.c.agent_id == COACHING.c.agent_id,
-        days.c.question_key == focus.c.value,
-        days.c.day >= lo,
-        days.c.day < hi,
-    ]
-    source = source.join(focus, sa.true())
-    if dialect() == "postgresql":
-        # One index range scan per (session, focus key): the planner cannot
-        # see how few keys the JSON lists hold and would otherwise scan the
-        # whole roll-up for a merge join.
-        per_key = sa.select(*sums).where(*match).lateral("per_key")
-        source = source.join(per_key, sa.true())
-        columns = [sa.func.sum(c).label(c.name) for c in per_key.c]
-    else:
-        source = source.join(days, sa.and_(*match))
-        columns = sums
-    query = sa.select(COACHING.c.id.label("session_id"), *columns).select_from(source)
-    return query.where(*conds, *_held_in(filters)).group_by(COACHING.c.id)
+    per_key = (
+        sa.select(COACHING.c.id.label("session_id"), *columns)
+        .select_from(source.join(focus, sa.true()))
+        .where(*conds, *_held_in(filters))
+        .subquery()
+    )
+    sums = [sa.func.sum(c).label(c.name) for c in per_key.c if c.name != "session_id"]
+    return sa.select(per_key.c.session_id, *sums).group_by(per_key.c.session_id)
 
 
 def overdue_items(filters: Filters, today: date) -> int:
-    from qa_app.extensions import db
-
-    return int(db.session.execute(overdue_items_query(filters, today)).scalar_one())
-
-
-def overdue_items_query(filters: Filters, today: date) -> sa.Select:
-    """The count of open action items past their due day, of the filters' sessions."""
+    """Open action items past their due day, of the filters' sessions."""
     source, conds = _coaching_scope(filters)
     source = source.join(COACHING_ITEMS, COACHING_ITEMS.c.session_id == COACHING.c.id)
-    return (
+    query = (
         sa.select(sa.func.count())
         .select_from(source)
         .where(*conds, COACHING_ITEMS.c.due_on < today, COACHING_ITEMS.c.done_at.is_(None))
     )
+    return int(db.session.execute(query).scalar_one())
 
 
 def focus_answers_raw(pairs: set[tuple[int, str]], lo: datetime, hi: datetime) -> Any:

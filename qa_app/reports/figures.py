@@ -154,17 +154,15 @@ def distribution(cube: pd.DataFrame) -> pd.DataFrame:
 PARETO_COLUMNS = ["question_key", "question", "answered", "failed", "failure_rate", "cumulative"]
 
 
-def pareto(failures: pd.DataFrame | list[tuple], texts: dict[str, str]) -> pd.DataFrame:
+def pareto_frame(rows: list[list]) -> pd.DataFrame:
     """``pareto_rows`` as a typed frame (exports, the periodic review)."""
-    rows = pareto_rows(failures, texts)
     if not rows:
         return pd.DataFrame(columns=PARETO_COLUMNS)
-    # Typed columns at once: a frame of rows then ``astype`` cost twice as much.
-    keys, texts_, answered, failed, rates, cumulative = zip(*rows, strict=True)
+    keys, texts, answered, failed, rates, cumulative = zip(*rows, strict=True)
     return pd.DataFrame(
         {
             "question_key": list(keys),
-            "question": list(texts_),
+            "question": list(texts),
             "answered": np.array(answered, dtype="int64"),
             "failed": np.array(failed, dtype="int64"),
             "failure_rate": np.array(rates, dtype=float),
@@ -296,6 +294,10 @@ def coverage(cov: pd.DataFrame, targets: dict[int | None, float | None], labels)
     return c[columns].sort_values("agent").reset_index(drop=True)
 
 
+COACHING = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
+            "after_n", "after_pass"]  # fmt: skip
+
+
 def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFrame:
     """Per session: pass rate on its focus questions before and after its date.
 
@@ -303,9 +305,6 @@ def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFram
     question keys; before = submitted before the session day, after = after it.
     ``sides`` has per session_id the answered (``<side>_n``) and passed
     (``<side>_passed``) counts, summed in SQL.
-
-    In plain Python, one column at a time: a row per session (hundreds), where
-    a pandas map or division per column cost more than the arithmetic.
     """
     if sessions.empty:
         return pd.DataFrame(columns=COACHING)
@@ -313,30 +312,14 @@ def coaching(sessions: pd.DataFrame, sides: pd.DataFrame, labels) -> pd.DataFram
     if not sides.empty:
         counts = [sides[f"{side}_{c}"] for side in ("before", "after") for c in ("n", "passed")]
         sums = {int(i): tuple(row) for i, *row in zip(sides["session_id"], *counts, strict=True)}
-    return coaching_table(
-        list(sessions["id"]), list(sessions["agent_id"]), list(sessions["held_on"]),
-        list(sessions["focus_questions"]), sums, labels,
-    )  # fmt: skip
-
-
-COACHING = ["session_id", "agent", "held_on", "focus", "before_n", "before_pass",
-            "after_n", "after_pass"]  # fmt: skip
-
-
-def coaching_table(ids: list, agent_ids: list, held: list, focus: list,
-                   sums: dict[int, tuple], labels: dict[int, str]) -> pd.DataFrame:  # fmt: skip
-    """``coaching`` from plain columns: per session its id, agent, day and focus
-    list (or its keys already joined by ", "); ``sums``: per session id
-    (before_n, before_passed, after_n, after_passed)."""
-    if not ids:
-        return pd.DataFrame(columns=COACHING)
-    ids = [int(i) for i in ids]
+    ids = [int(i) for i in sessions["id"]]
     out: dict[str, Any] = {
         "session_id": np.array(ids, dtype="int64"),
-        "agent": [labels.get(int(i), f"#{i}") for i in agent_ids],
-        "held_on": [d.isoformat() if isinstance(d, date) else str(d)[:10] for d in held],
-        "focus": [k if isinstance(k, str) else ", ".join(k or []) for k in focus],
-    }
+        "agent": [labels.get(int(i), f"#{i}") for i in sessions["agent_id"]],
+        "held_on": [d.isoformat() if isinstance(d, date) else str(d)[:10]
+                    for d in sessions["held_on"]],
+        "focus": [", ".join(k or []) for k in sessions["focus_questions"]],
+    }  # fmt: skip
     for offset, side in enumerate(("before", "after")):
         n = [_count(sums[i][2 * offset]) if i in sums else 0 for i in ids]
         passed = [_count(sums[i][2 * offset + 1]) if i in sums else 0 for i in ids]

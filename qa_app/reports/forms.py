@@ -14,7 +14,7 @@ from wtforms.validators import Optional, Regexp, ValidationError
 
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, ScorecardVersion, Team, User
-from qa_app.reports import filter_cache
+from qa_app.reports import lookups
 from qa_app.reports.options import OptionList, OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
 from qa_app.request_args import (
@@ -98,8 +98,8 @@ class FilterForm(FlaskForm):
     reviewer = IdSelectField("Reviewer", widget=SELECT)
 
     def fill_choices(self) -> None:
-        """Teams, agents, reviewers and published scorecards (``filter_cache``)."""
-        options, self.versions = filter_cache.lists(_read_lists)
+        """Teams, agents, reviewers and published scorecards (``lookups.filter_lists``)."""
+        options, self.versions = lookups.filter_lists(_read_lists)
         for field in (self.team, self.agent, self.reviewer, self.scorecard, self.channel):
             field.option_list = options[field.name]
             field.choices = list(field.option_list.choices)

@@ -1,77 +1,56 @@
 """Names and definitions the reports look up: scorecard versions' families
-and question texts, team and user names. Small reads by id, no aggregates."""
+and question texts, team and user names, the filter bar's lists. Small reads,
+no aggregates."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
+from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import ScorecardVersion, Team, User
+from qa_app.reports import results
 
 FAMILIES = ("customer", "business", "compliance")
 VERSIONS = ScorecardVersion.__table__
+T = TypeVar("T")
 
 
 def family_versions() -> dict[str, list[int]]:
     """Per family, the scorecard versions having at least one question of it."""
     out: dict[str, list[int]] = {f: [] for f in FAMILIES}
-    for vid, facts in _version_facts(None):
+    for vid, questions in _version_questions():
         for family in FAMILIES:
-            if family in facts.families:
+            if any(q.get("error_family") == family for q in questions):
                 out[family].append(vid)
     return out
 
 
-def question_texts(versions: list[tuple[int, Any]] | None = None) -> dict[str, str]:
+def question_texts() -> dict[str, str]:
     """Question key -> its text in the newest version that has it."""
-    texts: dict[str, str] = {}
-    for _vid, facts in _version_facts(versions):
-        texts.update(facts.texts)
-    return texts
+    return {q["key"]: q.get("text", q["key"]) for _, qs in _version_questions() for q in qs}
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    texts: dict[str, str]
-    families: frozenset[str]
+def _version_questions() -> list[tuple[int, list[dict]]]:
+    """Each scorecard version's questions, in id order."""
+    query = sa.select(VERSIONS.c.id, VERSIONS.c.definition).order_by(VERSIONS.c.id)
+    return [
+        (vid, [q for section in (definition or {}).get("sections", [])
+               for q in section.get("questions", [])])
+        for vid, definition in db.session.execute(query)
+    ]  # fmt: skip
 
 
-_FACTS: dict[tuple, _Facts] = {}
-
-
-def _version_facts(versions: list[tuple[int, Any]] | None) -> list[tuple[int, _Facts]]:
-    """Each scorecard version's question texts and error families, in id order.
-
-    Versions never change, so each definition is parsed once per process (keyed
-    by id and publication time, like the evaluation service's cards): a page then
-    reads only the versions' ids, not every definition; or not even those, when
-    the filter form has read them (``versions``: every version's (id, publication
-    time) in id order).
-    """
-    rows = versions
-    if rows is None:
-        rows = db.session.execute(
-            sa.select(VERSIONS.c.id, VERSIONS.c.published_at).order_by(VERSIONS.c.id)
-        ).all()
-    if len(_FACTS) > 4096:
-        _FACTS.clear()  # before reading what is missing, so none of rows is lost
-    missing = {vid: at for vid, at in rows if (vid, at) not in _FACTS}
-    if missing:
-        query = sa.select(VERSIONS.c.id, VERSIONS.c.definition)
-        for vid, definition in db.session.execute(query.where(VERSIONS.c.id.in_(missing))):
-            questions = [
-                q for section in (definition or {}).get("sections", [])
-                for q in section.get("questions", [])
-            ]  # fmt: skip
-            _FACTS[(vid, missing[vid])] = _Facts(  # keyed as the caller read it
-                texts={q["key"]: q.get("text", q["key"]) for q in questions},
-                families=frozenset(q.get("error_family") for q in questions) - {None},
-            )
-    return [(vid, _FACTS[(vid, at)]) for vid, at in rows if (vid, at) in _FACTS]
+def filter_lists(read: Callable[[], T]) -> T:
+    """The filter bar's lists (every team, agent, reviewer and scorecard), as
+    ``read()`` gives them, stored for ``REPORT_FILTER_LIST_SECONDS``: a rename
+    or a new team shows on the report pages within that time (0: at once)."""
+    seconds = int(current_app.config["REPORT_FILTER_LIST_SECONDS"])
+    return results.latest("filter-lists", (), read, seconds).value
 
 
 def names(model: Any, ids: Any) -> dict[int, str]:

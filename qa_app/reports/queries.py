@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -30,12 +29,11 @@ from qa_app.models import (
     ScorecardVersion,
 )
 from qa_app.models.evaluation import counted_clause, reviewers_own
-from qa_app.reports import early
 from qa_app.reports.lookups import FAMILIES, family_versions
-from qa_app.reports.results import analytic, as_text, dialect, frame
+from qa_app.reports.results import as_text, dialect, frame
 
 # Re-exported: run and shaped in results.py; the counted rules are the model's.
-__all__ = ["FAMILIES", "analytic", "as_text", "counted_clause", "dialect", "frame", "reviewers_own"]
+__all__ = ["FAMILIES", "as_text", "counted_clause", "dialect", "frame", "reviewers_own"]
 
 BINS = 10  # score distribution: 10-point bins, 100 in the last one
 BIN_EDGES = [10 * (n + 1) for n in range(BINS - 1)]  # 10 .. 90
@@ -223,8 +221,7 @@ def evaluation_cube(
 
 def cube_columns(e: Any, team: Any, threshold: Any) -> tuple[list[Any], list[Any]]:
     """The cube's group keys (week, month, team_id, agent_id) and sums, over the
-    evaluation columns ``e`` and the team column ``team`` (of the tables, or of a
-    scan of them holding the same columns)."""
+    evaluation columns ``e`` and the team column ``team``."""
     keys = [
         period_key(e.submitted_at, "week").label("week"),
         period_key(e.submitted_at, "month").label("month"),
@@ -258,27 +255,11 @@ def question_failure_rows(filters: Filters) -> list[tuple]:
     From the daily roll-up unless an agent or reviewer filter needs the raw
     answers (the roll-up keeps day, team, channel and version, not people).
     """
-    return question_failures_sent(filters).rows()
-
-
-def question_failures_sent(filters: Filters) -> early.Early:
-    """``question_failure_rows``'s query sent now, its rows read later (``early``)."""
-    if _needs_raw_answers(filters):
-        analytic()  # the roll-up's few thousand rows group within the default memory
-    return early.send(db.session(), _question_failures(filters))
-
-
-def _needs_raw_answers(filters: Filters) -> bool:
-    return filters.agent is not None or filters.reviewer is not None
-
-
-@lru_cache(maxsize=64)
-def _question_failures(filters: Filters) -> Any:
-    """The statement, kept per filters (it depends on nothing else): building it
-    cost the small Questions page a fair share of its query's time."""
-    if _needs_raw_answers(filters):
-        return question_failures_raw(filters)
-    return question_failures_rollup(filters)
+    if filters.agent is not None or filters.reviewer is not None:
+        statement = question_failures_raw(filters)
+    else:
+        statement = question_failures_rollup(filters)
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 def question_failures_rollup(filters: Filters) -> Any:

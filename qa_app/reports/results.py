@@ -1,20 +1,26 @@
-"""Running the reports' statements and shaping what comes back.
+"""Running the reports' statements, shaping what comes back, and storing a
+page's figures for a stated time.
 
-``analytic`` sets the session up for report queries, ``frame`` runs one into a
-small pandas frame, ``as_text`` formats grouped periods. ``queries`` builds
-the statements; this module only runs them.
+``frame`` runs a statement into a small pandas frame, ``as_text`` formats
+grouped periods, ``latest`` keeps a page's result. ``queries`` builds the
+statements; this module only runs them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from qa_app import readonly
-from qa_app.extensions import db
+from qa_app.extensions import cache, db
+from qa_app.models import utcnow
+
+T = TypeVar("T")
 
 
 def dialect() -> str:
@@ -41,31 +47,7 @@ def as_text(out: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
-# A SELECT (not a text statement): the session's listeners take a text
-# statement for a possible write, and the navigation's unread count read with
-# the signed-in user would then be forgotten and queried again.
-SETTINGS = sa.select(sa.func.set_config("work_mem", "64MB", sa.true()))
-
-
-def analytic() -> None:
-    """PostgreSQL settings for the rest of the transaction, before a query that
-    groups many rows: more sort memory, since grouping ~100,000 rows per agent
-    and day otherwise spills to disk. Once per transaction (it lasts until its
-    end). JIT is off for every connection (``qa_app.server_settings``).
-    """
-    if dialect() != "postgresql":
-        return
-    session = db.session()
-    transaction = session.get_transaction()
-    if transaction is not None and session.info.get("report_analytic") is transaction:
-        return
-    readonly.begin_transaction(session)  # a read-only page has none to set them in
-    session.execute(SETTINGS)
-    session.info["report_analytic"] = session.get_transaction()
-
-
 def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    analytic()
     result = db.session.execute(query, params or {})
     keys = list(result.keys())
     rows = result.fetchall()
@@ -73,3 +55,37 @@ def frame(query: Any, params: dict[str, Any] | None = None) -> pd.DataFrame:
     # row at a time (over a second for 60,000 rows), from columns at once.
     columns = dict(zip(keys, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
     return pd.DataFrame(columns, columns=keys)
+
+
+@dataclass(frozen=True)
+class Stored(Generic[T]):
+    """A page's figures and how fresh they are: computed at ``at`` (UTC) and
+    shown for at most ``max_age`` seconds after (0: computed for this page)."""
+
+    value: T
+    at: datetime
+    max_age: int
+
+
+def latest(
+    name: str, key: tuple, compute: Callable[[], T], max_age: int, *, refresh: bool = False
+) -> Stored[T]:
+    """``compute()``'s result, stored under ``name`` and ``key`` for at most
+    ``max_age`` seconds, as redash's ``QueryResult.get_latest(..., max_age)``: a
+    stored result younger than that is given back, else (or with ``refresh``) it
+    is computed now and stored; 0 computes it every time. ``key`` names all that
+    ``compute`` depends on besides the data (filters, settings) and nothing of
+    the person asking, so everyone sees the same figures."""
+    now = utcnow()
+    if max_age <= 0:
+        return Stored(compute(), now, 0)
+    cache_key = f"report:{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+    if not refresh:
+        found = cache.get(cache_key)
+        # The age is checked here too: the backend expires entries on its own
+        # clock, and the setting may have been lowered since this one was stored.
+        if isinstance(found, Stored) and now - found.at < timedelta(seconds=max_age):
+            return found
+    stored = Stored(compute(), now, max_age)
+    cache.set(cache_key, stored, timeout=max_age)
+    return stored

@@ -6,6 +6,7 @@ import calendar
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from qa_app.extensions import db
 from qa_app.models import CalibrationSession
-from qa_app.reports import figures, review_scan, services
+from qa_app.reports import results, services
 from qa_app.reports.queries import FAMILIES, Filters
 
 
@@ -71,13 +72,7 @@ def build(team: int | None, period: Period) -> dict[str, Any]:
     filters = Filters(date_from=period.start, date_to=period.end, team=team)
     previous = period.previous()
     before_filters = filters.replace(date_from=previous.start, date_to=previous.end)
-    scanned = review_scan.scan(filters, before_filters, services.thresholds())
-    if scanned is not None:  # PostgreSQL: both periods and the reviewers in one scan
-        now = services.summary_of(figures.prepare(scanned.cube))
-        before = figures.headline(figures.prepare(scanned.previous))
-    else:
-        now = services.summary(filters)
-        before = services.headline(before_filters)
+    now, before = services.summary(filters), services.headline(before_filters)
     headline = []
     for label, key, kind, better in HEADLINE:
         delta = _delta(float(now["head"][key]), float(before[key]))
@@ -107,10 +102,19 @@ def build(team: int | None, period: Period) -> dict[str, Any]:
         "headline": headline,
         "questions": services.questions(filters).head(5),
         "attention": attention.assign(reasons=reasons),
-        "reviewers": services.reviewers(filters, scanned.reviewers if scanned else None),
+        "reviewers": services.reviewers(filters),
         "sessions": calibration_results(period),
         "charts": now["charts"],
     }
+
+
+def stored(
+    team: int | None, period: Period, versions: list[tuple[int, Any]], *, refresh: bool = False
+) -> results.Stored:
+    """``build``'s report, stored as the dashboard's pages are (``services.page``)."""
+    key = (team, period, *services.settings(), tuple(versions))
+    compute = partial(build, team, period)
+    return results.latest("review", key, compute, services.max_age(), refresh=refresh)
 
 
 def calibration_results(period: Period) -> list[dict[str, Any]]:

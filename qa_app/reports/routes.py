@@ -25,7 +25,6 @@ from markupsafe import Markup
 from qa_app.access import roles_required
 from qa_app.jobs import runner
 from qa_app.models import utcnow
-from qa_app.readonly import read_only
 from qa_app.reports import columns, export, export_jobs, markup, review, services
 from qa_app.reports.forms import FilterForm, ReviewForm, drill_from
 from qa_app.request_args import filter_status, page_arg, refuse
@@ -45,75 +44,72 @@ def _filters(download: bool = False):
     return form, form.filters(services.default_period())
 
 
-def _page(template: str, tab: str, **context):
-    form, filters = _filters()
-    return render_template(template, tab=tab, form=form, filters=filters, **context)
+def _stored(name: str, filters, form):
+    """The page's figures, stored or computed now (``?refresh=1``)."""
+    return services.page(name, filters, form.versions, refresh=_refresh())
+
+
+def _refresh() -> bool:
+    return request.args.get("refresh") == "1"
 
 
 @bp.route("/")
 @roles_required(*EXECUTIVES)
-@read_only
 def dashboard():
     form, filters = _filters()
+    stored = _stored("quality", filters, form)
     return render_template(
-        "reports/quality.html",
-        tab="quality",
-        form=form,
-        filters=filters,
-        q=services.quality(filters),
-        threshold=services.threshold_for(filters.team),
-    ), filter_status(form)
+        "reports/quality.html", tab="quality", form=form, filters=filters, stored=stored,
+        q=stored.value, threshold=services.threshold_for(filters.team),
+    ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/questions")
 @roles_required(*EXECUTIVES)
-@read_only
 def questions():
     form, filters = _filters()
+    stored = _stored("questions", filters, form)
     return render_template(
-        "reports/questions.html", tab="questions", form=form, filters=filters,
-        question_table=services.question_table(filters, form.versions),
+        "reports/questions.html", tab="questions", form=form, filters=filters, stored=stored,
+        question_table=stored.value,
     ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/reviewers")
 @roles_required(*EXECUTIVES)
-@read_only
 def reviewers():
     form, filters = _filters()
+    stored = _stored("reviewers", filters, form)
     return render_template(
-        "reports/reviewers.html", tab="reviewers", form=form, filters=filters,
-        table=services.reviewers(filters),
+        "reports/reviewers.html", tab="reviewers", form=form, filters=filters, stored=stored,
+        table=stored.value,
     ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/operations")
 @roles_required(*EXECUTIVES)
-@read_only
 def operations():
     form, filters = _filters()
+    stored = _stored("operations", filters, form)
     return render_template(
-        "reports/operations.html", tab="operations", form=form, filters=filters,
-        coverage=services.coverage(filters), backlog=services.backlog(filters),
-        flags=services.flags(filters),
+        "reports/operations.html", tab="operations", form=form, filters=filters, stored=stored,
+        **stored.value,
     ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/coaching")
 @roles_required(*EXECUTIVES)
-@read_only
 def coaching():
     form, filters = _filters()
-    table, overdue = services.coaching_page(filters)
+    stored = _stored("coaching", filters, form)
     return render_template(
-        "reports/coaching.html", tab="coaching", form=form, filters=filters, table=table,
-        summary=services.coaching_summary(filters, table, overdue),
+        "reports/coaching.html", tab="coaching", form=form, filters=filters, stored=stored,
+        **stored.value,
     ), filter_status(form)  # fmt: skip
 
 
 @bp.route("/evaluations")
 @roles_required(*EXECUTIVES)
-@read_only
 def evaluations():
     """The evaluations behind a figure: the filters plus the figure's condition."""
     fmt = request.args.get("format")
@@ -158,12 +154,13 @@ def export_job(fmt: str):
 
 @bp.route("/export/<table>.<fmt>")
 @roles_required(*EXECUTIVES)
-@read_only
 def export_table(table: str, fmt: str):
+    """A table of a page, from the page's stored figures (the numbers it shows)."""
     if table not in services.TABLES or fmt not in FORMATS:
         abort(404)
-    _, filters = _filters(download=True)
-    return _download(services.TABLES[table](filters), table, fmt)
+    form, filters = _filters(download=True)
+    page, part = services.TABLES[table]
+    return _download(part(_stored(page, filters, form).value), table, fmt)
 
 
 def _download(frame, name: str, fmt: str) -> Response:
@@ -179,7 +176,6 @@ def _download(frame, name: str, fmt: str) -> Response:
 
 @bp.route("/review")
 @roles_required(*EXECUTIVES)
-@read_only
 def periodic_review():
     form = ReviewForm(request.args)
     filter_form = FilterForm()
@@ -187,8 +183,9 @@ def periodic_review():
     form.team.choices = filter_form.team.choices
     month = form.period.data if form.validate() else None
     period = review.period_of(month, form.date_from.data, form.date_to.data, utcnow().date())
+    stored = review.stored(form.team.data, period, filter_form.versions, refresh=_refresh())
     return render_template(
-        "reports/review.html", form=form, report=review.build(form.team.data, period),
+        "reports/review.html", form=form, report=stored.value, stored=stored,
         team_name=_team_name(filter_form, form.team.data),
     ), filter_status(form)  # fmt: skip
 

@@ -1,8 +1,8 @@
 """The reports' figures: run the aggregates, shape them, name the tables.
 
-``TABLES`` maps each exportable table name to a function of the filters that
-returns the DataFrame the page shows, so an export always carries the page's
-numbers.
+``page`` gives a report page's figures, stored for ``REPORT_MAX_AGE`` seconds
+(``results.latest``); ``TABLES`` names each exportable table by its page, so an
+export carries the numbers of the page's stored result.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
-from qa_app.reports import activity, coaching_queries, figures, lookups, queries, reviewer_scan
+from qa_app.reports import activity, figures, lookups, queries, results
 from qa_app.reports.queries import Drill, Filters
 
 COACHING_WINDOW_DAYS = 90  # focus-question answers looked at before/after a session
@@ -85,11 +85,7 @@ def quality(filters: Filters) -> dict[str, Any]:
 def summary(filters: Filters) -> dict[str, Any]:
     """What the periodic review shows of the Quality tab (headline, agents ranked,
     weekly chart), without the tables and charts it does not show."""
-    return summary_of(cube(filters))
-
-
-def summary_of(c: pd.DataFrame) -> dict[str, Any]:
-    """``summary`` of a prepared cube."""
+    c = cube(filters)
     teams = team_names(c["team_id"]) if not c.empty else {}
     weekly = _trend_chart(figures.trend(c, "week"), figures.trend(c, "week", by="team_id"), teams)
     return {
@@ -115,24 +111,13 @@ def team_names(ids: Any) -> dict[int, str]:
 
 def questions(filters: Filters) -> pd.DataFrame:
     """The Pareto table."""
-    return figures.pareto(queries.question_failure_rows(filters), lookups.question_texts())
+    return figures.pareto_frame(question_table(filters)[0])
 
 
-def question_table(
-    filters: Filters, versions: list[tuple[int, Any]]
-) -> Callable[[], tuple[list[list], dict]]:
-    """The Questions page's Pareto rows (``figures.PARETO_COLUMNS``) and chart,
-    as a function its template calls where the table begins: the query is sent
-    now and read then, so the page renders its frame meanwhile (``early``).
-    ``versions``: the scorecard versions the filter form read."""
-    texts = lookups.question_texts(versions)  # first: it may read definitions
-    sent = queries.question_failures_sent(filters)
-
-    def table() -> tuple[list[list], dict]:
-        rows = figures.pareto_rows(sent.rows(), texts)
-        return rows, pareto_chart(rows)
-
-    return table
+def question_table(filters: Filters) -> tuple[list[list], dict]:
+    """The Questions page's Pareto rows (``figures.PARETO_COLUMNS``) and chart."""
+    rows = figures.pareto_rows(queries.question_failure_rows(filters), lookups.question_texts())
+    return rows, pareto_chart(rows)
 
 
 def pareto_chart(rows: list[list]) -> dict:
@@ -146,20 +131,13 @@ def pareto_chart(rows: list[list]) -> dict:
     )
 
 
-def reviewers(
-    filters: Filters, scanned: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None
-) -> pd.DataFrame:
-    """The Reviewers table; ``scanned``: the (load, cells, dispute counts) of the
-    filters when already read (the periodic review's scan)."""
-    if scanned is not None:
-        load, cells, disputes = scanned
-    else:
-        (load, cells), disputes = reviewer_scan.reviewer_activity(filters), None
+def reviewers(filters: Filters) -> pd.DataFrame:
+    """The Reviewers table."""
+    load = activity.reviewer_load(filters)
     _, hi = filters.bounds()
     calib = figures.latest_calibration(activity.calibration_totals(hi))
     labels = lookups.user_names(load["reviewer_id"]) if not load.empty else {}
-    if disputes is None:
-        disputes = activity.dispute_counts(filters)
+    cells, disputes = activity.comparable_cells(filters), activity.dispute_counts(filters)
     return figures.reviewers(load, cells, disputes, calib, labels)
 
 
@@ -210,25 +188,26 @@ def flags(filters: Filters) -> pd.DataFrame:
     return f.sort_values("target").reset_index(drop=True)
 
 
+def operations(filters: Filters) -> dict[str, pd.DataFrame]:
+    """The Operations tab's three tables."""
+    return {"coverage": coverage(filters), "backlog": backlog(filters), "flags": flags(filters)}
+
+
 def coaching(filters: Filters) -> pd.DataFrame:
-    return coaching_page(filters)[0]
-
-
-def coaching_page(filters: Filters) -> tuple[pd.DataFrame, int | None]:
-    """The Coaching table and, when read with it, the overdue action items."""
-    found = coaching_queries.read(filters, COACHING_WINDOW_DAYS, utcnow().date())
-    if found is not None:  # PostgreSQL: one statement
-        table = figures.coaching_table(
-            found.ids, found.agent_ids, found.held, found.focus, found.sums, found.labels
-        )
-        return table, found.overdue
+    """The Coaching table: per session held, its focus questions' pass rates."""
     sessions = activity.coaching_sessions(filters)
     if sessions.empty:
-        return figures.coaching(sessions, pd.DataFrame(), {}), None
+        return figures.coaching(sessions, pd.DataFrame(), {})
     lo, hi = coaching_window(sessions["held_on"])
     sides = queries.frame(activity.focus_sides(filters, lo, hi))
     labels = lookups.user_names(sessions["agent_id"])
-    return figures.coaching(sessions, sides, labels), None
+    return figures.coaching(sessions, sides, labels)
+
+
+def coaching_page(filters: Filters) -> dict[str, Any]:
+    """The Coaching tab: its table and summary."""
+    table = coaching(filters)
+    return {"table": table, "summary": coaching_summary(filters, table)}
 
 
 def coaching_window(held: Iterable[date]) -> tuple[date, date]:
@@ -239,10 +218,8 @@ def coaching_window(held: Iterable[date]) -> tuple[date, date]:
     return min(days) - window, max(days) + window + timedelta(days=1)
 
 
-def coaching_summary(
-    filters: Filters, table: pd.DataFrame, overdue: int | None = None
-) -> dict[str, Any]:
-    """Sessions held, overdue items (counted here unless given), pooled pass rates."""
+def coaching_summary(filters: Filters, table: pd.DataFrame) -> dict[str, Any]:
+    """Sessions held, overdue action items, pooled pass rates before and after."""
 
     def pooled(prefix: str) -> float:
         n = table[f"{prefix}_n"]
@@ -251,9 +228,7 @@ def coaching_summary(
 
     return {
         "held": len(table),
-        "overdue": overdue
-        if overdue is not None
-        else activity.overdue_items(filters, utcnow().date()),
+        "overdue": activity.overdue_items(filters, utcnow().date()),
         "before": pooled("before") if len(table) else float("nan"),
         "after": pooled("after") if len(table) else float("nan"),
     }
@@ -266,7 +241,6 @@ def evaluation_count(filters: Filters, drill: Drill) -> int:
     """How many evaluations the drill-down list (and its export) holds."""
     source, conds = queries.counted(filters)
     conds += queries.drill_conditions(drill, threshold_expr())
-    queries.analytic()
     return _count(source, conds)
 
 
@@ -308,34 +282,54 @@ def evaluation_rows(
         .where(*conds)
         .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
     )
-    queries.analytic()
     total = _count(source, conds)
     if page is not None:
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     return queries.frame(query), total
 
 
-def _table(name: str) -> Callable[[Filters], pd.DataFrame]:
-    def build(filters: Filters) -> pd.DataFrame:
-        return quality(filters)[name]
-
-    return build
-
-
-TABLES: dict[str, Callable[[Filters], pd.DataFrame]] = {
-    "weekly": _table("weekly"),
-    "monthly": _table("monthly"),
-    "teams": _table("teams"),
-    "agents": _table("agents"),
-    "families": _table("families"),
-    "distribution": _table("distribution"),
-    "questions": questions,
+PAGES: dict[str, Callable[[Filters], Any]] = {
+    "quality": quality,
+    "questions": question_table,
     "reviewers": reviewers,
-    "coverage": coverage,
-    "backlog": backlog,
-    "flags": flags,
-    "coaching": coaching,
+    "operations": operations,
+    "coaching": coaching_page,
 }
+
+
+def page(
+    name: str, filters: Filters, versions: list[tuple[int, Any]], *, refresh: bool = False
+) -> results.Stored:
+    """The figures of the page ``name`` (``PAGES``) under ``filters``, stored for
+    ``REPORT_MAX_AGE`` seconds; ``refresh`` computes them now. ``versions``: the
+    scorecard versions the filter form read (question texts and error families
+    come from them, so a new version is a new result)."""
+    key = (filters, *settings(), tuple(versions))
+    return results.latest(name, key, lambda: PAGES[name](filters), max_age(), refresh=refresh)
+
+
+def max_age() -> int:
+    return int(current_app.config["REPORT_MAX_AGE"])
+
+
+def settings() -> tuple:
+    """The configuration the figures depend on, part of every stored result's key."""
+    return thresholds(), current_app.config.get("FLAG_BUDGET")
+
+
+def _part(name: str, key: str | None = None) -> tuple[str, Callable[[Any], pd.DataFrame]]:
+    return name, (lambda value: value[key]) if key else (lambda value: value)
+
+
+# Each exportable table: its page and where it is in the page's figures.
+TABLES: dict[str, tuple[str, Callable[[Any], pd.DataFrame]]] = {
+    **{t: _part("quality", t) for t in ("weekly", "monthly", "teams", "agents", "families",
+                                        "distribution")},
+    "questions": ("questions", lambda value: figures.pareto_frame(value[0])),
+    "reviewers": _part("reviewers"),
+    **{t: _part("operations", t) for t in ("coverage", "backlog", "flags")},
+    "coaching": _part("coaching", "table"),
+}  # fmt: skip
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:

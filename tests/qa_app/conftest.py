@@ -20,7 +20,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from qa_app import create_app, readonly
+from qa_app import create_app
 from qa_app.extensions import db
 from qa_app.models import User
 from tests.qa_app.helpers import TEST_CONFIG, Factory, JobQueue, sign_in
@@ -94,7 +94,6 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     def _fresh_request_caches() -> None:
         g.pop("csrf_token", None)
         g.pop("_login_user", None)
-        _end_a_transaction_that_only_read()
 
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_caches)
 
@@ -102,26 +101,6 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
         yield application
         db.session.remove()
         db.engine.dispose()
-
-
-def _end_a_transaction_that_only_read() -> None:
-    """A ``@read_only`` page runs without a transaction when its session has
-    none (``qa_app.readonly``), as a request's fresh session never has in
-    production. The test's session is shared and usually still in the
-    transaction of its last read, so one that wrote nothing is ended here
-    (one that wrote is kept, and the page then runs inside it)."""
-    if not readonly.requested():
-        return
-    session = db.session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        wrote = conn.scalar(sa.text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL"))
-    else:  # sqlite3 begins a transaction only before its first write
-        wrote = conn.connection.driver_connection.in_transaction
-    if not wrote:
-        session.rollback()
 
 
 @pytest.fixture

@@ -26,6 +26,10 @@ TEST_CONFIG: dict[str, Any] = {
     "JOB_RETRY_DELAY": 0,
     # Each test's application has a cache of its own, in memory.
     "CACHE_TYPE": "SimpleCache",
+    # Report figures and filter lists read fresh, so a test sees what it just
+    # wrote (tests/qa_app/reports/test_stored.py turns the storing on).
+    "REPORT_MAX_AGE": 0,
+    "REPORT_FILTER_LIST_SECONDS": 0,
 }
 
 

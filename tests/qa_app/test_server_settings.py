@@ -1,5 +1,6 @@
-"""Every PostgreSQL connection of the application runs with JIT off, set by the
-application for the whole session (not only the transaction that set it)."""
+"""Every PostgreSQL connection of the application runs with JIT off and the
+reports' sort memory, set by the application for the whole session (not only
+the transaction that set it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.qa_app.conftest import BACKEND
 pytestmark = pytest.mark.skipif(BACKEND == "sqlite", reason="a PostgreSQL setting")
 
 JIT = sa.text("SELECT setting, source FROM pg_settings WHERE name = 'jit'")
+WORK_MEM = sa.text("SELECT current_setting('work_mem')")
 
 
 def test_pooled_connections_have_jit_off_across_transactions(app):
@@ -22,6 +24,7 @@ def test_pooled_connections_have_jit_off_across_transactions(app):
         assert tuple(db.session.execute(JIT).one()) == ("off", "session")
         db.session.remove()  # back to the pool and out again
         assert tuple(db.session.execute(JIT).one()) == ("off", "session")
+        assert db.session.execute(WORK_MEM).scalar_one() == "64MB"
 
 
 def test_other_clients_of_the_server_are_untouched(app):

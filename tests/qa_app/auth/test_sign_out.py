@@ -130,8 +130,7 @@ def test_a_password_change_keeps_this_devices_remember_me_and_ends_copies(app, u
 
 
 def test_a_timeout_on_a_page_that_only_reads_still_ends_the_session(app, users):
-    # The reports run without a transaction and refuse writes (qa_app.readonly);
-    # the timeout's deletion of the live session comes before that.
+    # A page that only reads still ends a timed-out session (deletes its row).
     browser = _remembered(app, "executive@example.test")
     copied = _cookies(browser)
     with browser.session_transaction() as session:

@@ -160,3 +160,25 @@ def test_dashboard_pages_show_the_numbers(data, client_as):
         .count('data-testid="question-')
         == 4
     )
+
+
+def test_periodic_review_against_the_previous_period(data):
+    from qa_app.reports import review
+
+    today = date(2027, 1, 15)
+    december = review.build(data.support.id, review.period_of("2026-12", None, None, today))
+    head = {h["key"]: h for h in december["headline"]}
+    assert (head["n"]["now"], head["n"]["before"]) == (1, 3)  # E5; E1, E2, E9
+    assert approx(head["mean"]["now"], 200 / 3) and approx(head["mean"]["before"], 87.5)
+    assert approx(head["mean"]["delta"], 200 / 3 - 87.5) and head["mean"]["good"] is False
+    november = review.build(None, review.period_of("2026-11", None, None, today))
+    head = {h["key"]: h for h in november["headline"]}
+    assert head["n"]["now"] == 6 and head["n"]["before"] == 0
+    assert approx(head["mean"]["now"], (100 + 75 + 0 + 100 / 3 + 50) / 5)
+    # R1: E1, E3 (upheld), E4 (open); R2: E2 (overturned), E6, E9
+    table = november["reviewers"].set_index("reviewer_id")
+    assert approx(table.loc[data.r1.id, "dispute_rate"], 2 / 3)
+    assert approx(table.loc[data.r1.id, "overturn_rate"], 0.0)
+    assert approx(table.loc[data.r2.id, "dispute_rate"], 1 / 3)
+    assert approx(table.loc[data.r2.id, "overturn_rate"], 1.0)
+    assert list(november["questions"]["question_key"])[:2] == ["polite", "verify"]  # 1/1, 1/3
