@@ -52,3 +52,34 @@ def encode(samples: np.ndarray, rate: int, kind: str = "wav-pcm") -> bytes:
         for packet in stream.encode(None):
             container.mux(packet)
     return out.getvalue()
+
+
+ESPEAK = "/usr/bin/espeak-ng"
+
+
+def speak(text: str, voice: str, rate: int = 16000) -> np.ndarray:
+    """``text`` said by espeak-ng's ``voice``, mono float32 at ``rate``."""
+    import subprocess
+
+    import soundfile
+
+    wav = subprocess.run([ESPEAK, "-v", voice, "-s", "150", "--stdout", text],
+                         check=True, capture_output=True).stdout  # fmt: skip
+    samples, native = soundfile.read(io.BytesIO(wav), dtype="float32")
+    if native != rate:  # espeak-ng speaks at 22,050 Hz
+        t_out = np.arange(int(len(samples) * rate / native)) / rate
+        samples = np.interp(t_out, np.arange(len(samples)) / native, samples).astype(np.float32)
+    return samples
+
+
+def stereo_call(lines: list[tuple[str, float, str]], voices: dict[str, str],
+                rate: int = 16000, tail: float = 1.0) -> np.ndarray:  # fmt: skip
+    """A stereo call: each (side, start second, text) said on its side's channel
+    (agent left, customer right) by that side's voice."""
+    said = [(side, start, speak(text, voices[side], rate)) for side, start, text in lines]
+    length = int(max(start * rate + len(s) for _, start, s in said) + tail * rate)
+    call = np.zeros((2, length), np.float32)
+    for side, start, samples in said:
+        at = int(start * rate)
+        call[0 if side == "agent" else 1, at : at + len(samples)] += samples
+    return call
