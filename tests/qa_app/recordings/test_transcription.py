@@ -96,7 +96,7 @@ def test_an_imported_transcript_wins_over_a_generated_one(app, make, users, fake
 
 def test_a_failed_attempt_keeps_the_old_transcript_and_is_retried(app, make, users, monkeypatch,
                                                                   job_queue):  # fmt: skip
-    item, rec = _attach(make, users, app, transcribe=False)
+    _, rec = _attach(make, users, app, transcribe=False)
     old = [{"speaker": "agent", "start": 0, "end": 1, "text": "Old.", "words": []}]
     rec.transcript = old
     db.session.commit()
@@ -126,7 +126,7 @@ def test_nothing_is_written_while_an_attempt_fails(app, make, users, monkeypatch
 
 def test_a_missing_model_is_a_clear_failure_naming_the_setting(app, make, users, tmp_path):
     app.config["TRANSCRIPTION_MODEL"] = str(tmp_path / "no-model-here")
-    item, rec = _attach(make, users, app)
+    _, rec = _attach(make, users, app)
     job = db.session.get(Job, rec.job_id)
     assert job.status == "failed" and "TRANSCRIPTION_MODEL=" in job.error
 
