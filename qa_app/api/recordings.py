@@ -6,9 +6,11 @@ from typing import Any
 
 from flask import request
 from flask_login import current_user
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from qa_app.access import roles_required, signed_in
+from qa_app.api import schemas
 from qa_app.api.blueprint import Blueprint
 from qa_app.api.errors import fail
 from qa_app.jobs import runner
@@ -39,10 +41,17 @@ class RecordingSchema(Schema):
     silenced = fields.List(fields.List(fields.Raw()))
 
 
+class UploadSchema(Schema):
+    file = Upload(metadata={"description": "The audio file."})
+
+
 @blp.route("/<int:interaction_id>/recording", methods=["POST"], endpoint="upload")
 @roles_required(*services.UPLOADERS)
+@blp.arguments(UploadSchema, location="files")
 @blp.response(201, RecordingSchema)
-def upload(interaction_id: int) -> Any:
+@blp.alt_response(422, schema=schemas.ErrorSchema, description="Not a usable recording.")
+@blp.alt_response(404, schema=schemas.ErrorSchema, description="No such interaction.")
+def upload(files: dict[str, Any], interaction_id: int) -> Any:
     """Attach a recording: multipart/form-data with the audio in the field `file`.
 
     WAV (PCM, mu-law, A-law), MP3, Ogg/Opus, FLAC or M4A; mono or stereo; 8 to
@@ -50,7 +59,7 @@ def upload(interaction_id: int) -> Any:
     nothing is stored. An earlier recording of the interaction is replaced."""
     request.max_content_length = int(settings.get("RECORDING_MAX_BYTES"))
     item, _ = services.visible(current_user, interaction_id)
-    storage = request.files.get("file")
+    storage = files.get("file")
     if storage is None:
         fail(400, "Send the audio as multipart/form-data in the field 'file'.", code="no_file")
     try:
