@@ -41,7 +41,25 @@
     document.querySelectorAll("[data-seek]").forEach(function (el) {
       el.addEventListener("click", function () { seek(el.getAttribute("data-seek")); });
     });
+    var skip = box.querySelector("[data-skip-silence]");
+    // Skip silence: between the end of one turn and the start of the next
+    // (more than 2 s of nobody speaking), jump to the next turn.
+    function nextStartAfterGap(t) {
+      var lastEnd = 0;
+      for (var i = 0; i < times.length; i++) {
+        var start = times[i][0], end = times[i][1];
+        if (start === null) continue;
+        if (start > t && t >= lastEnd && start - t > 2) return start;
+        if (end !== null && end > lastEnd) lastEnd = end;
+        if (start <= t && (end === null || end > t)) return null;
+      }
+      return null;
+    }
     audio.addEventListener("timeupdate", function () {
+      if (skip && skip.checked && !audio.paused) {
+        var jump = nextStartAfterGap(audio.currentTime);
+        if (jump !== null) audio.currentTime = jump;
+      }
       var t = audio.currentTime, found = -1;
       for (var i = 0; i < times.length; i++) {
         if (times[i][0] !== null && times[i][0] <= t) found = i;
