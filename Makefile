@@ -8,7 +8,7 @@ export FLASK_APP := qa_app
 
 VENDOR := qa_app/static/vendor
 VENDOR_FILES := $(VENDOR)/bootstrap.min.css $(VENDOR)/bootstrap.bundle.min.js \
-	$(VENDOR)/chart.umd.js $(VENDOR)/htmx.min.js
+	$(VENDOR)/chart.umd.js $(VENDOR)/htmx.min.js $(VENDOR)/wavesurfer.min.js
 
 .PHONY: run test install install-dev assets migrate lint bench clean
 
@@ -34,6 +34,7 @@ $(VENDOR_FILES) &: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/
 	cp node_modules/chart.js/dist/chart.umd.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/wavesurfer.js/dist/wavesurfer.min.js $(VENDOR)/
 
 assets: $(VENDOR_FILES)
 
@@ -63,7 +64,7 @@ test: install-dev assets $(AXE)
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check qa_app scorecards calibration flagging metrics autoqa tests bench
+	$(BIN)/ruff format --check qa_app scorecards calibration flagging metrics autoqa speech tests bench
 
 bench: install-dev
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

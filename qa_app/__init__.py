@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.jobs.routes import bp as jobs_bp
     from qa_app.main.routes import bp as main_bp
     from qa_app.privacy.routes import bp as privacy_bp
+    from qa_app.recordings.routes import bp as recordings_bp
     from qa_app.reports.routes import bp as reports_bp
     from qa_app.reviews.routes import bp as reviews_bp
     from qa_app.scorecards.routes import bp as scorecards_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(recordings_bp)
     app.register_blueprint(audit_bp)
     all_roles = ("admin", "executive", "reviewer", "agent")
     staff = ("admin", "executive", "reviewer")

@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
         evaluations,
         flags,
         interactions,
+        recordings,
         scorecards,
         token_routes,
     )
@@ -64,7 +65,7 @@ def init_app(app: Flask) -> None:
         {"type": "http", "scheme": "bearer", "description": "A personal API token (qat_...)."},
     )
     api.spec.components.schema("InteractionItem", schema=schemas.InteractionItem)
-    for module in (interactions, evaluations, scorecards, calibration, flags):
+    for module in (interactions, recordings, evaluations, scorecards, calibration, flags):
         csrf.exempt(module.blp)  # bearer only: see qa_app.api.auth
         api.register_blueprint(module.blp)
     # Items are checked by the import's parser, not by marshmallow (List of Raw);

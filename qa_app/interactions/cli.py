@@ -23,6 +23,9 @@ SHOWN_PROBLEMS = 50
 @click.option("--create-teams", is_flag=True, help="Create unknown teams.")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Where --partial writes the rejected rows.")  # fmt: skip
+@click.option("--recordings", "recordings_dir", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of the audio files named by the column 'recording'.")  # fmt: skip
 def import_command(
     file: Path,
     source: str | None,
@@ -31,6 +34,7 @@ def import_command(
     create_agents: bool,
     create_teams: bool,
     rejects_path: Path | None,
+    recordings_dir: Path | None = None,
 ) -> None:
     """Import a CSV or JSON Lines FILE of interactions (all or nothing by default)."""
     try:
@@ -38,6 +42,14 @@ def import_command(
     except parsing.FormatError as exc:
         raise click.UsageError(str(exc)) from exc
     source = (source or file.stem)[:60]
+    if recordings_dir is not None:
+        from qa_app.recordings import intake
+
+        named, bad = intake.named_in(file, fmt, recordings_dir)
+        if bad:
+            for line in bad:
+                click.echo(line, err=True)
+            raise click.ClickException(f"Nothing was imported: {len(bad)} recording(s) refused.")
     size = file.stat().st_size
     with click.progressbar(length=size, label=f"Importing {file.name}", file=None) as bar:
         done = 0
@@ -72,6 +84,8 @@ def import_command(
     if summary.rejects_path:
         click.echo(f"Rejected rows written to {summary.rejects_path}")
     click.echo(summary.line())
+    if recordings_dir is not None and summary.written:
+        click.echo(f"Recordings attached: {intake.attach_all(named, source)}")
     if not summary.written and summary.problems:
         raise click.ClickException(
             f"Nothing was imported: {len(summary.problems)} problem(s). "

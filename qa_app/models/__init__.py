@@ -14,6 +14,7 @@ from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
 from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
+from qa_app.models.recording import Recording
 from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
@@ -55,6 +56,7 @@ __all__ = [
     "LiveSession",
     "Notification",
     "QuestionDay",
+    "Recording",
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from qa_app.privacy import retention
 from qa_app.privacy.uploads import purge_stale_uploads
+from qa_app.recordings import retention as recording_retention
 
 retention_cli = AppGroup("retention", help="Retention: purge transcripts past the period.")
 
@@ -24,6 +25,10 @@ def purge_command(dry_run: bool, confirmed: bool) -> None:
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     stale = purge_stale_uploads(dry_run=not confirmed)
+    audio = recording_retention.purge(dry_run=not confirmed, via="cli")
+    if audio.days is not None:
+        verb = "Would delete" if audio.dry_run else "Deleted"
+        click.echo(f"Recordings ({audio.days} days): {verb} {audio.count}, {audio.bytes:,} bytes.")
     if stale.uploads:
         verb = "Would remove" if stale.dry_run else "Removed"
         click.echo(f"{verb} {stale.uploads} stale import upload(s), {stale.bytes:,} bytes.")

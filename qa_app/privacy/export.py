@@ -33,6 +33,7 @@ from qa_app.models import (
     User,
     utcnow,
 )
+from qa_app.recordings import retention as recording_retention
 from qa_app.reviews.policy import SEALED
 
 FORMAT_VERSION = 1
@@ -88,6 +89,7 @@ def subject_data(subject: User, reader: User | None = None) -> dict[str, Any]:
             | _fields(i, "duration_seconds", "csat", "escalated", "purged_at")
             for i in interactions
         ],
+        "recordings": recording_retention.of_agent(subject),
         "audit_events": _events(events, subject, reader or subject),
     }
 

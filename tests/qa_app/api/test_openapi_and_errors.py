@@ -13,6 +13,8 @@ OPERATIONS = {
     ("post", "/api/v1/interactions"),
     ("get", "/api/v1/interactions"),
     ("get", "/api/v1/interactions/{interaction_id}"),
+    ("post", "/api/v1/interactions/{interaction_id}/recording"),
+    ("get", "/api/v1/interactions/{interaction_id}/recording"),
     ("get", "/api/v1/evaluations"),
     ("get", "/api/v1/evaluations/{evaluation_id}"),
     ("get", "/api/v1/scorecards"),
