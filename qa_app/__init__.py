@@ -91,6 +91,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(access.enforce)
     app.before_request(request_args.refuse_control_characters)
     app.after_request(security.headers)
+    app.add_template_global(security.style_nonce, "style_nonce")
     errors.register(app)
     urls.init_app(app)
     display.init_app(app)

@@ -1,6 +1,8 @@
 """Response headers that make the browser refuse whole classes of attack."""
 
-from flask import Response, current_app, request
+import secrets
+
+from flask import Response, current_app, g, request
 
 # No inline script anywhere: every script is a static file. Bootstrap's CSS
 # uses data: URIs for its icons, hence img-src data:.
@@ -38,6 +40,22 @@ PERMISSIONS = ", ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def style_nonce() -> str:
+    """A nonce for this response's one kind of inline style: the waveform player
+    (wavesurfer.js) writes a <style> into its shadow DOM and is told the nonce
+    (``cspNonce``). A page that never asks for one keeps ``style-src 'self'``."""
+    if "style_nonce" not in g:
+        g.style_nonce = secrets.token_urlsafe(16)
+    return g.style_nonce
+
+
+def policy() -> str:
+    nonce = g.get("style_nonce")
+    if nonce is None:
+        return CSP
+    return CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+
+
 def headers(response: Response) -> Response:
     """``after_request``: the same protective headers on every response.
 
@@ -45,7 +63,7 @@ def headers(response: Response) -> Response:
     production switch): sending it over plain HTTP in development would pin a
     browser to HTTPS for a host that has none.
     """
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", policy())
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -94,6 +94,7 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     def _fresh_request_caches() -> None:
         g.pop("csrf_token", None)
         g.pop("_login_user", None)
+        g.pop("style_nonce", None)
 
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_caches)
 

@@ -21,7 +21,8 @@
     if (window.WaveSurfer) {
       try {
         window.WaveSurfer.create({ container: box.querySelector("[data-waveform]"), media: audio,
-          height: 56, waveColor: "#9aa5b1", progressColor: "#0d6efd" });
+          height: 56, waveColor: "#9aa5b1", progressColor: "#0d6efd",
+          cspNonce: box.dataset.styleNonce });
       } catch (e) { /* the waveform is a help; the player works without it */ }
     }
     function seek(seconds) {

@@ -50,3 +50,20 @@ def test_the_agent_hears_their_evaluated_call(client_as, users, draft):
     html = client_as("agent").get(f"/feedback/evaluations/{draft.id}").get_data(as_text=True)
     assert 'data-testid="recording-audio"' in html
     assert 'data-testid="recording-upload"' not in html  # agents do not upload
+
+
+def test_only_a_page_with_a_player_allows_the_waveforms_style_by_nonce(client_as, users, draft):
+    """wavesurfer.js writes a <style> into its shadow DOM: the page with a
+    player names a fresh nonce in its policy and hands it to the player; every
+    other page keeps style-src 'self' alone."""
+    plain = client_as("reviewer").get(f"/reviews/evaluations/{draft.id}/score")
+    assert "style-src 'self';" in plain.headers["Content-Security-Policy"]
+    services.attach(draft.interaction, encode(tones(1.0, 8000, 2), 8000, "mp3"), "a.mp3",
+                    users["admin"])  # fmt: skip
+    nonces = []
+    for _ in range(2):
+        page = client_as("reviewer").get(f"/reviews/evaluations/{draft.id}/score")
+        given = re.search(r'data-style-nonce="([^"]+)"', page.get_data(as_text=True)).group(1)
+        assert f"style-src 'self' 'nonce-{given}';" in page.headers["Content-Security-Policy"]
+        nonces.append(given)
+    assert nonces[0] != nonces[1]  # one per response
