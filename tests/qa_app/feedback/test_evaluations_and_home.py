@@ -110,6 +110,7 @@ def test_home_shows_trend_missed_questions_and_waiting(submit, client_as, make, 
     assert "Greeted the customer?" in missed and "missed 2 of 3" in missed
     assert "Say your name and the company&#39;s." in missed
     assert html.count('href="/feedback/evaluations/') >= 6  # recent + waiting
+    assert "Team average: at most 5 minutes old. Yours is up to date." in html
     assert "vendor/chart.umd.js" in html and "js/feedback.js" in html
 
 
