@@ -29,15 +29,15 @@ from qa_app.models.flags import FLAG_TARGETS
 TARGETS = FLAG_TARGETS
 SCORE_CHUNK = 1000
 
-# The app's one in-process memo (everything else cacheable goes through
-# Flask-Caching, ``qa_app.extensions.cache``): loaded flagging models. A loaded
-# scikit-learn pipeline cannot be shared between processes without loading it
-# again, which is the cost this saves: 70-110 ms per model, 180 ms per import
-# with both targets active (an API upsert of 10 contacts: 70 ms instead of 670 ms
-# on the demo database while the machine was busy). Maximum age: the life of the process;
-# never stale, as the key is the artefact's content, so a retrained or replaced
-# artefact is a new entry. At most _LOADED_SIZE models (two targets, each with
-# room for the version being activated), the least recently used dropped first.
+# Loaded flagging models, kept in this process rather than in the app's cache
+# (``qa_app.extensions.cache``, for data): a loaded scikit-learn pipeline cannot
+# leave the process, and loading one again from its artefact is the cost
+# this saves: 70-110 ms per model, so every import (an API upsert of 10 contacts,
+# both targets active) would pay 180 ms or more (bench/caches.py). Maximum age:
+# the life of the process, and never stale: the key is the artefact's content,
+# so a retrained or damaged artefact is a new entry. At most _LOADED_SIZE models
+# (two targets, each with room for a version being activated), least recently
+# used dropped first.
 _LOADED: OrderedDict[tuple[int, str], flagging.FlagModel] = OrderedDict()
 _LOADED_LOCK = threading.Lock()
 _LOADED_SIZE = 4
