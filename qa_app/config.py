@@ -58,9 +58,9 @@ class Defaults:
     # flags drift on the trends page.
     CALIBRATION_OUTLIER_POINTS = 5.0
     CALIBRATION_DRIFT_SLOPE = 1.0
-    # The team's weekly line on an agent's home is recomputed at most this
-    # often per process (seconds; 0: on every visit). The agent's own line is
-    # always current.
+    # Maximum age of the team's weekly line on an agent's home, kept in the
+    # cache below and shared by every worker (whole seconds; 0: read on every
+    # visit). The agent's own line is always current.
     TEAM_TREND_CACHE_SECONDS = 300
     # A reviewer's home shows this week's submitted evaluations against this
     # goal (per reviewer, Monday to Sunday UTC) until goals per review cycle exist.

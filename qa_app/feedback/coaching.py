@@ -93,8 +93,9 @@ def agent_evaluations(agent: User, limit: int = 50) -> list[Evaluation]:
 def question_choices(items: Sequence[Evaluation]) -> list[tuple[str, str]]:
     """(key, text) of every scored question of these evaluations' versions."""
     seen: dict[str, str] = {}
-    for evaluation in sorted(items, key=lambda e: -e.scorecard_version_id):
-        for q in evaluations.card_for(evaluation.scorecard_version).questions():
+    versions = {e.scorecard_version_id: e.scorecard_version for e in items}
+    for _, version in sorted(versions.items(), reverse=True):  # newest version's text wins
+        for q in evaluations.card_for(version).questions():
             if q.kind != "text":
                 seen.setdefault(q.key, q.text)
     return sorted(seen.items(), key=lambda kv: kv[1].lower())

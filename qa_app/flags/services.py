@@ -28,9 +28,19 @@ from qa_app.models.flags import FLAG_TARGETS
 
 TARGETS = FLAG_TARGETS
 SCORE_CHUNK = 1000
-_CACHE: OrderedDict[tuple[int, str], flagging.FlagModel] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 4
+
+# Loaded flagging models, kept in this process rather than in the app's cache
+# (``qa_app.extensions.cache``, for data): a loaded scikit-learn pipeline cannot
+# leave the process, and loading one again from its artefact is the cost
+# this saves: 70-110 ms per model, so every import (an API upsert of 10 contacts,
+# both targets active) would pay 180 ms or more (bench/caches.py). Maximum age:
+# the life of the process, and never stale: the key is the artefact's content,
+# so a retrained or damaged artefact is a new entry. At most _LOADED_SIZE models
+# (two targets, each with room for a version being activated), least recently
+# used dropped first.
+_LOADED: OrderedDict[tuple[int, str], flagging.FlagModel] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+_LOADED_SIZE = 4
 
 
 class FlagServiceError(ValueError):
@@ -64,16 +74,16 @@ def active_models(target: str | None = None) -> list[FlagModel]:
 
 
 def load_model(row: FlagModel) -> flagging.FlagModel:
-    """The stored artefact as a usable model (cached per content); FlagServiceError
+    """The stored artefact as a usable model (kept in ``_LOADED``); FlagServiceError
     with the reason when it is missing or unreadable (corrupted, other version)."""
     data = row.artefact
     if row.status != "ready" or not data:
         raise FlagServiceError(f"{row.target} model v{row.version} has no trained artefact.")
     key = (row.id, hashlib.sha256(data).hexdigest())
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+    with _LOADED_LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key]
     with tempfile.TemporaryDirectory(prefix="qa-flag-") as folder:
         path = Path(folder) / f"{row.target}-v{row.version}.qaflag"
         path.write_bytes(data)
@@ -83,10 +93,10 @@ def load_model(row: FlagModel) -> flagging.FlagModel:
             raise FlagServiceError(
                 f"{row.target} model v{row.version} cannot be used: {exc}"
             ) from exc
-    with _CACHE_LOCK:
-        _CACHE[key] = model
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    with _LOADED_LOCK:
+        _LOADED[key] = model
+        while len(_LOADED) > _LOADED_SIZE:
+            _LOADED.popitem(last=False)
     return model
 
 

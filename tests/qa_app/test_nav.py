@@ -1,5 +1,5 @@
-"""The navigation bar: each role's entries, the current page marked, built
-once per role and page but never shared across roles."""
+"""The navigation bar: each role's entries, the current page marked, never
+another role's."""
 
 from __future__ import annotations
 

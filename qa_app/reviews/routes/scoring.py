@@ -10,8 +10,8 @@ from qa_app.access import roles_required, signed_in
 from qa_app.extensions import db
 from qa_app.feedback import presenters
 from qa_app.models import Evaluation
-from qa_app.reviews import evaluations, policy, scoring_page
-from qa_app.reviews.forms import scoring_form
+from qa_app.reviews import evaluations, policy
+from qa_app.reviews.forms import radio_choices, scoring_form
 from qa_app.reviews.routes import REVIEWERS, bp
 
 STALE = (
@@ -47,7 +47,7 @@ def _render(evaluation, form, card, result, status=200, problems=None, values=No
         evaluation=evaluation,
         values=values if values is not None else form.data,
         errors=form.errors if form is not None else {},
-        question_parts=scoring_page.question_parts(card),
+        choices=radio_choices(card),
         card=card,
         result=result,
         interaction=evaluation.interaction,

@@ -1,5 +1,6 @@
 """Signing in and out: one generic failure message, no open redirects, CSRF."""
 
+from qa_app.auth import services
 from qa_app.auth.services import GENERIC_FAILURE
 from tests.qa_app.helpers import PASSWORD, csrf_token, post_form, sign_in
 
@@ -17,6 +18,19 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client, users):
         assert response.status_code == 401
         assert GENERIC_FAILURE in response.get_data(as_text=True)
     assert client.get("/").status_code == 302  # still signed out
+
+
+def test_an_unknown_email_still_costs_one_password_hash(client, users, app, monkeypatch):
+    """So response times do not tell who has an account."""
+    hashed = []
+    real = services.generate_password_hash
+    monkeypatch.setattr(
+        services,
+        "generate_password_hash",
+        lambda password, method: hashed.append((password, method)) or real(password, method),
+    )
+    assert sign_in(client, "nobody@example.test", "a guess").status_code == 401
+    assert hashed == [("a guess", app.config["PASSWORD_HASH_METHOD"])]
 
 
 def test_deactivated_user_cannot_sign_in(client, make):

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from html import unescape
 
+import cachelib.simple
 import pytest
 import sqlalchemy as sa
 
@@ -110,10 +111,16 @@ def test_home_shows_trend_missed_questions_and_waiting(submit, client_as, make, 
     assert "Greeted the customer?" in missed and "missed 2 of 3" in missed
     assert "Say your name and the company&#39;s." in missed
     assert html.count('href="/feedback/evaluations/') >= 6  # recent + waiting
+    assert "Team average: at most 5 minutes old. Yours is up to date." in html
     assert "vendor/chart.umd.js" in html and "js/feedback.js" in html
 
 
-def test_the_team_line_is_kept_for_a_while_and_the_agents_own_line_never(app, submit, make, users):
+def test_the_team_line_is_at_most_its_maximum_age_old_and_the_agents_own_line_always_current(
+    app, submit, make, users, monkeypatch
+):
+    now = [1_000_000.0]
+    monkeypatch.setattr(cachelib.simple, "time", lambda: now[0])  # the test cache's clock
+    assert app.config["TEAM_TREND_CACHE_SECONDS"] == 300
     teammate = make.user("agent", team=users["agent"].team)
     submit(started_at=day(10))  # the agent: 75
     submit(GOOD, agent=teammate, started_at=day(10))  # team: (75 + 100) / 2
@@ -121,10 +128,14 @@ def test_the_team_line_is_kept_for_a_while_and_the_agents_own_line_never(app, su
         "week": None, "mine": 75.0, "evaluations": 1, "team": 87.5
     }  # fmt: skip
     submit(GOOD, started_at=day(11))  # the agent: (75 + 100) / 2; team: (75 + 100 + 100) / 3
+    now[0] += 299
     row = stats.agent_trend(users["agent"])[-1]
     assert (row["mine"], row["evaluations"], row["team"]) == (87.5, 2, 87.5)  # team line kept
-    app.config["TEAM_TREND_CACHE_SECONDS"] = 0
+    now[0] += 2  # 301 s: older than its maximum age
     assert stats.agent_trend(users["agent"])[-1]["team"] == 91.7
+    submit(GOOD, agent=teammate, started_at=day(11))  # team: (75 + 100 + 100 + 100) / 4
+    app.config["TEAM_TREND_CACHE_SECONDS"] = 0  # no maximum age: read on every visit
+    assert stats.agent_trend(users["agent"])[-1]["team"] == 93.8
 
 
 def test_agents_of_a_team_whose_windows_start_in_different_weeks_share_the_team_line(

@@ -93,5 +93,7 @@ def test_the_scoring_page_inputs_are_named_and_numbered_as_wtforms_does(
     assert [i for i, _, _, checked in radios if checked] == ["answer_verify-2"]
     assert [v for _, n, v, _ in radios if n == "answer_tone"] == ["1", "2", "3", "4", "5"]
     assert 'for="answer_verify-2">N/A</label>' in page
+    legends = re.findall(r'<legend class="fs-6 fw-semibold mb-1">([^<]*?) ', page)
+    assert legends == ["Greeted?", "Verified?", "Tone"]
     stored = db.session.get(Evaluation, draft_id).lock_version
     assert f'name="lock_version" type="hidden" value="{stored}"' in page
