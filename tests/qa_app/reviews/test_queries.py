@@ -72,7 +72,10 @@ def test_the_scoring_page_reads_the_evaluation_in_two_queries(client_as, users, 
     selects = _selects(reviewer, f"/reviews/evaluations/{draft.id}/score")
     about_it = [s for s in selects if "evaluations" in s or "answers" in s]
     assert len(about_it) == 2
-    assert len(selects) == 3  # and one for the signed-in user with their unread count
+    # ... plus one for the signed-in user with their unread count, and one for
+    # the call's recording (the player beside the transcript).
+    assert len(selects) == 4
+    assert sum("FROM recordings" in s for s in selects) == 1
 
 
 def test_the_scoring_page_inputs_are_named_and_numbered_as_wtforms_does(
