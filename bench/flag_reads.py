@@ -163,14 +163,14 @@ def fill(n: int, models: int) -> None:
     db.session.execute(sa.text(INTERACTIONS), {"rows": n})
     db.session.execute(sa.text(FLAGS))
     db.session.commit()
-    analyze()
+    analyze("")  # every table: the planner must know interactions' size too
     print(f"filled {n:,} interactions x {models} model(s) in "
           f"{time.perf_counter() - start:.0f} s", flush=True)  # fmt: skip
 
 
-def analyze() -> None:
+def analyze(table: str = "flags") -> None:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM ANALYZE flags"))
+        conn.execute(sa.text(f"VACUUM ANALYZE {table}"))
 
 
 def use_index(create: str, drop: str) -> None:
