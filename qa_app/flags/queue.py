@@ -100,11 +100,7 @@ def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
         .subquery()
     )
     total = db.session.scalar(select(func.count()).select_from(risk)) or 0
-    scored = db.session.scalar(
-        select(func.count(func.distinct(Flag.interaction_id)))
-        .join(Interaction, Interaction.id == Flag.interaction_id)
-        .where(Flag.model_id.in_([cut.model_id for cut in limits]), *scope)
-    )
+    scored = _scored(limits, scope)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     found = db.session.execute(
@@ -131,7 +127,25 @@ def queue(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
         Row(interaction, float(value), flags.get(interaction.id, []), assigned.get(interaction.id))
         for interaction, value in found
     ]
-    return Page(rows, total, page, pages, scored or 0, tuple(limits))
+    return Page(rows, total, page, pages, scored, tuple(limits))
+
+
+def _scored(limits: list[flagged.Cut], scope: list[Any]) -> int:
+    """Interactions the active models scored, in the scope. Unfiltered, the largest
+    of the figures stored with the cuts: scoring runs every active model over the
+    same interactions (``services.score``), so that is the number scored, and a
+    model activated later that has not scored the older ones yet does not lower
+    it. A filtered scope (team, channel, dates) is counted."""
+    if not scope:
+        return max((cut.scored for cut in limits), default=0)
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(Flag.interaction_id)))
+            .join(Interaction, Interaction.id == Flag.interaction_id)
+            .where(Flag.model_id.in_([cut.model_id for cut in limits]), *scope)
+        )
+        or 0
+    )
 
 
 def open_assignment(interaction_id: int) -> Assignment | None:

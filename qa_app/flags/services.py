@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 import flagging
 from qa_app import audit
 from qa_app.extensions import db
-from qa_app.flags import frames, training
+from qa_app.flags import flagged, frames, training
 from qa_app.interactions.transcript import clock
 from qa_app.models import Flag, FlagModel, Interaction, User, utcnow
 from qa_app.models.flags import FLAG_TARGETS
@@ -116,6 +116,7 @@ def activate(actor: User | None, row: FlagModel) -> FlagModel | None:
     for model in siblings:
         model.active = model.id == row.id
     row.activated_at = utcnow()
+    flagged.store_cut([row])  # its scores may predate a change of FLAG_BUDGET
     audit.record(
         actor,
         "flag_model.activated",
@@ -195,6 +196,25 @@ def _score(chunks: Iterator, target: str | None, progress: Callable[[int], None]
             "No active model" + (f" for {target}" if target else "") + ": train and activate one."
         )
     models = [(row, load_model(row)) for row in rows]
+    ids = [row.id for row in rows]
+    try:
+        scored = _score_chunks(chunks, models, progress)
+    except BaseException:
+        db.session.rollback()  # the chunk being written is lost; those committed count
+        _store_cuts(ids)
+        raise
+    _store_cuts(ids)
+    return scored
+
+
+def _store_cuts(ids: list[int]) -> None:
+    """The cut moves with the scores: measured once per run, at its end (also when
+    it stopped part-way), on every chunk it stored (``flagged.store_cut``)."""
+    flagged.store_cut(db.session.scalars(select(FlagModel).where(FlagModel.id.in_(ids))).all())
+    db.session.commit()
+
+
+def _score_chunks(chunks: Iterator, models: list, progress: Callable[[int], None] | None) -> int:
     scored = 0
     for frame in chunks:
         if frame.empty:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 import flagging
 from qa_app import audit
 from qa_app.extensions import db
-from qa_app.flags import frames
+from qa_app.flags import flagged, frames
 from qa_app.models import FlagModel, User, utcnow
 
 Progress = Callable[[str, int], None]
@@ -147,6 +147,7 @@ def run(row: FlagModel, progress: Progress | None = None) -> FlagModel:
     }
     row.status = "ready"
     row.error = ""
+    flagged.store_cut([row])  # nothing scored yet: flags nothing until scoring
     _auto_activate(row)
     db.session.commit()
     if progress:

@@ -48,6 +48,12 @@ class FlagModel(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The budget's part of the cut (``qa_app.flags.flagged``), measured when the
+    # scores change: how many the model has scored, the probability of the last
+    # score the budget allows, and the budget it was measured at. NULL: not yet.
+    cut_scored: Mapped[int | None]
+    cut_probability: Mapped[float | None]
+    cut_budget: Mapped[float | None]
 
 
 class Flag(db.Model):
@@ -58,11 +64,13 @@ class Flag(db.Model):
         CheckConstraint("probability >= 0 AND probability <= 1", name="probability_range"),
         UniqueConstraint("interaction_id", "model_id"),
         Index("ix_flags_target_probability", "target", "probability"),
+        # A model's scores in order: measuring its cut, and reading its flags.
+        Index("ix_flags_model_id_probability", "model_id", "probability"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id"), index=True)
-    model_id: Mapped[int] = mapped_column(ForeignKey("flag_models.id"), index=True)
+    model_id: Mapped[int] = mapped_column(ForeignKey("flag_models.id"))
     target: Mapped[str] = mapped_column(String(20))
     probability: Mapped[float]
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)

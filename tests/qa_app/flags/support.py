@@ -16,6 +16,7 @@ from sqlalchemy import insert
 import flagging
 from qa_app.demo import generator
 from qa_app.extensions import db
+from qa_app.flags import flagged
 from qa_app.models import Flag, FlagModel, Interaction, User
 
 # Cheap training for tests: one C, two folds, few text features.
@@ -149,6 +150,8 @@ def add_flag(interaction: Interaction, model: FlagModel, probability: float, **f
         **fields,
     )
     db.session.add(flag)
+    db.session.flush()
+    flagged.store_cut([model])  # as scoring does once its scores are stored
     db.session.commit()
     return flag
 

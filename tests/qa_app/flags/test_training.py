@@ -43,10 +43,14 @@ def test_cli_trains_stores_and_scores_a_model_that_ranks_positives_higher(app, r
     assert metrics["curves"]["model"] and 0 < metrics["curves"]["random"] < 1
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "flag_model.activated"))
     assert event.after == {"target": "escalation", "active_version": 1, "automatic": True}
+    # Its cut is stored at once: nothing scored, nothing flagged (qa_app.flags.flagged).
+    assert (row.cut_scored, row.cut_probability, row.cut_budget) == (0, None, row.meta["budget"])
 
     scored = runner.invoke(args=["flags", "score", "--all"])
     assert scored.exit_code == 0, scored.output
     assert "Scored 300 interaction(s)." in scored.output
+    db.session.refresh(row)
+    assert row.cut_scored == 300 and row.cut_probability is not None  # stored by the run
     pairs = db.session.execute(
         select(Interaction.escalated, Flag.probability).join(
             Flag, Flag.interaction_id == Interaction.id
