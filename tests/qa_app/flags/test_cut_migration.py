@@ -1,4 +1,4 @@
-"""Migration 0011_flag_cut stores each existing model's cut, as ``flagged`` measures it."""
+"""Migration 0012_flag_cut stores each existing model's cut, as ``flagged`` measures it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_upgrading_stores_the_cut_of_every_existing_model(app, users):
     ids = load_interactions([users["agent"]], n=300)[:50]
     db.session.commit()
     db.session.close()
-    downgrade(revision="0010")
+    downgrade(revision="0011_recordings")
     try:
         with db.engine.begin() as conn:
             for version, meta in ((1, {"budget": 0.1}), (2, {}), (3, {"budget": 0.5})):

@@ -9,8 +9,8 @@ on the model's row. The composite index serves that measurement (an index-only
 scan) and the readers' ``model_id = ? AND probability >= ?``; it replaces the
 index on model_id alone, its prefix.
 
-Revision ID: 0011_flag_cut
-Revises: 0010
+Revision ID: 0012_flag_cut
+Revises: 0011_recordings
 Create Date: 2026-12-07 23:40:00
 
 """
@@ -21,8 +21,8 @@ import math
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_flag_cut"
-down_revision = "0010"
+revision = "0012_flag_cut"
+down_revision = "0011_recordings"
 branch_labels = None
 depends_on = None
 
