@@ -20,11 +20,15 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def fixed(value: Any, digits: int = 1) -> str:
+def fixed(value: Any, digits: int = 1, signed: bool = False) -> str:
     """``value`` with ``digits`` decimals, ties away from zero (as JavaScript's
-    ``Number.prototype.toFixed``); undefined reads "n/a"."""
+    ``Number.prototype.toFixed``); undefined reads "n/a". ``signed``: a change,
+    read with its sign ("+1.5", "-1.5", "+0.0")."""
     if _missing(value):
         return "n/a"
+    if signed:
+        text = fixed(value, digits)
+        return "+" + text if text[0].isdigit() else text
     number = float(value)
     scaled = abs(number) * 10**digits
     if scaled - math.floor(scaled) != 0.5:  # not a tie: Python's formatting agrees
@@ -38,6 +42,11 @@ def fixed(value: Any, digits: int = 1) -> str:
 def percent(value: Any, digits: int = 0) -> str:
     """A 0..100 percentage: ``62.5`` -> ``63%``; undefined reads "n/a"."""
     return "n/a" if _missing(value) else f"{fixed(value, digits)}%"
+
+
+def rate(value: Any, digits: int = 1) -> str:
+    """A 0..1 share as a percentage: ``0.3333`` -> ``33.3%``; undefined reads "n/a"."""
+    return "n/a" if _missing(value) else percent(100 * float(value), digits)
 
 
 def duration(seconds: Any) -> str:
@@ -62,4 +71,5 @@ def duration(seconds: Any) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(fixed, "fixed")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(rate, "rate")
     app.add_template_filter(duration, "duration")

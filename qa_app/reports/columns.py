@@ -3,8 +3,8 @@
 One list per table, used by the page (its ``<thead>``, through the
 ``report_columns`` template global) and by the CSV and xlsx exports, so a
 download carries the headings and the rounding a person saw on the page:
-``display`` formats a cell with the page's own filters (``markup.pct``,
-``markup.num``), and the xlsx writer stores the same rounded number with a
+``display`` formats a cell with the page's own rules (``qa_app.display``'s
+``rate`` and ``fixed``), and the xlsx writer stores the same rounded number with a
 matching number format.
 
 Kinds: ``text``; ``count`` (whole numbers); ``number``/``signed`` (``digits``
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from qa_app.reports import markup
+from qa_app.display import fixed, rate
 
 NUMERIC = ("count", "number", "signed", "pct")
 
@@ -188,9 +188,9 @@ def display(value: Any, column: Column) -> str:
     """The cell as the page prints it (and the CSV writes it); "n/a" when undefined."""
     kind = column.kind
     if kind == "pct":
-        return markup.pct(value, column.digits)
+        return rate(value, column.digits)
     if kind in ("number", "signed"):
-        return markup.num(value, column.digits, kind == "signed")
+        return fixed(value, column.digits, kind == "signed")
     value = typed(value, column)
     if value is None:
         return "" if kind in ("text", "flag") else "n/a"

@@ -15,7 +15,6 @@ from wtforms.validators import Optional, Regexp, ValidationError
 from qa_app.extensions import db
 from qa_app.models import CHANNELS, Scorecard, ScorecardVersion, Team, User
 from qa_app.reports import lookups
-from qa_app.reports.options import OptionList, OptionListSelect, option_list
 from qa_app.reports.queries import FAMILIES, Drill, Filters
 from qa_app.request_args import (
     MAX_DATE,
@@ -67,17 +66,23 @@ FIRST = {
 }
 
 
-def _read_lists() -> tuple[dict[str, OptionList], list[tuple[int, str]]]:
-    """Each select's option list and the scorecard versions, in one round trip."""
+CHANNEL_CHOICES = [SelectChoice("", "All channels"), *(SelectChoice(c, c) for c in CHANNELS)]
+
+
+def _choices(first: str, rows: list[tuple[int, str]]) -> list[SelectChoice]:
+    """``first`` (the empty "all" choice), then ``rows`` (id, name) by name."""
+    ordered = sorted(rows, key=lambda row: (row[1].lower(), row[0]))
+    return [SelectChoice("", first), *(SelectChoice(id_, name) for id_, name in ordered)]
+
+
+def _read_lists() -> tuple[dict[str, list[SelectChoice]], list[tuple[int, str]]]:
+    """Each select's choices and the scorecard versions, in one round trip."""
     found: dict[str, list] = {kind: [] for kind in (*KINDS, "version")}
     for id_, name, kind in db.session.execute(_choices_query()).all():
         found[kind].append((id_, name))
-    options = {kind: option_list(first, found[kind]) for kind, first in FIRST.items()}
-    options["channel"] = option_list("All channels", [(c, c) for c in CHANNELS])
+    options = {kind: _choices(first, found[kind]) for kind, first in FIRST.items()}
+    options["channel"] = CHANNEL_CHOICES
     return options, sorted(found["version"])
-
-
-SELECT = OptionListSelect()  # options rendered once per distinct list
 
 
 class FilterForm(FlaskForm):
@@ -86,23 +91,21 @@ class FilterForm(FlaskForm):
 
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    team = IdSelectField("Team", widget=SELECT)
-    agent = IdSelectField("Agent", widget=SELECT)
+    team = IdSelectField("Team")
+    agent = IdSelectField("Agent")
     channel = SelectField(
         "Channel",
-        choices=[SelectChoice("", "All channels")] + [SelectChoice(c, c) for c in CHANNELS],
+        choices=CHANNEL_CHOICES,
         validate_choice=False,  # no channel chosen is "all"; an unknown one is ignored
-        widget=SELECT,
     )
-    scorecard = IdSelectField("Scorecard", widget=SELECT)
-    reviewer = IdSelectField("Reviewer", widget=SELECT)
+    scorecard = IdSelectField("Scorecard")
+    reviewer = IdSelectField("Reviewer")
 
     def fill_choices(self) -> None:
         """Teams, agents, reviewers and published scorecards (``lookups.filter_lists``)."""
         options, self.versions = lookups.filter_lists(_read_lists)
         for field in (self.team, self.agent, self.reviewer, self.scorecard, self.channel):
-            field.option_list = options[field.name]
-            field.choices = list(field.option_list.choices)
+            field.choices = options[field.name]
 
     def filters(self, default: tuple[date, date] | None) -> Filters:
         """The filters asked for; the default period when no date was given at all."""

@@ -58,3 +58,34 @@ def test_the_filters_are_there_for_every_template(app):
         "{{ 62.5|fixed(0) }} {{ 62.5|percent }} {{ 538141|duration }}"
     )
     assert template.render() == "63 63% 6 d 5 h"
+
+
+def test_a_rate_reads_as_a_percentage_with_one_decimal():
+    assert [display.rate(v) for v in (1 / 3, 0.5, 0.0005, 1)] == [
+        "33.3%",
+        "50.0%",
+        "0.1%",
+        "100.0%",
+    ]
+    assert display.rate(2 / 3, 0) == "67%" and display.rate(float("nan")) == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "text"),
+    [
+        (1.25, 2, "+1.25"),
+        (-1.25, 1, "-1.3"),
+        (0.0, 1, "+0.0"),
+        (-0.04, 1, "+0.0"),
+        (None, 1, "n/a"),
+    ],
+)
+def test_a_change_reads_with_its_sign(value, digits, text):
+    assert display.fixed(value, digits, signed=True) == text
+
+
+def test_the_report_filters_read_as_the_rules(app):
+    template = app.jinja_env.from_string(
+        "{{ 0.625|rate }} {{ 0.625|rate(0) }} {{ -2|fixed(1, true) }}"
+    )
+    assert template.render() == "62.5% 63% -2.0"
