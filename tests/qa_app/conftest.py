@@ -84,7 +84,14 @@ def _fresh_url(database: dict[str, Any], tmp_path: Path) -> str:
 @pytest.fixture
 def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     application = create_app(
-        TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": _fresh_url(database, tmp_path)}
+        TEST_CONFIG
+        | {
+            "SQLALCHEMY_DATABASE_URI": _fresh_url(database, tmp_path),
+            # Recordings go to the test's own folder; none is transcribed on
+            # upload unless a test asks for it.
+            "RECORDINGS_FOLDER": str(tmp_path / "recordings"),
+            "TRANSCRIBE_ON_UPLOAD": False,
+        }
     )
 
     # The test holds one app context for its whole body (so it can use

@@ -49,6 +49,9 @@ EXPECTED = {
     "scorecards.lifecycle": {"admin", "executive"},
     "interactions.index": ALL,
     "interactions.detail": ALL,
+    "recordings.upload": {"admin", "executive"},
+    "recordings.audio": ALL,  # agents only their own (404 otherwise: test_intake)
+    "recordings.transcribe": {"admin", "executive", "reviewer"},
     "interactions.transcript_text": ALL,
     "interactions.upload": {"admin", "executive"},
     "interactions.preview": {"admin", "executive"},
@@ -122,6 +125,8 @@ EXPECTED = {
     "api_interactions.upsert": {"admin", "executive"},
     "api_interactions.list": ALL,
     "api_interactions.detail": ALL,
+    "api_recordings.upload": {"admin", "executive"},
+    "api_recordings.detail": ALL,
     "api_evaluations.list": ALL,
     "api_evaluations.detail": ALL,
     "api_scorecards.list": {"admin", "executive", "reviewer"},
@@ -178,7 +183,20 @@ def _samples(users, make):
     # The API's calibration results: the same (open, so 409) session.
     overrides["api_calibration.results"] = overrides["calibration.session"]
     overrides |= _feedback_samples(users, make, card)
+    overrides |= _recording_samples(users, make)
     return lambda endpoint: defaults | overrides.get(endpoint, {})
+
+
+def _recording_samples(users, make):
+    """An interaction of the agent's with a recording (so its agent may play it)."""
+    from qa_app.recordings import services
+    from tests.speech.sounds import encode, tones
+
+    item = make.interaction(users["agent"])
+    services.attach(item, encode(tones(0.5, 8000, 2), 8000), "call.wav", users["admin"])
+    endpoints = ("recordings.audio", "recordings.transcribe", "recordings.upload",
+                 "api_recordings.detail", "api_recordings.upload")  # fmt: skip
+    return {endpoint: {"interaction_id": item.id} for endpoint in endpoints}
 
 
 def _calibration_samples(users, make, card):
@@ -385,6 +403,7 @@ def test_each_role_gets_exactly_the_declared_access(app, users, make, client_as,
                     data={"csrf_token": csrf_token(visitor, "/")},
                     headers=headers,
                 )
+            response.close()  # a file sent (a recording) is closed with its response
             checked += 1
             where = f"{method} {url} as {role or 'visitor'}"
             if rule.endpoint in OWNED and role in allowed and role not in OWNED[rule.endpoint]:
