@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -15,7 +15,7 @@ class EndpointForm(FlaskForm):
     description = StringField("Description", validators=[Optional(), Length(max=200)])
     kinds = SelectMultipleField(
         "Events",
-        choices=list(KINDS.items()),
+        choices=[SelectChoice(kind, label) for kind, label in KINDS.items()],
         validators=[DataRequired(message="Choose at least one event.")],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

@@ -26,13 +26,13 @@ class Mailbox:
         self.messages: list = []
         self.refuse: set[str] = set()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd hook name)
         if address in self.refuse:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, message))
         return "250 Message accepted"
@@ -71,9 +71,7 @@ def _html(message) -> str:
     return message.get_body(preferencelist=("html",)).get_content()
 
 
-def test_an_immediate_notification_is_mailed_by_a_job_in_text_and_html(
-    users, mailbox, job_queue
-):
+def test_an_immediate_notification_is_mailed_by_a_job_in_text_and_html(users, mailbox, job_queue):
     agent = users["agent"]
     notify(agent.id, "evaluation", "New evaluation of your call", link="/feedback/evaluations/7")
     db.session.commit()
@@ -184,9 +182,7 @@ def test_without_a_mail_host_nothing_is_queued_and_the_pages_say_so(users, clien
 def test_the_preferences_page_stores_each_choice_and_refuses_an_unknown_mode(users, client_as):
     agent = client_as("agent")
     token = csrf_token(agent, "/mail/preferences")
-    saved = agent.post(
-        "/mail/preferences", data={"csrf_token": token, "mode-evaluation": "digest"}
-    )
+    saved = agent.post("/mail/preferences", data={"csrf_token": token, "mode-evaluation": "digest"})
     assert saved.status_code == 302
     assert preferences.mode_for(users["agent"].id, "evaluation") == "digest"
     assert preferences.mode_for(users["agent"].id, "dispute") == "immediate"  # default kept
