@@ -34,6 +34,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.interactions.redaction import policy_from_config
 
     policy_from_config(app.config)
+    from qa_app.mail.smtp import check_settings
+
+    check_settings(app.config)
 
     db.init_app(app)
     _sqlite_for_several_processes(app)
@@ -149,12 +152,14 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.inbox.routes import bp as inbox_bp
     from qa_app.interactions.routes import bp as interactions_bp
     from qa_app.jobs.routes import bp as jobs_bp
+    from qa_app.mail.routes import bp as mail_bp
     from qa_app.main.routes import bp as main_bp
     from qa_app.privacy.routes import bp as privacy_bp
     from qa_app.recordings.routes import bp as recordings_bp
     from qa_app.reports.routes import bp as reports_bp
     from qa_app.reviews.routes import bp as reviews_bp
     from qa_app.scorecards.routes import bp as scorecards_bp
+    from qa_app.webhooks.routes import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -172,6 +177,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(recordings_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(mail_bp)
+    app.register_blueprint(webhooks_bp)
     all_roles = ("admin", "executive", "reviewer", "agent")
     staff = ("admin", "executive", "reviewer")
     managers = ("admin", "executive")
@@ -194,6 +201,8 @@ def _register_blueprints(app: Flask) -> None:
     nav.register(app, "Teams", "admin.teams", ("admin",), 91, "Admin")
     nav.register(app, "Audit trail", "audit.index", ("admin",), 92, "Admin")
     nav.register(app, "Retention", "privacy.retention_page", ("admin",), 93, "Admin")
+    nav.register(app, "Outgoing e-mail", "mail.deliveries", ("admin",), 94, "Admin")
+    nav.register(app, "Webhooks", "webhooks.index", ("admin",), 95, "Admin")
 
 
 def _migrations_dir(app: Flask):

@@ -109,6 +109,29 @@ class Defaults:
     # `flask retention purge`, whatever the transcript retention.
     UPLOAD_MAX_AGE_HOURS = 24
     PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* are trusted
+    # Links in e-mail and webhook bodies start with this (no request to take it from).
+    BASE_URL = "http://localhost:5000"
+    # Outgoing e-mail (qa_app/mail): off while MAIL_HOST is unset. MAIL_SECURITY:
+    # "starttls" (port 587), "tls" (implicit TLS, port 465) or "none" (a local relay).
+    # MAIL_PASSWORD comes from the environment (MAIL_PASSWORD or QA_MAIL_PASSWORD).
+    MAIL_HOST: str | None = None
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "QA <qa@localhost>"
+    MAIL_TIMEOUT = 20  # seconds per SMTP conversation
+    MAIL_MAX_ATTEMPTS = 5  # a temporary failure (4xx, no connection) is retried
+    MAIL_RETRY_SECONDS = 60  # first retry after this, doubling each time
+    MAIL_DIGEST_HOUR = 7  # the daily digest goes at this hour, UTC
+    MAIL_KICK_DELAY = 2  # seconds between a notification and the job that mails it
+    # Webhooks (qa_app/webhooks): private, loopback, link-local and reserved
+    # addresses, and plain http://, are refused unless WEBHOOK_ALLOW_PRIVATE.
+    WEBHOOK_ALLOW_PRIVATE = False
+    WEBHOOK_TIMEOUT = 10  # seconds per delivery attempt
+    WEBHOOK_MAX_ATTEMPTS = 8
+    WEBHOOK_RETRY_SECONDS = 30  # first retry after this, doubling each time
+    WEBHOOK_PAUSE_AFTER_HOURS = 24  # an endpoint failing this long is paused
 
 
 class Production:
@@ -126,7 +149,7 @@ class ConfigError(RuntimeError):
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
 # Flask's ``from_prefixed_env`` maps onto the key after the prefix).
-_ENV_KEYS = ("SECRET_KEY", "REDIS_URL")
+_ENV_KEYS = ("SECRET_KEY", "REDIS_URL", "MAIL_PASSWORD")
 
 
 def normalise_database_url(url: str) -> str:

@@ -16,6 +16,7 @@ from flask import g, has_app_context
 from sqlalchemy import func
 
 from qa_app.extensions import db
+from qa_app.mail import services as mail
 from qa_app.models import Notification, utcnow
 
 _KNOWN = "qa_unread_notifications"
@@ -26,6 +27,7 @@ def notify(user_id: int, kind: str, title: str, link: str | None = None, body: s
         Notification(user_id=user_id, kind=kind, title=title[:300], link=link, body=body)
     )
     forget_unread()
+    mail.queue_notification(user_id, kind, title, link, body)  # by e-mail too, if wanted
 
 
 def unread_of(user_id: Any) -> Any:

@@ -42,6 +42,8 @@ from qa_app.models import (
 from qa_app.models.evaluation import CALIBRATION_KINDS
 from qa_app.notifications import notify
 from qa_app.reviews import evaluations
+from qa_app.webhooks import payloads
+from qa_app.webhooks.events import emit
 
 MAX_ITEMS = 10
 INVITABLE_ROLES = ("reviewer", "executive")
@@ -402,6 +404,7 @@ def reveal(user: User, session: CalibrationSession, now: datetime | None = None)
             "missing": [{"reviewer_id": u.id, "interactions": n} for u, n in missing],
         },
     )
+    emit("calibration.revealed", payloads.calibration(session))
     for p in session.participants:
         notify(
             p.reviewer_id,

@@ -24,6 +24,8 @@ from qa_app.models import Dispute, DisputeItem, Evaluation, User, utcnow
 from qa_app.notifications import notify
 from qa_app.reports import rollups
 from qa_app.reviews import evaluations, policy
+from qa_app.webhooks import payloads
+from qa_app.webhooks.events import emit
 
 RESOLVERS = ("executive", "reviewer")
 
@@ -201,6 +203,7 @@ def open_dispute(agent: User, evaluation: Evaluation, request: DisputeRequest) -
     try:
         db.session.flush()
         audit.record(agent, "dispute.opened", "dispute", dispute.id, None, _summary(dispute))
+        emit("dispute.opened", payloads.dispute(dispute))
         db.session.commit()
     except IntegrityError as exc:  # lost the race to a second tab: one open dispute only
         db.session.rollback()
@@ -305,6 +308,7 @@ def resolve(
         before | {"dispute_id": dispute.id},
         after | {"dispute_id": dispute.id, "outcome": dispute.outcome, "changed": changes},
     )
+    emit("dispute.decided", payloads.dispute(dispute))
     title = f"Your dispute was {dispute.outcome.replace('_', ' ')}"
     link = f"/feedback/evaluations/{evaluation.id}"
     notify(dispute.agent_id, "dispute", title, link=link, body=_totals(dispute))

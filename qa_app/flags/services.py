@@ -25,6 +25,8 @@ from qa_app.flags import flagged, frames, training
 from qa_app.interactions.transcript import clock
 from qa_app.models import Flag, FlagModel, Interaction, User, utcnow
 from qa_app.models.flags import FLAG_TARGETS
+from qa_app.webhooks import payloads
+from qa_app.webhooks.events import emit
 
 TARGETS = FLAG_TARGETS
 SCORE_CHUNK = 1000
@@ -189,6 +191,17 @@ def _unscored(target: str | None) -> Any:
     return scored_by < len(ids)
 
 
+# A prediction at least this likely is a raised flag for webhook receivers.
+RAISED_AT = 0.5
+
+
+def _emit_raised(row: FlagModel, ids: Iterable[Any], probabilities: Iterable[float]) -> None:
+    raised = [{"interaction_id": int(i), "probability": round(float(p), 4)}
+              for i, p in zip(ids, probabilities, strict=True) if p >= RAISED_AT]  # fmt: skip
+    if raised:
+        emit("flag.raised", payloads.flags(row.target, row.version, raised))
+
+
 def _score(chunks: Iterator, target: str | None, progress: Callable[[int], None] | None) -> int:
     rows = active_models(target)
     if not rows:
@@ -238,6 +251,7 @@ def _score_chunks(chunks: Iterator, models: list, progress: Callable[[int], None
                     )
                 ]
             )
+            _emit_raised(row, frame["interaction_id"], predictions["probability"])
         db.session.commit()
         scored += len(frame)
         if progress:

@@ -22,6 +22,7 @@ from qa_app.interactions import importer, uploads
 from qa_app.jobs import runner
 from qa_app.jobs.registry import JobFailedError, Reporter, register
 from qa_app.models import Job, User
+from qa_app.webhooks.events import emit
 
 KIND = "interactions.import"
 KEPT_PROBLEMS = 1000  # in the job's result; the rejects file has every one
@@ -88,6 +89,7 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
     job.payload = None  # imported: the rows live in the database now
     job.output = output
     stem = Path(p["filename"]).stem or "import"
+    emit("import.finished", {"job_id": job.id, "file": p["filename"], **facts(summary)})
     return {
         "summary": f"Import finished: {summary.line()}.",
         "facts": facts(summary),

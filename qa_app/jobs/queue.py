@@ -14,9 +14,10 @@ periodic ``reap_jobs`` (every minute, in the consumer).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -30,6 +31,41 @@ REAP_TASK = "reap_jobs"
 
 
 _BUILDING = threading.Lock()
+
+# Further tasks registered by feature modules at import time (outgoing e-mail,
+# webhooks): name -> (function run in an application context, schedule or None).
+# Each is a small sweep over rows that say what is due, so a task that runs
+# twice, or early, does no harm.
+EXTRA: dict[str, tuple[Callable[[], None], Callable[[Flask], Any] | None]] = {}
+
+
+def task(name: str, schedule: Callable[[Flask], Any] | None = None):
+    """Register ``function`` as the task ``name``; ``schedule(app)`` (a crontab)
+    also runs it periodically in the consumer."""
+
+    def decorate(function: Callable[[], None]) -> Callable[[], None]:
+        EXTRA[name] = (function, schedule)
+        return function
+
+    return decorate
+
+
+def kick(name: str, delay: float = 0) -> None:
+    """Ask a worker to run the task ``name`` soon (after ``delay`` seconds, so
+    the caller's transaction has committed). Immediate mode (tests) runs
+    nothing from here: the tests run the sweeps themselves, and a task run
+    inside the caller would commit the caller's half-done transaction."""
+    queue = huey()
+    if queue.immediate:
+        return
+    wrapper = current_app.extensions["huey.tasks"][name]
+    try:
+        if delay > 0:
+            wrapper.schedule(delay=delay)
+        else:
+            wrapper()
+    except Exception:  # the queue is down: the periodic sweep catches up later
+        current_app.logger.exception("could not queue task %s", name)
 
 
 def init_app(app: Flask) -> None:
@@ -98,9 +134,21 @@ def install(app: Flask, huey: Huey) -> Huey:
         ),
         REAP_TASK: huey.periodic_task(crontab(minute="*"), name=REAP_TASK)(reap_jobs),
     }
+    for name, (function, schedule) in EXTRA.items():
+        tasks[name] = _extra(app, huey, name, function, schedule)
     app.extensions["huey"] = huey
     app.extensions["huey.tasks"] = tasks
     return huey
+
+
+def _extra(app: Flask, huey: Huey, name: str, function, schedule) -> TaskWrapper:
+    def run() -> None:
+        with app_context(app):
+            function()
+
+    if schedule is not None:
+        return huey.periodic_task(schedule(app), name=name)(run)
+    return huey.task(name=name)(run)
 
 
 @contextmanager

@@ -14,6 +14,12 @@ from qa_app.models.flags import Flag, FlagModel
 from qa_app.models.interaction import Interaction
 from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
+from qa_app.models.outbound import (
+    EmailDelivery,
+    MailPreference,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from qa_app.models.recording import Recording
 from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, SamplingRule
@@ -48,12 +54,14 @@ __all__ = [
     "CoachingSession",
     "Dispute",
     "DisputeItem",
+    "EmailDelivery",
     "Evaluation",
     "Flag",
     "FlagModel",
     "Interaction",
     "Job",
     "LiveSession",
+    "MailPreference",
     "Notification",
     "QuestionDay",
     "Recording",
@@ -63,5 +71,7 @@ __all__ = [
     "SignInAttempt",
     "Team",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "utcnow",
 ]

@@ -34,6 +34,8 @@ from qa_app.models import (
 from qa_app.notifications import notify
 from qa_app.reports import rollups
 from qa_app.reviews import payload
+from qa_app.webhooks import payloads
+from qa_app.webhooks.events import emit
 
 
 class StaleEvaluationError(RuntimeError):
@@ -344,6 +346,7 @@ def _mark_submitted(evaluation: Evaluation) -> None:
             )
             if done.rowcount != 1:
                 raise _AssignmentGoneError(_gone_reason(evaluation.assignment_id))
+    emit("evaluation.submitted", payloads.evaluation(evaluation))
     if evaluation.counted:
         notify(
             evaluation.agent_id,

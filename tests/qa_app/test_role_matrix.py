@@ -133,6 +133,13 @@ EXPECTED = {
     "api_scorecards.version": {"admin", "executive", "reviewer"},
     "api_calibration.results": {"admin", "executive", "reviewer"},
     "api_flags.list": {"admin", "executive", "reviewer"},
+    "mail.preferences": ALL,
+    "mail.unsubscribe": PUBLIC,
+    "mail.deliveries": {"admin"},
+    "webhooks.index": {"admin"},
+    "webhooks.endpoint": {"admin"},
+    "webhooks.endpoint_action": {"admin"},
+    "webhooks.replay": {"admin"},
 }
 
 QUERY_ARGS = {"old", "new", "interaction_id"}
@@ -170,6 +177,7 @@ def _samples(users, make):
         **review,
         **_flag_samples(users, make),
         "job_id": _job_sample(users),
+        **_outbound_samples(users),
     }
     overrides = {
         "scorecards.edit_section": {"key": "opening"},
@@ -178,6 +186,7 @@ def _samples(users, make):
         "scorecards.diff": {"old": 1, "new": 1},
         "reports.export_table": {"table": "questions", "fmt": "csv"},
         "reports.export_job": {"fmt": "csv"},
+        "webhooks.endpoint_action": {"action": "pause"},
     }
     overrides |= _calibration_samples(users, make, card)
     # The API's calibration results: the same (open, so 409) session.
@@ -294,6 +303,29 @@ def _flag_samples(users, make):
     db.session.add(flag)
     db.session.commit()
     return {"model_id": model.id, "flag_id": flag.id}
+
+
+def _outbound_samples(users):
+    """An unsubscribe token of the agent's; a webhook endpoint with a sent delivery."""
+    from qa_app.extensions import db
+    from qa_app.mail import preferences
+    from qa_app.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint(
+        url="https://hooks.example.test/x", kinds=["flag.raised"], secret="s",
+        owner_id=users["admin"].id,
+    )  # fmt: skip
+    db.session.add(endpoint)
+    db.session.flush()
+    sent = WebhookDelivery(endpoint_id=endpoint.id, event_id="e1", kind="flag.raised",
+                           body="{}", status="sent")  # fmt: skip
+    db.session.add(sent)
+    db.session.commit()
+    return {
+        "signed": preferences.unsubscribe_token(users["agent"].id, "evaluation"),
+        "endpoint_id": endpoint.id,
+        "delivery_id": sent.id,
+    }
 
 
 def _job_sample(users):
