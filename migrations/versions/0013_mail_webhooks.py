@@ -1,7 +1,7 @@
 """mail and webhooks: e-mail preferences and deliveries, webhook endpoints and deliveries
 
-Revision ID: 0015_mail_webhooks
-Revises: 0011_recordings
+Revision ID: 0013_mail_webhooks
+Revises: 0012_flag_cut
 Create Date: 2026-12-10 10:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0015_mail_webhooks"
-down_revision = "0011_recordings"
+revision = "0013_mail_webhooks"
+down_revision = "0012_flag_cut"
 branch_labels = None
 depends_on = None
 
