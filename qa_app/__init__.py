@@ -34,6 +34,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.interactions.redaction import policy_from_config
 
     policy_from_config(app.config)
+    from qa_app.auth.oidc import check_settings
+
+    check_settings(app.config)
 
     db.init_app(app)
     _sqlite_for_several_processes(app)

@@ -109,6 +109,25 @@ class Defaults:
     # `flask retention purge`, whatever the transcript retention.
     UPLOAD_MAX_AGE_HOURS = 24
     PROXY_COUNT = 0  # reverse proxies in front of the app whose X-Forwarded-* are trusted
+    # Company sign-in, OpenID Connect (qa_app/auth/oidc.py): on when the discovery
+    # URL and client id are set; the secret comes from the environment.
+    OIDC_DISCOVERY_URL: str | None = (
+        None  # https://idp.example.com/.well-known/openid-configuration
+    )
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_PROVIDER_NAME = "your company account"  # the button: "Sign in with <name>"
+    OIDC_SCOPES = "openid email profile"
+    OIDC_CREATE_USERS = False  # create an account at first sign-in (role: the claim's, else agent)
+    OIDC_ROLE_CLAIM: str | None = None  # e.g. "groups"; None leaves roles to an admin
+    OIDC_ROLE_MAP: dict[str, str] = {}  # claim value -> role, e.g. {"qa-leads": "executive"}
+    OIDC_TEAM_CLAIM: str | None = None  # a claim naming an existing team; None: left to an admin
+    OIDC_PROVIDER_SIGN_OUT = False  # sign-out also ends the provider's session, if it offers that
+    OIDC_TIMEOUT_SECONDS = 10  # for each call to the provider
+    # "all": anyone may sign in with a password; "break_glass": only the accounts
+    # in BREAK_GLASS_EMAILS (everyone else signs in with the company account).
+    PASSWORD_SIGNIN = "all"
+    BREAK_GLASS_EMAILS: tuple[str, ...] = ()
 
 
 class Production:
@@ -126,7 +145,13 @@ class ConfigError(RuntimeError):
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
 # Flask's ``from_prefixed_env`` maps onto the key after the prefix).
-_ENV_KEYS = ("SECRET_KEY", "REDIS_URL")
+_ENV_KEYS = (
+    "SECRET_KEY",
+    "REDIS_URL",
+    "OIDC_DISCOVERY_URL",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+)
 
 
 def normalise_database_url(url: str) -> str:
