@@ -34,9 +34,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from qa_app.interactions.redaction import policy_from_config
 
     policy_from_config(app.config)
-    from qa_app.mail.smtp import check_settings
+    from qa_app.auth.oidc import check_settings as check_sign_in
+    from qa_app.mail.smtp import check_settings as check_mail
 
-    check_settings(app.config)
+    check_mail(app.config)
+    check_sign_in(app.config)
 
     db.init_app(app)
     _sqlite_for_several_processes(app)

@@ -132,6 +132,25 @@ class Defaults:
     WEBHOOK_MAX_ATTEMPTS = 8
     WEBHOOK_RETRY_SECONDS = 30  # first retry after this, doubling each time
     WEBHOOK_PAUSE_AFTER_HOURS = 24  # an endpoint failing this long is paused
+    # Company sign-in, OpenID Connect (qa_app/auth/oidc.py): on when the discovery
+    # URL and client id are set; the secret comes from the environment.
+    OIDC_DISCOVERY_URL: str | None = (
+        None  # https://idp.example.com/.well-known/openid-configuration
+    )
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_PROVIDER_NAME = "your company account"  # the button: "Sign in with <name>"
+    OIDC_SCOPES = "openid email profile"
+    OIDC_CREATE_USERS = False  # create an account at first sign-in (role: the claim's, else agent)
+    OIDC_ROLE_CLAIM: str | None = None  # e.g. "groups"; None leaves roles to an admin
+    OIDC_ROLE_MAP: dict[str, str] = {}  # claim value -> role, e.g. {"qa-leads": "executive"}
+    OIDC_TEAM_CLAIM: str | None = None  # a claim naming an existing team; None: left to an admin
+    OIDC_PROVIDER_SIGN_OUT = False  # sign-out also ends the provider's session, if it offers that
+    OIDC_TIMEOUT_SECONDS = 10  # for each call to the provider
+    # "all": anyone may sign in with a password; "break_glass": only the accounts
+    # in BREAK_GLASS_EMAILS (everyone else signs in with the company account).
+    PASSWORD_SIGNIN = "all"
+    BREAK_GLASS_EMAILS: tuple[str, ...] = ()
 
 
 class Production:
@@ -149,7 +168,14 @@ class ConfigError(RuntimeError):
 
 # Environment variables read directly (besides any ``QA_*`` variable, which
 # Flask's ``from_prefixed_env`` maps onto the key after the prefix).
-_ENV_KEYS = ("SECRET_KEY", "REDIS_URL", "MAIL_PASSWORD")
+_ENV_KEYS = (
+    "SECRET_KEY",
+    "REDIS_URL",
+    "MAIL_PASSWORD",
+    "OIDC_DISCOVERY_URL",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+)
 
 
 def normalise_database_url(url: str) -> str:

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from qa_app import audit
 from qa_app.api import tokens
+from qa_app.auth import oidc
 from qa_app.auth.services import normalise_email, password_problem
 from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
@@ -61,7 +62,7 @@ def _check(data: UserData, existing: User | None) -> None:
 def create_user(actor: User | None, data: UserData) -> User:
     data.email = normalise_email(data.email)
     _check(data, None)
-    if not data.password and data.active:
+    if not data.password and data.active and not oidc.configured():
         raise AdminError("password", "Set a password for an account that may sign in.")
     user = User(
         email=data.email,
@@ -89,7 +90,7 @@ def update_user(actor: User, user: User, data: UserData) -> User:
     _check(data, user)
     if user.id == actor.id and (data.role != "admin" or not data.active):
         raise AdminError("role", "You cannot remove your own admin rights or deactivate yourself.")
-    if data.active and not data.password and not user.password_hash:
+    if data.active and not data.password and not user.password_hash and not oidc.configured():
         raise AdminError("password", "Set a password before activating this account.")
     before = _snapshot(user)
     if user.active and not data.active:

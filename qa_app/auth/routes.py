@@ -1,13 +1,32 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from qa_app.access import public, signed_in
-from qa_app.auth import services, sessions, throttle
+from qa_app.auth import oidc, services, sessions, throttle
 from qa_app.auth.forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.context_processor
+def _sign_in_choices() -> dict:
+    """What the sign-in page offers: the company button, and whether password
+    sign-in is for everyone or kept for break-glass accounts."""
+    return {
+        "company_sign_in": oidc.provider_name() if oidc.configured() else None,
+        "password_for_all": current_app.config["PASSWORD_SIGNIN"] == "all",
+    }
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,6 +51,10 @@ def login():
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(attempt.seconds)}
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and not oidc.password_allowed(user.email):
+            # Checked after the password, so only its holder learns the rule.
+            flash(f"Password sign-in is turned off: sign in with {oidc.provider_name()}.", "danger")
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
             throttle.succeeded(attempt)
             sessions.start(user, remember=form.remember.data)
@@ -41,12 +64,48 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+@bp.route("/oidc/login")
+@public
+def oidc_login():
+    """Off to the company's identity provider (the callback comes back below)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    if not oidc.configured():
+        flash("Company sign-in is not set up here.", "danger")
+        return redirect(url_for("auth.login"))
+    session[oidc.NEXT] = _safe_next(request.args.get("next"))
+    try:
+        return oidc.redirect_to_provider()
+    except oidc.SignInRefusedError as refused:
+        flash(refused.message, "danger")
+        return render_template("auth/login.html", form=LoginForm()), refused.status
+
+
+@bp.route("/oidc/callback")
+@public
+def oidc_callback():
+    if not oidc.configured():
+        flash("Company sign-in is not set up here.", "danger")
+        return redirect(url_for("auth.login"))
+    try:
+        signed = oidc.complete()
+    except oidc.SignInRefusedError as refused:
+        flash(refused.message, "danger")
+        return render_template("auth/login.html", form=LoginForm()), refused.status
+    target = session.get(oidc.NEXT) or url_for("main.home")
+    sessions.start(signed.user)  # a fresh session, as for a password sign-in
+    session[oidc.ID_TOKEN] = signed.id_token
+    return redirect(_safe_next(target))
+
+
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
+    id_token = session.pop(oidc.ID_TOKEN, None)
     sessions.end()
     flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    provider = oidc.provider_logout_url(id_token) if id_token else None
+    return redirect(provider or url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

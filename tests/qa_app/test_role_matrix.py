@@ -19,6 +19,8 @@ EXPECTED = {
     "main.health": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
+    "auth.oidc_login": PUBLIC,
+    "auth.oidc_callback": PUBLIC,
     "auth.password": ALL,
     "admin.users": {"admin"},
     "admin.new_user": {"admin"},
