@@ -16,7 +16,7 @@ from qa_app.models.job import JOB_STATUSES, Job
 from qa_app.models.org import Team, User
 from qa_app.models.recording import Recording
 from qa_app.models.report import AgentQuestionDay, QuestionDay
-from qa_app.models.review import Assignment, Notification, SamplingRule
+from qa_app.models.review import Assignment, Notification, ReviewCycleRun, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.security import LiveSession, SignInAttempt
 from qa_app.models.types import (
@@ -57,6 +57,7 @@ __all__ = [
     "Notification",
     "QuestionDay",
     "Recording",
+    "ReviewCycleRun",
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",

@@ -41,3 +41,20 @@ def test_a_small_demo_says_which_models_it_could_not_train(app):
     failed = db.session.scalars(select(FlagModel)).all()
     assert {(m.status, m.active) for m in failed} == {("failed", False)}
     assert "too few" in failed[0].error or "single class" in failed[0].error
+
+
+def test_the_demo_has_a_weekly_review_cycle_with_goals(app, client):
+    from datetime import time
+
+    from qa_app.demo.generator import DEMO_PASSWORD
+    from qa_app.models import SamplingRule, User
+    from tests.qa_app.helpers import sign_in
+
+    seed.seed(n_interactions=40, models=False)
+    rule = db.session.scalar(select(SamplingRule))
+    assert (rule.recurrence, rule.run_at, rule.carry_over) == ("weekly", time(6, 0), True)
+    reviewer = db.session.scalar(select(User).where(User.email == "reviewer@demo.example"))
+    assert rule.reviewer_goals[str(reviewer.id)] == 40
+    assert sign_in(client, reviewer.email, DEMO_PASSWORD).status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r"Weekly calls: 0 of 40 evaluations submitted since", home)
