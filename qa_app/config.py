@@ -63,7 +63,7 @@ class Defaults:
     # visit). The agent's own line is always current.
     TEAM_TREND_CACHE_SECONDS = 300
     # A reviewer's home shows this week's submitted evaluations against this
-    # goal (per reviewer, Monday to Sunday UTC) until goals per review cycle exist.
+    # goal (per reviewer, Monday to Sunday UTC) unless a review cycle sets their goal.
     REVIEWER_WEEKLY_GOAL = 100
     DISPUTE_WINDOW_DAYS = 7  # an agent may dispute this many days after submission
     COACHING_THRESHOLD = 80.0  # flagging: a counted evaluation below this is a coaching label

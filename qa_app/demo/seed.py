@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, insert
@@ -16,6 +16,7 @@ from qa_app.models import (
     Assignment,
     Evaluation,
     Interaction,
+    SamplingRule,
     Scorecard,
     ScorecardVersion,
     Team,
@@ -172,8 +173,33 @@ def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) ->
                 due_at=now + timedelta(days=rng.randint(-1, 4)),
             )
         )
+    _review_cycle(versions, users, reviewer_emails, now)
     db.session.commit()
     return len(plan)
+
+
+def _review_cycle(versions, users: dict[str, User], reviewer_emails: list[str], now) -> None:
+    """A weekly review cycle on the call scorecard (Mondays 06:00 UTC, 4 calls per
+    agent, unfinished work carried over), each reviewer aiming at 40 evaluations a
+    week: the rule page shows its schedule and the reviewers' homes their goal."""
+    card_id = versions[activity.CARD_FOR_CHANNEL["call"]].scorecard_id
+    reviewer_ids = [users[e].id for e in reviewer_emails]
+    db.session.add(
+        SamplingRule(
+            name="Weekly calls",
+            scorecard_id=card_id,
+            per_agent=4,
+            filters={"channel": "call"},
+            reviewer_ids=reviewer_ids,
+            recurrence="weekly",
+            run_at=time(6, 0),
+            time_zone="UTC",
+            cycle_since=now,
+            carry_over=True,
+            reviewer_goals={str(r): 40 for r in reviewer_ids},
+            created_by_id=users[FEATURED[1][1]].id,
+        )
+    )
 
 
 def _publish_library(publisher: User) -> int:

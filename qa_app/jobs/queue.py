@@ -8,7 +8,9 @@ each job at enqueue time in the calling thread (tests).
 Only a job's id travels through the queue; everything else is in the ``jobs``
 table. Two tasks are registered under fixed names, so the web process that
 enqueues and the consumer that executes agree on them: ``run_job`` and the
-periodic ``reap_jobs`` (every minute, in the consumer).
+periodic ``reap_jobs`` and ``run_due_cycles`` (every minute, in the consumer;
+with several consumers each schedules them, and the review cycles' unique run
+rows keep every period sampled once).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from qa_app.extensions import db
 
 RUN_TASK = "run_job"
 REAP_TASK = "reap_jobs"
+CYCLES_TASK = "run_due_cycles"
 
 
 _BUILDING = threading.Lock()
@@ -122,6 +125,12 @@ def install(app: Flask, huey: Huey) -> Huey:
         with app_context(app):
             runner.reap()
 
+    def run_due_cycles() -> None:
+        from qa_app.reviews import cycles
+
+        with app_context(app):
+            cycles.run_due()
+
     @huey.signal(SIGNAL_INTERRUPTED)
     def requeue_interrupted(signal: str, task, *args) -> None:
         if getattr(task, "name", None) == RUN_TASK and task.args:
@@ -133,6 +142,7 @@ def install(app: Flask, huey: Huey) -> Huey:
             run_job
         ),
         REAP_TASK: huey.periodic_task(crontab(minute="*"), name=REAP_TASK)(reap_jobs),
+        CYCLES_TASK: huey.periodic_task(crontab(minute="*"), name=CYCLES_TASK)(run_due_cycles),
     }
     for name, (function, schedule) in EXTRA.items():
         tasks[name] = _extra(app, huey, name, function, schedule)

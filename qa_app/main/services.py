@@ -20,6 +20,7 @@ from qa_app.extensions import db
 from qa_app.feedback import services as disputes
 from qa_app.flags import queue as flag_queue
 from qa_app.models import CalibrationSession, Dispute, Evaluation, User, utcnow
+from qa_app.reviews import cycles
 from qa_app.reviews import services as reviews
 
 SHOWN = 5  # items listed per part; the count and the link cover the rest
@@ -53,6 +54,9 @@ class Today:
     disputes: list[Dispute]
     flags: flag_queue.Page
     week: Week
+    # Goals of the review cycles the reviewer is in; where there are any, they
+    # replace the weekly goal on the page.
+    cycles: list[cycles.CycleGoal]
 
     @property
     def empty(self) -> bool:
@@ -102,4 +106,5 @@ def today(user: User, now: datetime | None = None) -> Today:
         disputes=open_disputes,
         flags=flag_queue.queue(flag_queue.Filters(unreviewed=True), per_page=SHOWN),
         week=week(user, now),
+        cycles=cycles.goals_for(user, now),
     )

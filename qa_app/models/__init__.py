@@ -22,7 +22,7 @@ from qa_app.models.outbound import (
 )
 from qa_app.models.recording import Recording
 from qa_app.models.report import AgentQuestionDay, QuestionDay
-from qa_app.models.review import Assignment, Notification, SamplingRule
+from qa_app.models.review import Assignment, Notification, ReviewCycleRun, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.security import LiveSession, SignInAttempt
 from qa_app.models.types import (
@@ -65,6 +65,7 @@ __all__ = [
     "Notification",
     "QuestionDay",
     "Recording",
+    "ReviewCycleRun",
     "SamplingRule",
     "Scorecard",
     "ScorecardVersion",

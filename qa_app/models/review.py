@@ -3,10 +3,10 @@ in-app notifications."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_app.extensions import db
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 ASSIGNMENT_STATUSES = ("open", "done", "cancelled")
 ASSIGNMENT_REASONS = ("sampled", "flagged", "manual", "dispute")
 SAMPLING_MODES = ("random", "risk")
+# How often a rule runs by itself (qa_app.reviews.recurrence); None: by hand only.
+RECURRENCES = ("daily", "weekly", "biweekly", "monthly")
 
 
 class SamplingRule(db.Model):
@@ -31,6 +33,9 @@ class SamplingRule(db.Model):
         CheckConstraint(check_in("mode", SAMPLING_MODES), name="mode"),
         CheckConstraint("per_agent >= 1", name="per_agent_positive"),
         CheckConstraint("period_days >= 1", name="period_positive"),
+        CheckConstraint(
+            "recurrence IS NULL OR " + check_in("recurrence", RECURRENCES), name="recurrence"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,8 +53,37 @@ class SamplingRule(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The review cycle: the rule runs by itself at ``run_at`` in ``time_zone``
+    # when each period ends (qa_app.reviews.cycles), from ``cycle_since`` on.
+    recurrence: Mapped[str | None] = mapped_column(String(10))
+    run_at: Mapped[time] = mapped_column(Time(), default=time(6, 0))
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    cycle_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Open assignments of the previous cycles: kept (due date moved on) or cancelled.
+    carry_over: Mapped[bool] = mapped_column(default=True)
+    # {"<reviewer id>": evaluations per cycle}: spreads the work, shown on their home.
+    reviewer_goals: Mapped[dict[str, int]] = mapped_column(JSONType, default=dict)
 
     scorecard: Mapped[Scorecard] = relationship()
+
+
+class ReviewCycleRun(db.Model):
+    """One period of a recurring rule, sampled once. The row is inserted before
+    the period's assignments, in their transaction: a second worker running the
+    same period fails on the unique key and creates nothing."""
+
+    __tablename__ = "review_cycle_runs"
+    __table_args__ = (UniqueConstraint("rule_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("sampling_rules.id", ondelete="CASCADE"))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created: Mapped[int] = mapped_column(default=0)
+    carried: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+    problem: Mapped[str] = mapped_column(Text, default="")
 
 
 class Assignment(db.Model):
@@ -77,6 +111,7 @@ class Assignment(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     scorecard_version_id: Mapped[int] = mapped_column(ForeignKey("scorecard_versions.id"))
     rule_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_rules.id"), index=True)
+    cycle_run_id: Mapped[int | None] = mapped_column(ForeignKey("review_cycle_runs.id"), index=True)
     reason: Mapped[str] = mapped_column(String(12), default="manual")
     status: Mapped[str] = mapped_column(String(10), default="open")
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

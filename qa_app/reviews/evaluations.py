@@ -406,10 +406,11 @@ def _tell_closed(reviewer_id: int, evaluation_id: int, reason: str) -> None:
     )
 
 
-def supersede_drafts(assignment: Assignment, reason: str) -> list[int]:
+def supersede_drafts(assignment: Assignment, reason: str, *, everyone: bool = False) -> list[int]:
     """Close the drafts started on ``assignment`` by anyone but its current
-    reviewer (after a reassignment), telling each author why; returns their
-    ids. The caller commits.
+    reviewer (after a reassignment), or by anyone at all (``everyone``: the
+    assignment was cancelled or swapped), telling each author why; returns
+    their ids. The caller commits.
 
     One UPDATE that also moves the lock on, so a save racing it (the author's
     page still open) is refused as superseded rather than taking the
@@ -421,7 +422,7 @@ def supersede_drafts(assignment: Assignment, reason: str) -> list[int]:
         .where(
             Evaluation.assignment_id == assignment.id,
             Evaluation.status == "draft",
-            Evaluation.reviewer_id != assignment.reviewer_id,
+            sa.true() if everyone else Evaluation.reviewer_id != assignment.reviewer_id,
         )
         .values(
             status="superseded",

@@ -3,6 +3,8 @@ version, so WTForms checks every answer against what the question allows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import time
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,10 +18,19 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 import scorecards
+from qa_app.reviews import recurrence
 
 CHANNEL_CHOICES = [SelectChoice("", "Any channel")] + [
     SelectChoice(c, c.capitalize()) for c in ("call", "chat", "email")
@@ -124,6 +135,55 @@ class RuleForm(FlaskForm):
         "Due after (days)", default=3, validators=[DataRequired(), NumberRange(min=1, max=60)]
     )
 
+    recurrence = SelectField(
+        "Review cycle",
+        choices=[SelectChoice("", "None: run by hand")]
+        + [SelectChoice(k, v) for k, v in recurrence.LABELS.items()],
+        validators=[Optional()],
+        description="A cycle runs when each period ends and samples the contacts of that "
+        "period; the period above is then only for runs by hand.",
+    )
+    run_at = TimeField(
+        "Cycle runs at (local time, HH:MM)", default=time(6, 0), validators=[Optional()]
+    )
+    time_zone = StringField(
+        "Time zone", default="UTC", validators=[Length(max=64)],
+        description="An IANA name such as Europe/Paris or America/New_York.",
+    )  # fmt: skip
+    carry_over = BooleanField(
+        "Carry unfinished assignments over to the next cycle (else cancel them)", default=True
+    )
+    goal = IntegerField(
+        "Goal per reviewer per cycle (evaluations)",
+        validators=[Optional(), NumberRange(min=1, max=10000)],
+        description="Spreads the work and shows each reviewer their progress; a reviewer's "
+        "own goal below replaces it.",
+    )
+
+    def validate_run_at(self, field: TimeField) -> None:
+        if self.recurrence.data and field.data is None:
+            raise ValidationError("Give the time the cycle runs, as HH:MM (e.g. 06:00).")
+
+    def validate_time_zone(self, field: StringField) -> None:
+        field.data = (field.data or "").strip() or "UTC"
+        try:
+            recurrence.zone(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def goal_fields(self) -> list[Any]:
+        return [f for name, f in self._fields.items() if name.startswith("goal_")]
+
+    def reviewer_goals(self) -> dict[str, int]:
+        """Each chosen reviewer's goal: their own, else the common one."""
+        goals = {}
+        for reviewer_id in self.reviewer_ids.data or []:
+            own = getattr(self, f"goal_{reviewer_id}", None)
+            goal = (own.data if own is not None else None) or self.goal.data
+            if goal:
+                goals[str(reviewer_id)] = int(goal)
+        return goals
+
     def filters(self) -> dict[str, Any]:
         return {
             "team_id": self.team_id.data or None,
@@ -132,6 +192,26 @@ class RuleForm(FlaskForm):
             "csat_max": self.csat_max.data,
             "escalated": True if self.escalated_only.data else None,
         }
+
+
+def rule_form(reviewers: Sequence[tuple[int, str]], **kwargs: Any) -> RuleForm:
+    """The rule form with a goal field per reviewer (``goal_<id>``), so each is
+    checked by WTForms like the rest."""
+    fields = {
+        f"goal_{reviewer_id}": IntegerField(
+            f"Goal of {name}",
+            validators=[Optional(), NumberRange(min=1, max=10000)],
+        )
+        for reviewer_id, name in reviewers
+    }
+    return type("RuleForm", (RuleForm,), fields)(**kwargs)
+
+
+class SwapForm(FlaskForm):
+    interaction_id = IntegerField(
+        "Review this contact instead",
+        validators=[InputRequired("Choose the contact to review instead.")],
+    )
 
 
 class RunForm(FlaskForm):

@@ -58,23 +58,32 @@ def pick_per_agent(
 
 
 def spread(
-    chosen: Sequence[Candidate], reviewers: Sequence[int], *, load: Mapping[int, int] | None = None
+    chosen: Sequence[Candidate],
+    reviewers: Sequence[int],
+    *,
+    load: Mapping[int, int] | None = None,
+    goals: Mapping[int, int] | None = None,
 ) -> list[Draw]:
     """Give each chosen interaction to the least-loaded eligible reviewer.
 
     A reviewer never gets an interaction they handled themselves. ``load`` is
-    each reviewer's current open assignments, so repeated runs stay fair.
+    each reviewer's current work, so repeated runs stay fair. With ``goals``
+    (reviewer -> evaluations per cycle) "least loaded" is measured against the
+    goal: a reviewer aiming at 40 gets about twice the work of one aiming at
+    20; a reviewer without a goal counts as the smallest goal given.
     """
     if not reviewers:
         raise ValueError("choose at least one reviewer")
     counts = {r: (load or {}).get(r, 0) for r in reviewers}
     order = {r: i for i, r in enumerate(reviewers)}
+    floor = min((g for g in (goals or {}).values() if g > 0), default=1)
+    weight = {r: max((goals or {}).get(r, floor), 1) for r in reviewers}
     draws = []
     for candidate in chosen:
         eligible = [r for r in reviewers if r != candidate.agent_id]
         if not eligible:
             continue
-        reviewer = min(eligible, key=lambda r: (counts[r], order[r]))
+        reviewer = min(eligible, key=lambda r: ((counts[r] + 1) / weight[r], order[r]))
         counts[reviewer] += 1
         draws.append(Draw(candidate.interaction_id, candidate.agent_id, reviewer))
     return draws

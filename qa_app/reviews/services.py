@@ -25,6 +25,7 @@ from qa_app.models import (
     utcnow,
 )
 from qa_app.reviews import evaluations, sampling
+from qa_app.reviews.recurrence import Period
 
 REVIEWER_ROLES = ("reviewer", "executive")
 
@@ -99,6 +100,7 @@ def _queue_query(of_one_reviewer: bool) -> Select:
             Assignment.id,
             Assignment.due_at,
             Assignment.reviewer_id,
+            Assignment.cycle_run_id,
             Interaction.id.label("interaction_id"),
             Interaction.external_id,
             Interaction.started_at,
@@ -210,11 +212,17 @@ def reassign(actor: User, assignment: Assignment, reviewer: User) -> None:
 # --- sampling rules -------------------------------------------------------
 
 
-def _in_scope(rule: SamplingRule, now: datetime):
-    """The rule's period and filters, as conditions on ``Interaction``."""
-    since = now - timedelta(days=rule.period_days)
+def _in_scope(rule: SamplingRule, now: datetime, period: Period | None = None):
+    """The rule's period and filters, as conditions on ``Interaction``: the
+    ``period_days`` up to ``now`` for a run by hand, a cycle's ``[start, end)``."""
+    if period is None:
+        conditions = [
+            Interaction.started_at >= now - timedelta(days=rule.period_days),
+            Interaction.started_at <= now,
+        ]
+    else:
+        conditions = [Interaction.started_at >= period.start, Interaction.started_at < period.end]
     f: dict[str, Any] = rule.filters or {}
-    conditions = [Interaction.started_at >= since, Interaction.started_at <= now]
     if f.get("team_id"):
         conditions.append(Interaction.team_id == f["team_id"])
     if f.get("channel"):
@@ -240,7 +248,7 @@ _TAKEN = or_(
 )
 
 
-def _candidates_query(rule: SamplingRule, now: datetime):
+def candidates_query(rule: SamplingRule, now: datetime, period: Period | None = None):
     """Interactions in the rule's period and filters that are not taken."""
     risk = (
         select(func.max(Flag.probability))
@@ -248,40 +256,55 @@ def _candidates_query(rule: SamplingRule, now: datetime):
         .correlate(Interaction)
         .scalar_subquery()
     )
-    return select(Interaction.id, Interaction.agent_id, risk).where(_in_scope(rule, now), ~_TAKEN)
+    return select(Interaction.id, Interaction.agent_id, risk).where(
+        _in_scope(rule, now, period), ~_TAKEN
+    )
 
 
-def already_taken(rule: SamplingRule, now: datetime) -> dict[int, int]:
+def already_taken(
+    rule: SamplingRule, now: datetime, period: Period | None = None
+) -> dict[int, int]:
     """Per agent, the contacts in the rule's period and filters that are
     already assigned or reviewed: what counts against the per-agent quota."""
     rows = db.session.execute(
         select(Interaction.agent_id, func.count())
-        .where(_in_scope(rule, now), _TAKEN)
+        .where(_in_scope(rule, now, period), _TAKEN)
         .group_by(Interaction.agent_id)
     ).all()
     return {agent_id: count for agent_id, count in rows if agent_id is not None}
 
 
-def plan(rule: SamplingRule, *, seed: int, now: datetime | None = None) -> list[sampling.Draw]:
-    """What a run would create, without creating it (the preview)."""
+def plan(
+    rule: SamplingRule,
+    *,
+    seed: int,
+    now: datetime | None = None,
+    period: Period | None = None,
+    load: dict[int, int] | None = None,
+) -> list[sampling.Draw]:
+    """What a run would create, without creating it (the preview). ``load``
+    (reviewer -> work already counted) defaults to everyone's open assignments;
+    a cycle passes its own. Reviewers with a goal get work in its proportion."""
     now = now or utcnow()
-    rows = db.session.execute(_candidates_query(rule, now)).all()
+    rows = db.session.execute(candidates_query(rule, now, period)).all()
     candidates = [sampling.Candidate(i, a, r) for i, a, r in rows]
     chosen = sampling.pick_per_agent(
         candidates,
         rule.per_agent,
         seed=seed,
         mode=rule.mode,
-        already=already_taken(rule, now),
+        already=already_taken(rule, now, period),
     )
-    load = dict(
-        db.session.execute(
-            select(Assignment.reviewer_id, func.count())
-            .where(Assignment.status == "open")
-            .group_by(Assignment.reviewer_id)
-        ).all()
-    )
-    return sampling.spread(chosen, list(rule.reviewer_ids), load=load)
+    if load is None:
+        load = dict(
+            db.session.execute(
+                select(Assignment.reviewer_id, func.count())
+                .where(Assignment.status == "open")
+                .group_by(Assignment.reviewer_id)
+            ).all()
+        )
+    goals = {int(r): g for r, g in (rule.reviewer_goals or {}).items()}
+    return sampling.spread(chosen, list(rule.reviewer_ids), load=load, goals=goals or None)
 
 
 def run(actor: User, rule: SamplingRule, *, seed: int, now: datetime | None = None) -> int:

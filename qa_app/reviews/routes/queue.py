@@ -13,8 +13,8 @@ from qa_app.calibration.services import pending_for
 from qa_app.extensions import db
 from qa_app.models import Assignment, Interaction, Scorecard, ScorecardVersion, User, utcnow
 from qa_app.request_args import arg, id_arg, to_id
-from qa_app.reviews import evaluations, services
-from qa_app.reviews.forms import ReassignForm
+from qa_app.reviews import cycles, evaluations, services
+from qa_app.reviews.forms import ReassignForm, SwapForm
 from qa_app.reviews.routes import LEADS, REVIEWERS, bp
 
 
@@ -87,6 +87,38 @@ def reassign(assignment_id: int):
         else:
             flash("Assignment reassigned.", "success")
     return redirect(request.referrer if _local(request.referrer) else url_for("reviews.queue"))
+
+
+@bp.route("/assignments/<int:assignment_id>/swap", methods=["GET", "POST"])
+@roles_required(*LEADS)
+def swap(assignment_id: int):
+    """A cycle's assignment for another contact of the same agent and period:
+    GET lists the contacts it may become, POST makes the swap."""
+    assignment = db.get_or_404(Assignment, assignment_id)
+    form = SwapForm()
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            status = 400 if "csrf_token" in form.errors else 422
+        else:
+            try:
+                cycles.swap(current_user, assignment, form.interaction_id.data)
+            except cycles.SwapConflictError as exc:
+                form.interaction_id.errors = [str(exc)]
+                status = 409
+            except ValueError as exc:
+                form.interaction_id.errors = [str(exc)]
+                status = 422
+            else:
+                flash("Assignment swapped: the reviewer has the new contact.", "success")
+                return redirect(url_for("reviews.queue", reviewer=""))
+    return render_template(
+        "reviews/swap.html",
+        assignment=assignment,
+        period=cycles.period_of(assignment),
+        candidates=cycles.swap_candidates(assignment) if assignment.status == "open" else [],
+        form=form,
+    ), status
 
 
 def _local(url: str | None) -> bool:

@@ -1,16 +1,19 @@
 """The demo arrives with trained, active flagging models and scored interactions, so
-the Flagged page works at the first sign-in."""
+the Flagged page works at the first sign-in, and with a weekly review cycle."""
 
 from __future__ import annotations
 
 import re
+from datetime import time
 
 from sqlalchemy import func, select
 
 from qa_app.demo import seed
+from qa_app.demo.generator import DEMO_PASSWORD
 from qa_app.extensions import db
-from qa_app.models import Flag, FlagModel, Interaction
+from qa_app.models import Flag, FlagModel, Interaction, SamplingRule, User
 from tests.qa_app.flags.support import FAST
+from tests.qa_app.helpers import sign_in
 
 
 def test_the_demo_trains_activates_and_scores_the_flagging_models(app, client_as):
@@ -35,9 +38,18 @@ def test_the_demo_trains_activates_and_scores_the_flagging_models(app, client_as
     assert 'data-testid="flag-row"' in page
 
 
-def test_a_small_demo_says_which_models_it_could_not_train(app):
+def test_a_small_demo_says_which_models_it_could_not_train(app, client):
     summary = seed.seed(n_interactions=40)
     assert "Not trained (too few labels): escalation v1, coaching v1." in summary
     failed = db.session.scalars(select(FlagModel)).all()
     assert {(m.status, m.active) for m in failed} == {("failed", False)}
     assert "too few" in failed[0].error or "single class" in failed[0].error
+    # Any demo has a weekly review cycle with goals: the featured reviewer's
+    # home shows the cycle's goal instead of the weekly one.
+    rule = db.session.scalar(select(SamplingRule))
+    assert (rule.recurrence, rule.run_at, rule.carry_over) == ("weekly", time(6, 0), True)
+    reviewer = db.session.scalar(select(User).where(User.email == "reviewer@demo.example"))
+    assert rule.reviewer_goals[str(reviewer.id)] == 40
+    assert sign_in(client, reviewer.email, DEMO_PASSWORD).status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r"Weekly calls: 0 of 40 evaluations submitted since", home)

@@ -58,3 +58,17 @@ def test_a_reviewer_never_gets_their_own_interaction():
 def test_spread_needs_reviewers():
     with pytest.raises(ValueError, match="at least one reviewer"):
         spread([Candidate(1, 1)], [])
+
+
+def test_spread_by_goal_gives_work_in_proportion_to_each_goal():
+    chosen = pick_per_agent(_pool(agents=6, each=5), 5, seed=0)  # 30 interactions
+    draws = spread(chosen, [50, 51, 52], goals={50: 40, 51: 20})  # 52: no goal, as the least
+    counts = {r: sum(1 for d in draws if d.reviewer_id == r) for r in (50, 51, 52)}
+    assert sum(counts.values()) == 30
+    assert counts[50] in (15, 16) and counts[51] in (7, 8) and counts[52] in (7, 8)
+    even = spread(chosen, [50, 51, 52])
+    assert {r: sum(1 for d in even if d.reviewer_id == r) for r in (50, 51, 52)} == {
+        50: 10,
+        51: 10,
+        52: 10,
+    }
