@@ -19,6 +19,7 @@ from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.security import LiveSession, SignInAttempt
+from qa_app.models.target import TARGET_METRICS, MetricTarget
 from qa_app.models.types import (
     CHANNELS,
     EVALUATION_KINDS,
@@ -35,6 +36,7 @@ __all__ = [
     "JOB_STATUSES",
     "ROLES",
     "SCORECARD_STATUSES",
+    "TARGET_METRICS",
     "AgentQuestionDay",
     "Answer",
     "ApiToken",
@@ -54,6 +56,7 @@ __all__ = [
     "Interaction",
     "Job",
     "LiveSession",
+    "MetricTarget",
     "Notification",
     "QuestionDay",
     "Recording",
