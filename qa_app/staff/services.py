@@ -1,0 +1,474 @@
+"""The staff review: every agent's operational and quality figures for a period.
+
+Three reads (the contacts, the counted evaluations, the disputes; each one
+query over the period and the one before it), then pandas and the metrics
+core. Plain data in, plain data out: no request objects here, so the page,
+the export and ``flask metrics review`` share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+import metrics
+from metrics import Figure
+from qa_app.extensions import db
+from qa_app.models import CHANNELS, Dispute, Evaluation, Interaction, Team, User
+from qa_app.models.evaluation import counted_clause
+from qa_app.staff import targets as target_rules
+from qa_app.staff.definitions import METRICS, settings, stated
+from qa_app.staff.periods import Period
+
+RATED = [k for k, m in METRICS.items() if m.higher_is_better is not None]
+DIMENSIONS = ("team", "channel", "topic", "region")
+SORTS = ("name", "team", *METRICS)
+
+
+class ReviewError(ValueError):
+    """A filter or sort the review cannot use; ``name`` is the parameter."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Filters:
+    team_id: int | None = None
+    channel: str | None = None
+    topic: str | None = None
+    region: str | None = None
+
+    def check(self) -> None:
+        if self.channel is not None and self.channel not in CHANNELS:
+            message = f"Unknown channel {self.channel[:20]!r}; use call, chat or email."
+            raise ReviewError("channel", message)
+        for name in ("topic", "region"):
+            value = getattr(self, name)
+            if value is not None and len(value) > 120:
+                raise ReviewError(name, f"The {name} is longer than 120 characters.")
+
+
+@dataclass
+class Cell:
+    """One figure of one row, with everything the page says about it."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    n: int = 0
+    enough: bool = True
+    change: float | None = None
+    target: float | None = None
+    state: str | None = None  # "met" | "missed" | None
+    rank: int | None = None
+    outlier: str | None = None  # "above" | "below": the interval excludes the team's figure
+
+
+@dataclass
+class Review:
+    period: Period
+    previous: Period
+    filters: Filters
+    rows: list[dict[str, Any]]
+    summaries: dict[str, list[dict[str, Any]]]
+    definitions: dict[str, str]
+    options: dict[str, list[Any]] = field(default_factory=dict)
+    aht_median: dict[int, float | None] = field(default_factory=dict)
+
+
+def _contacts(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
+    """Every contact started in [since, until), with its agent's name and team.
+
+    With ``agent_id``: that agent's contacts and every contact of their
+    customers (a repeat handled by a colleague still makes a repeat)."""
+    i = Interaction
+    query = (
+        db.select(
+            i.id,
+            i.agent_id,
+            User.name.label("agent"),
+            User.team_id,
+            i.channel,
+            i.started_at,
+            i.duration_seconds,
+            i.hold_seconds,
+            i.wrap_seconds,
+            i.customer_ref.label("customer"),
+            i.csat,
+            i.escalated,
+            i.transferred,
+            i.resolved_first_contact,
+            i.topic,
+            i.region,
+        )
+        .join(User, User.id == i.agent_id)
+        .where(i.started_at >= since, i.started_at < until)
+    )
+    if agent_id is not None:
+        theirs = db.select(i.customer_ref).where(
+            i.agent_id == agent_id,
+            i.customer_ref.is_not(None),
+            i.started_at >= since,
+            i.started_at < until,
+        )
+        query = query.where((i.agent_id == agent_id) | i.customer_ref.in_(theirs))
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
+    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
+    return _teams_as_ints(frame)
+
+
+def _evaluations(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
+    """Counted evaluations submitted in [since, until), with their contact's dimensions."""
+    e = Evaluation
+    query = (
+        db.select(
+            e.agent_id,
+            User.name.label("agent"),
+            User.team_id,
+            e.total,
+            e.submitted_at,
+            Interaction.channel,
+            Interaction.topic,
+            Interaction.region,
+        )
+        .join(Interaction, Interaction.id == e.interaction_id)
+        .join(User, User.id == e.agent_id)
+        .where(counted_clause(e), e.submitted_at >= since, e.submitted_at < until)
+    )
+    if agent_id is not None:
+        query = query.where(e.agent_id == agent_id)
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
+    return _teams_as_ints(frame)
+
+
+def _disputes(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
+    query = (
+        db.select(
+            Dispute.agent_id,
+            User.team_id,
+            Dispute.created_at,
+            Interaction.channel,
+            Interaction.topic,
+            Interaction.region,
+        )
+        .join(Evaluation, Evaluation.id == Dispute.evaluation_id)
+        .join(Interaction, Interaction.id == Evaluation.interaction_id)
+        .join(User, User.id == Dispute.agent_id)
+        .where(Dispute.created_at >= since, Dispute.created_at < until)
+    )
+    if agent_id is not None:
+        query = query.where(Dispute.agent_id == agent_id)
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return _teams_as_ints(frame)
+
+
+def _teams_as_ints(frame: pd.DataFrame) -> pd.DataFrame:
+    """An agent without a team has team 0 (ids start at 1), so groups and
+    filters compare whole numbers, never None."""
+    frame["team_id"] = frame["team_id"].fillna(0).astype(int)
+    return frame
+
+
+def _filtered(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    keep = pd.Series(True, index=frame.index)
+    for column, value in (
+        ("team_id", filters.team_id),
+        ("channel", filters.channel),
+        ("topic", filters.topic),
+        ("region", filters.region),
+    ):
+        if value is not None:
+            keep &= frame[column] == value
+    return frame[keep]
+
+
+def figures(
+    contacts: pd.DataFrame, evaluations: pd.DataFrame, disputes: int, min_n: int
+) -> dict[str, Figure]:
+    """The review's figures for one group of contacts and evaluations."""
+    volume = len(contacts)
+    return {
+        "volume": Figure(float(volume), None, None, volume, True),
+        "aht": metrics.mean(contacts["handle"], min_n=min_n),
+        "fcr": metrics.share(contacts["fcr"], min_n=min_n),
+        "csat_mean": metrics.mean(contacts["csat"], min_n=min_n),
+        "csat_top2": metrics.top_box(contacts["csat"], min_n=min_n),
+        "escalation_rate": metrics.share(contacts["escalated"], min_n=min_n),
+        "transfer_rate": metrics.share(contacts["transferred"], min_n=min_n),
+        "qa_score": metrics.mean(evaluations["total"], min_n=min_n),
+        "disputes": Figure(float(disputes), None, None, disputes, True),
+    }
+
+
+def review(
+    period: Period,
+    filters: Filters | None = None,
+    *,
+    sort: str = "name",
+    config: dict[str, Any] | None = None,
+    as_of: datetime | None = None,
+) -> Review:
+    """The staff review of ``period``, each figure with its change from the
+    previous period, its state against the target in force, its rank in the
+    team and whether it stands out from the team's figure."""
+    filters = filters or Filters()
+    filters.check()
+    descending = sort.startswith("-")
+    if sort.lstrip("-") not in SORTS:
+        raise ReviewError("sort", f"Cannot sort by {sort[:30]!r}; use one of {', '.join(SORTS)}.")
+    options = settings(config or {})
+    min_n = options["min_n"]
+    previous = period.previous()
+    as_of = as_of or datetime.now(UTC)
+    # The window after the period's last contacts, so their repeats are seen.
+    window = timedelta(days=options["window_days"])
+    contacts = _contacts(previous.start_at, period.end_at + window)
+    contacts["fcr"] = metrics.first_contact_resolved(
+        contacts, window_days=options["window_days"], same_topic=options["same_topic"], as_of=as_of
+    )
+    contacts["handle"] = metrics.handle_seconds(contacts)
+    evaluations = _evaluations(previous.start_at, period.end_at)
+    disputes = _disputes(previous.start_at, period.end_at)
+    choices = _options(contacts)
+    contacts = _filtered(contacts, filters)
+    evaluations = _filtered(evaluations, filters)
+    disputes = _filtered(disputes, filters)
+
+    def split(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        now = (frame[column] >= period.start_at) & (frame[column] < period.end_at)
+        before = (frame[column] >= previous.start_at) & (frame[column] < previous.end_at)
+        return frame[now], frame[before]
+
+    c_now, c_before = split(contacts, "started_at")
+    e_now, e_before = split(evaluations, "submitted_at")
+    d_now, d_before = split(disputes, "created_at")
+    agents = _agents(c_now, e_now, d_now)
+    in_force = target_rules.in_force(period.start, [_team_key(t) for t in agents["team_id"]])
+
+    team_figures = {
+        team_id: figures(
+            c_now[c_now["team_id"] == team_id],
+            e_now[e_now["team_id"] == team_id],
+            int((d_now["team_id"] == team_id).sum()),
+            min_n,
+        )
+        for team_id in agents["team_id"].unique()
+    }
+    rows = []
+    for agent in agents.itertuples():
+        now = _group(c_now, e_now, d_now, "agent_id", agent.agent_id, min_n)
+        before = _group(c_before, e_before, d_before, "agent_id", agent.agent_id, min_n)
+        team = team_figures[agent.team_id]
+        cells = {}
+        for key, figure in now.items():
+            target = in_force.get((key, _team_key(agent.team_id)))
+            cells[key] = Cell(
+                figure.value,
+                figure.low,
+                figure.high,
+                figure.n,
+                figure.enough,
+                change=metrics.change(figure, before[key]),
+                target=target.value if target is not None else None,
+                state=target_rules.state(figure.value, target) if figure.enough else None,
+                outlier=_outlier(figure, team[key]) if key in RATED else None,
+            )
+        rows.append(
+            {
+                "agent_id": int(agent.agent_id),
+                "name": agent.agent,
+                "team_id": _team_key(agent.team_id),
+                "team": agent.team,
+                "cells": cells,
+                "aht_median": _median(c_now.loc[c_now["agent_id"] == agent.agent_id, "handle"]),
+            }
+        )
+    _rank(rows)
+    rows = _sorted(rows, sort.lstrip("-"), descending)
+    summaries = _summaries(c_now, e_now, d_now, agents, in_force, min_n)
+    return Review(
+        period=period,
+        previous=previous,
+        filters=filters,
+        rows=rows,
+        summaries=summaries,
+        definitions=stated(**options),
+        options=choices,
+    )
+
+
+def _team_key(team_id: Any) -> int | None:
+    return None if pd.isna(team_id) or not team_id else int(team_id)
+
+
+def _median(values: pd.Series) -> float | None:
+    known = values.dropna()
+    return float(known.median()) if len(known) else None
+
+
+def _group(contacts, evaluations, disputes, column, value, min_n) -> dict[str, Figure]:
+    return figures(
+        contacts[contacts[column] == value],
+        evaluations[evaluations[column] == value],
+        int((disputes[column] == value).sum()),
+        min_n,
+    )
+
+
+def _outlier(figure: Figure, team: Figure) -> str | None:
+    if not figure.excludes(team.value):
+        return None
+    return "above" if figure.low > team.value else "below"  # type: ignore[operator]
+
+
+def _agents(contacts: pd.DataFrame, evaluations: pd.DataFrame, disputes: pd.DataFrame):
+    """The agents with anything in the period, with their team's name."""
+    seen = pd.concat(
+        [
+            contacts[["agent_id", "agent", "team_id"]],
+            evaluations[["agent_id", "agent", "team_id"]],
+        ]
+    ).drop_duplicates("agent_id")
+    missing = set(disputes["agent_id"]) - set(seen["agent_id"])
+    if missing:
+        extra = db.session.execute(
+            db.select(User.id, User.name, User.team_id).where(User.id.in_(missing))
+        ).all()
+        seen = pd.concat([seen, pd.DataFrame(extra, columns=["agent_id", "agent", "team_id"])])
+    names = dict(db.session.execute(db.select(Team.id, Team.name)).all())
+    seen["team_id"] = seen["team_id"].fillna(0).astype(int)
+    seen["team"] = [names.get(t) for t in seen["team_id"]]
+    return seen.reset_index(drop=True)
+
+
+def _rank(rows: list[dict[str, Any]]) -> None:
+    """Rank within each team, per rated metric; figures from too few responses
+    get no rank (``metrics.rank_within``)."""
+    if not rows:
+        return
+    teams = pd.Series([row["team_id"] or 0 for row in rows])
+    for key in RATED:
+        values = pd.Series([row["cells"][key].value for row in rows], dtype="float")
+        enough = pd.Series([row["cells"][key].enough for row in rows])
+        higher = bool(METRICS[key].higher_is_better)
+        for _team, index in teams.groupby(teams).groups.items():
+            ranks = metrics.rank_within(values[index], enough[index], higher)
+            for position, rank in ranks.items():
+                rows[position]["cells"][key].rank = None if pd.isna(rank) else int(rank)
+
+
+def _sorted(rows: list[dict[str, Any]], key: str, descending: bool) -> list[dict[str, Any]]:
+    """Rows by ``key``; rows without a value always last, names breaking ties."""
+
+    def value(row):
+        return (row[key] or "").lower() if key in ("name", "team") else row["cells"][key].value
+
+    known = [row for row in rows if value(row) not in (None, "")]
+    unknown = [row for row in rows if value(row) in (None, "")]
+    known.sort(key=lambda row: row["name"].lower())
+    known.sort(key=value, reverse=descending)  # stable: names stay in order within a tie
+    return known + sorted(unknown, key=lambda row: row["name"].lower())
+
+
+def _summaries(contacts, evaluations, disputes, agents, in_force, min_n):
+    """Team, channel, topic and region tables of the same figures."""
+    names = dict(zip(agents["team_id"], agents["team"], strict=False))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for dimension in DIMENSIONS:
+        column = "team_id" if dimension == "team" else dimension
+        groups = pd.concat([contacts[column], evaluations[column]]).dropna().unique()
+        rows = []
+        for value in groups:
+            now = _group(contacts, evaluations, disputes, column, value, min_n)
+            team_key = _team_key(value) if dimension == "team" else None
+            cells = {}
+            for key, figure in now.items():
+                target = in_force.get((key, team_key))
+                state = target_rules.state(figure.value, target) if figure.enough else None
+                cells[key] = Cell(
+                    figure.value,
+                    figure.low,
+                    figure.high,
+                    figure.n,
+                    figure.enough,
+                    target=target.value if target else None,
+                    state=state,
+                )
+            name = names.get(value, "(no team)") if dimension == "team" else str(value)
+            rows.append({"name": name, "cells": cells})
+        rows.sort(key=lambda row: -row["cells"]["volume"].n)
+        out[dimension] = rows
+    return out
+
+
+def _options(contacts: pd.DataFrame) -> dict[str, list[Any]]:
+    """The filter choices: teams, and the topics and regions seen in the data."""
+    teams = db.session.execute(db.select(Team.id, Team.name).order_by(Team.name)).all()
+    return {
+        "teams": [(t.id, t.name) for t in teams],
+        "channels": list(CHANNELS),
+        "topics": sorted(contacts["topic"].dropna().unique().tolist()),
+        "regions": sorted(contacts["region"].dropna().unique().tolist()),
+    }
+
+
+@dataclass
+class Trend:
+    agent: User
+    months: list[Period]
+    series: dict[str, list[Cell]]  # metric -> one figure per month
+    definitions: dict[str, str]
+
+
+def agent_trend(
+    agent: User,
+    last: Period,
+    *,
+    months: int = 12,
+    config: dict[str, Any] | None = None,
+    as_of: datetime | None = None,
+) -> Trend:
+    """One agent's figures month by month, the ``months`` months up to the end of ``last``."""
+    options = settings(config or {})
+    month = Period(last.end, last.end, 1).previous()
+    spans = [month]
+    for _ in range(months - 1):
+        spans.insert(0, spans[0].previous())
+    since, until = spans[0].start_at, spans[-1].end_at
+    window = timedelta(days=options["window_days"])
+    contacts = _contacts(since, until + window, agent.id)
+    contacts["fcr"] = metrics.first_contact_resolved(
+        contacts,
+        window_days=options["window_days"],
+        same_topic=options["same_topic"],
+        as_of=as_of or datetime.now(UTC),
+    )
+    contacts["handle"] = metrics.handle_seconds(contacts)
+    contacts = contacts[contacts["agent_id"] == agent.id]
+    evaluations = _evaluations(since, until, agent.id)
+    disputes = _disputes(since, until, agent.id)
+    series: dict[str, list[Cell]] = {key: [] for key in METRICS}
+    for span in spans:
+
+        def inside(frame: pd.DataFrame, column: str, span: Period = span) -> pd.DataFrame:
+            return frame[(frame[column] >= span.start_at) & (frame[column] < span.end_at)]
+
+        now = figures(
+            inside(contacts, "started_at"),
+            inside(evaluations, "submitted_at"),
+            len(inside(disputes, "created_at")),
+            options["min_n"],
+        )
+        for key, figure in now.items():
+            series[key].append(Cell(figure.value, figure.low, figure.high, figure.n, figure.enough))
+    return Trend(agent, spans, series, stated(**options))
