@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, SelectField
+from wtforms import DateField, FloatField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
 from qa_app.extensions import db
@@ -11,9 +11,9 @@ from qa_app.models import TARGET_METRICS, Team
 from qa_app.staff.definitions import METRICS
 
 DIRECTIONS = [
-    ("", "The metric's own"),
-    ("higher", "Higher is better"),
-    ("lower", "Lower is better"),
+    SelectChoice("", "The metric's own"),
+    SelectChoice("higher", "Higher is better"),
+    SelectChoice("lower", "Lower is better"),
 ]
 _UNITS = {"rate": "%", "seconds": "seconds", "csat": "1-5", "points": "0-100"}
 
@@ -21,7 +21,10 @@ _UNITS = {"rate": "%", "seconds": "seconds", "csat": "1-5", "points": "0-100"}
 class TargetForm(FlaskForm):
     metric = SelectField(
         "Metric",
-        choices=[(m, f"{METRICS[m].label} ({_UNITS[METRICS[m].unit]})") for m in TARGET_METRICS],
+        choices=[
+            SelectChoice(m, f"{METRICS[m].label} ({_UNITS[METRICS[m].unit]})")
+            for m in TARGET_METRICS
+        ],
         validators=[DataRequired()],
     )
     team = SelectField("Team", coerce=int, default=0)
@@ -33,7 +36,10 @@ class TargetForm(FlaskForm):
 
     def fill_choices(self) -> None:
         teams = db.session.execute(db.select(Team.id, Team.name).order_by(Team.name)).all()
-        self.team.choices = [(0, "All teams"), *((t.id, t.name) for t in teams)]
+        self.team.choices = [
+            SelectChoice(0, "All teams"),
+            *(SelectChoice(t.id, t.name) for t in teams),
+        ]
 
     def stored_value(self) -> float:
         """The target in the figures' own unit: a rate typed in % becomes a fraction."""
