@@ -67,6 +67,7 @@ class Cell:
     state: str | None = None  # "met" | "missed" | None
     rank: int | None = None
     outlier: str | None = None  # "above" | "below": the interval excludes the team's figure
+    median: float | None = None  # handle time only: AHT is skewed by long contacts
 
 
 @dataclass
@@ -78,7 +79,6 @@ class Review:
     summaries: dict[str, list[dict[str, Any]]]
     definitions: dict[str, str]
     options: dict[str, list[Any]] = field(default_factory=dict)
-    aht_median: dict[int, float | None] = field(default_factory=dict)
 
 
 def _contacts(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
@@ -117,7 +117,7 @@ def _contacts(since: datetime, until: datetime, agent_id: int | None = None) -> 
             i.started_at < until,
         )
         query = query.where((i.agent_id == agent_id) | i.customer_ref.in_(theirs))
-    rows = db.session.execute(query).all()
+    rows = db.session.connection().execute(query).all()  # Core rows: no ORM loading
     frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
     frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
     return _teams_as_ints(frame)
@@ -143,7 +143,7 @@ def _evaluations(since: datetime, until: datetime, agent_id: int | None = None) 
     )
     if agent_id is not None:
         query = query.where(e.agent_id == agent_id)
-    rows = db.session.execute(query).all()
+    rows = db.session.connection().execute(query).all()  # Core rows: no ORM loading
     frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
     return _teams_as_ints(frame)
@@ -166,7 +166,7 @@ def _disputes(since: datetime, until: datetime, agent_id: int | None = None) -> 
     )
     if agent_id is not None:
         query = query.where(Dispute.agent_id == agent_id)
-    rows = db.session.execute(query).all()
+    rows = db.session.connection().execute(query).all()  # Core rows: no ORM loading
     frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
     frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
     return _teams_as_ints(frame)
@@ -255,20 +255,16 @@ def review(
     agents = _agents(c_now, e_now, d_now)
     in_force = target_rules.in_force(period.start, [_team_key(t) for t in agents["team_id"]])
 
-    team_figures = {
-        team_id: figures(
-            c_now[c_now["team_id"] == team_id],
-            e_now[e_now["team_id"] == team_id],
-            int((d_now["team_id"] == team_id).sum()),
-            min_n,
-        )
-        for team_id in agents["team_id"].unique()
-    }
+    teams_now = _by(c_now, e_now, d_now, "team_id", min_n)
+    agents_now = _by(c_now, e_now, d_now, "agent_id", min_n)
+    agents_before = _by(c_before, e_before, d_before, "agent_id", min_n)
+    team_figures = {team_id: teams_now(team_id) for team_id in agents["team_id"].unique()}
     rows = []
     for agent in agents.itertuples():
-        now = _group(c_now, e_now, d_now, "agent_id", agent.agent_id, min_n)
-        before = _group(c_before, e_before, d_before, "agent_id", agent.agent_id, min_n)
+        now = agents_now(agent.agent_id)
+        before = agents_before(agent.agent_id)
         team = team_figures[agent.team_id]
+        median = now.pop("aht_median")
         cells = {}
         for key, figure in now.items():
             target = in_force.get((key, _team_key(agent.team_id)))
@@ -283,6 +279,7 @@ def review(
                 state=target_rules.state(figure.value, target) if figure.enough else None,
                 outlier=_outlier(figure, team[key]) if key in RATED else None,
             )
+        cells["aht"].median = median.value
         rows.append(
             {
                 "agent_id": int(agent.agent_id),
@@ -290,7 +287,6 @@ def review(
                 "team_id": _team_key(agent.team_id),
                 "team": agent.team,
                 "cells": cells,
-                "aht_median": _median(c_now.loc[c_now["agent_id"] == agent.agent_id, "handle"]),
             }
         )
     _rank(rows)
@@ -316,13 +312,26 @@ def _median(values: pd.Series) -> float | None:
     return float(known.median()) if len(known) else None
 
 
-def _group(contacts, evaluations, disputes, column, value, min_n) -> dict[str, Figure]:
-    return figures(
-        contacts[contacts[column] == value],
-        evaluations[evaluations[column] == value],
-        int((disputes[column] == value).sum()),
-        min_n,
-    )
+def _by(contacts, evaluations, disputes, column, min_n):
+    """``key -> figures`` of the rows whose ``column`` is ``key``: each frame
+    split once (a groupby), not filtered once per key."""
+    contact_groups = dict(tuple(contacts.groupby(column, sort=False)))
+    evaluation_groups = dict(tuple(evaluations.groupby(column, sort=False)))
+    dispute_counts = disputes[column].value_counts().to_dict()
+    no_contacts, no_evaluations = contacts.iloc[0:0], evaluations.iloc[0:0]
+
+    def of(key) -> dict[str, Figure]:
+        group = contact_groups.get(key, no_contacts)
+        found = figures(
+            group,
+            evaluation_groups.get(key, no_evaluations),
+            int(dispute_counts.get(key, 0)),
+            min_n,
+        )
+        found["aht_median"] = Figure(_median(group["handle"]), None, None, len(group), True)
+        return found
+
+    return of
 
 
 def _outlier(figure: Figure, team: Figure) -> str | None:
@@ -387,9 +396,11 @@ def _summaries(contacts, evaluations, disputes, agents, in_force, min_n):
     for dimension in DIMENSIONS:
         column = "team_id" if dimension == "team" else dimension
         groups = pd.concat([contacts[column], evaluations[column]]).dropna().unique()
+        figures_of = _by(contacts, evaluations, disputes, column, min_n)
         rows = []
         for value in groups:
-            now = _group(contacts, evaluations, disputes, column, value, min_n)
+            now = figures_of(value)
+            median = now.pop("aht_median")
             team_key = _team_key(value) if dimension == "team" else None
             cells = {}
             for key, figure in now.items():
@@ -404,6 +415,7 @@ def _summaries(contacts, evaluations, disputes, agents, in_force, min_n):
                     target=target.value if target else None,
                     state=state,
                 )
+            cells["aht"].median = median.value
             name = names.get(value, "(no team)") if dimension == "team" else str(value)
             rows.append({"name": name, "cells": cells})
         rows.sort(key=lambda row: -row["cells"]["volume"].n)

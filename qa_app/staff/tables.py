@@ -26,6 +26,8 @@ def columns() -> list[Column]:
         kind, digits = _value_kind(metric)
         change_kind = "pct" if kind == "pct" else "signed"
         out.append(Column(key, metric.label, kind, digits))
+        if key == "aht":
+            out.append(Column("aht_median", "AHT median", kind, digits))
         if metric.higher_is_better is None:
             out.append(Column(f"{key}_change", f"{metric.label} change", change_kind, digits))
             continue
@@ -48,6 +50,8 @@ def frame(review: Review) -> pd.DataFrame:
         record = {"name": row["name"], "team": row["team"]}
         for key, cell in row["cells"].items():
             record[key] = cell.value
+            if key == "aht":
+                record["aht_median"] = cell.median
             record[f"{key}_change"] = cell.change
             if METRICS[key].higher_is_better is None:
                 continue

@@ -24,6 +24,7 @@ def row_of(result, agent):
 def test_handle_time_adds_hold_and_wrap_up_to_talk_time(october):
     ann = row_of(review(), october.ann)
     assert (ann["aht"].value, ann["aht"].n) == (305.0, 4)
+    assert ann["aht"].median == 300.0  # of 120, 200, 400 and 500
     assert ann["aht"].change == pytest.approx(205.0)  # September: one 100 s call
     assert ann["volume"].value == 4 and ann["volume"].change == 3
 
