@@ -23,7 +23,7 @@ from qa_app.access import roles_required
 from qa_app.extensions import db
 from qa_app.models import Team, User
 from qa_app.request_args import BadArgument, id_arg
-from qa_app.staff import periods, services, tables, targets
+from qa_app.staff import periods, services, tables, targets, trends
 from qa_app.staff.definitions import METRICS
 from qa_app.staff.display import shown
 from qa_app.staff.forms import TargetForm
@@ -134,7 +134,7 @@ def agent(agent_id: int):
     if person.role != "agent":
         abort(404)
     last = _period()
-    trend = services.agent_trend(person, last, config=current_app.config)
+    trend = trends.agent_trend(person, last, config=current_app.config)
     labels = [m.label for m in trend.months]
     charts = {
         key: {

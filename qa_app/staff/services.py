@@ -17,8 +17,8 @@ import pandas as pd
 import metrics
 from metrics import Figure
 from qa_app.extensions import db
-from qa_app.models import CHANNELS, Dispute, Evaluation, Interaction, Team, User
-from qa_app.models.evaluation import counted_clause
+from qa_app.models import CHANNELS, Team, User
+from qa_app.staff import queries
 from qa_app.staff import targets as target_rules
 from qa_app.staff.definitions import METRICS, settings, stated
 from qa_app.staff.periods import Period
@@ -81,104 +81,6 @@ class Review:
     options: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _contacts(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
-    """Every contact started in [since, until), with its agent's name and team.
-
-    With ``agent_id``: that agent's contacts and every contact of their
-    customers (a repeat handled by a colleague still makes a repeat)."""
-    i = Interaction
-    query = (
-        db.select(
-            i.id,
-            i.agent_id,
-            User.name.label("agent"),
-            User.team_id,
-            i.channel,
-            i.started_at,
-            i.duration_seconds,
-            i.hold_seconds,
-            i.wrap_seconds,
-            i.customer_ref.label("customer"),
-            i.csat,
-            i.escalated,
-            i.transferred,
-            i.resolved_first_contact,
-            i.topic,
-            i.region,
-        )
-        .join(User, User.id == i.agent_id)
-        .where(i.started_at >= since, i.started_at < until)
-    )
-    if agent_id is not None:
-        theirs = db.select(i.customer_ref).where(
-            i.agent_id == agent_id,
-            i.customer_ref.is_not(None),
-            i.started_at >= since,
-            i.started_at < until,
-        )
-        query = query.where((i.agent_id == agent_id) | i.customer_ref.in_(theirs))
-    rows = db.session.connection().execute(query).all()  # Core rows: no ORM loading
-    frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
-    frame["started_at"] = pd.to_datetime(frame["started_at"], utc=True)
-    return _teams_as_ints(frame)
-
-
-def _evaluations(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
-    """Counted evaluations submitted in [since, until), with their contact's dimensions."""
-    e = Evaluation
-    query = (
-        db.select(
-            e.agent_id,
-            User.name.label("agent"),
-            User.team_id,
-            e.total,
-            e.submitted_at,
-            Interaction.channel,
-            Interaction.topic,
-            Interaction.region,
-        )
-        .join(Interaction, Interaction.id == e.interaction_id)
-        .join(User, User.id == e.agent_id)
-        .where(counted_clause(e), e.submitted_at >= since, e.submitted_at < until)
-    )
-    if agent_id is not None:
-        query = query.where(e.agent_id == agent_id)
-    rows = db.session.connection().execute(query).all()  # Core rows: no ORM loading
-    frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
-    return _teams_as_ints(frame)
-
-
-def _disputes(since: datetime, until: datetime, agent_id: int | None = None) -> pd.DataFrame:
-    query = (
-        db.select(
-            Dispute.agent_id,
-            User.team_id,
-            Dispute.created_at,
-            Interaction.channel,
-            Interaction.topic,
-            Interaction.region,
-        )
-        .join(Evaluation, Evaluation.id == Dispute.evaluation_id)
-        .join(Interaction, Interaction.id == Evaluation.interaction_id)
-        .join(User, User.id == Dispute.agent_id)
-        .where(Dispute.created_at >= since, Dispute.created_at < until)
-    )
-    if agent_id is not None:
-        query = query.where(Dispute.agent_id == agent_id)
-    rows = db.session.connection().execute(query).all()  # Core rows: no ORM loading
-    frame = pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-    return _teams_as_ints(frame)
-
-
-def _teams_as_ints(frame: pd.DataFrame) -> pd.DataFrame:
-    """An agent without a team has team 0 (ids start at 1), so groups and
-    filters compare whole numbers, never None."""
-    frame["team_id"] = frame["team_id"].fillna(0).astype(int)
-    return frame
-
-
 def _filtered(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     keep = pd.Series(True, index=frame.index)
     for column, value in (
@@ -232,13 +134,13 @@ def review(
     as_of = as_of or datetime.now(UTC)
     # The window after the period's last contacts, so their repeats are seen.
     window = timedelta(days=options["window_days"])
-    contacts = _contacts(previous.start_at, period.end_at + window)
+    contacts = queries.contacts(previous.start_at, period.end_at + window)
     contacts["fcr"] = metrics.first_contact_resolved(
         contacts, window_days=options["window_days"], same_topic=options["same_topic"], as_of=as_of
     )
     contacts["handle"] = metrics.handle_seconds(contacts)
-    evaluations = _evaluations(previous.start_at, period.end_at)
-    disputes = _disputes(previous.start_at, period.end_at)
+    evaluations = queries.evaluations(previous.start_at, period.end_at)
+    disputes = queries.disputes(previous.start_at, period.end_at)
     choices = _options(contacts)
     contacts = _filtered(contacts, filters)
     evaluations = _filtered(evaluations, filters)
@@ -432,55 +334,3 @@ def _options(contacts: pd.DataFrame) -> dict[str, list[Any]]:
         "topics": sorted(contacts["topic"].dropna().unique().tolist()),
         "regions": sorted(contacts["region"].dropna().unique().tolist()),
     }
-
-
-@dataclass
-class Trend:
-    agent: User
-    months: list[Period]
-    series: dict[str, list[Cell]]  # metric -> one figure per month
-    definitions: dict[str, str]
-
-
-def agent_trend(
-    agent: User,
-    last: Period,
-    *,
-    months: int = 12,
-    config: dict[str, Any] | None = None,
-    as_of: datetime | None = None,
-) -> Trend:
-    """One agent's figures month by month, the ``months`` months up to the end of ``last``."""
-    options = settings(config or {})
-    month = Period(last.end, last.end, 1).previous()
-    spans = [month]
-    for _ in range(months - 1):
-        spans.insert(0, spans[0].previous())
-    since, until = spans[0].start_at, spans[-1].end_at
-    window = timedelta(days=options["window_days"])
-    contacts = _contacts(since, until + window, agent.id)
-    contacts["fcr"] = metrics.first_contact_resolved(
-        contacts,
-        window_days=options["window_days"],
-        same_topic=options["same_topic"],
-        as_of=as_of or datetime.now(UTC),
-    )
-    contacts["handle"] = metrics.handle_seconds(contacts)
-    contacts = contacts[contacts["agent_id"] == agent.id]
-    evaluations = _evaluations(since, until, agent.id)
-    disputes = _disputes(since, until, agent.id)
-    series: dict[str, list[Cell]] = {key: [] for key in METRICS}
-    for span in spans:
-
-        def inside(frame: pd.DataFrame, column: str, span: Period = span) -> pd.DataFrame:
-            return frame[(frame[column] >= span.start_at) & (frame[column] < span.end_at)]
-
-        now = figures(
-            inside(contacts, "started_at"),
-            inside(evaluations, "submitted_at"),
-            len(inside(disputes, "created_at")),
-            options["min_n"],
-        )
-        for key, figure in now.items():
-            series[key].append(Cell(figure.value, figure.low, figure.high, figure.n, figure.enough))
-    return Trend(agent, spans, series, stated(**options))

@@ -122,3 +122,18 @@ def test_a_sort_or_filter_it_cannot_use_is_refused(app, kwargs, name):
 def test_an_empty_period_has_no_rows(app):
     result = services.review(parse("2030-01"), as_of=AS_OF)
     assert result.rows == [] and result.summaries["team"] == []
+
+
+def test_the_services_never_read_the_request():
+    import ast
+    from pathlib import Path
+
+    for name in ("services", "queries", "trends", "targets", "definitions", "periods"):
+        tree = ast.parse(Path(f"qa_app/staff/{name}.py").read_text())
+        imported = {
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        }
+        assert not {m for m in imported if m and m.split(".")[0] == "flask"}, name
