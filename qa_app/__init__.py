@@ -161,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.reports.routes import bp as reports_bp
     from qa_app.reviews.routes import bp as reviews_bp
     from qa_app.scorecards.routes import bp as scorecards_bp
+    from qa_app.staff.routes import bp as staff_bp
     from qa_app.webhooks.routes import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
@@ -175,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calibration_bp)
     app.register_blueprint(flags_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(recordings_bp)
@@ -197,6 +199,8 @@ def _register_blueprints(app: Flask) -> None:
         app, "Coaching", "feedback.coaching_list", ("executive", "reviewer", "agent"), 65, "Coach"
     )
     nav.register(app, "Reports", "reports.dashboard", managers, 70, "Report")
+    nav.register(app, "Staff review", "staff.review", managers, 71, "Report")
+    nav.register(app, "Targets", "staff.targets_page", managers, 72, "Report")
     nav.register(app, "Models", "flags.models", managers, 75, "Report")
     nav.register(app, "Jobs", "jobs.index", managers, 80, "Report")
     nav.register(app, "Users", "admin.users", ("admin",), 90, "Admin")

@@ -91,6 +91,9 @@ def register(app: Flask) -> None:
     from qa_app.reports.cli import reports_cli
 
     app.cli.add_command(reports_cli)
+    from qa_app.staff.cli import metrics_cli
+
+    app.cli.add_command(metrics_cli)
     from qa_app.jobs.cli import jobs_cli
 
     app.cli.add_command(jobs_cli)

@@ -143,6 +143,12 @@ _COLUMNS = (
     "csat",
     "escalated",
     "customer_ref",
+    "topic",
+    "region",
+    "hold_seconds",
+    "wrap_seconds",
+    "transferred",
+    "resolved_first_contact",
     "transcript",
     "imported_at",
 )

@@ -106,6 +106,12 @@ class InteractionSummary(Schema):
 
 class Interaction(InteractionSummary):
     customer_ref = fields.String(required=True, allow_none=True)
+    topic = fields.String(required=True, allow_none=True)
+    region = fields.String(required=True, allow_none=True)
+    hold_seconds = fields.Integer(required=True, allow_none=True)
+    wrap_seconds = fields.Integer(required=True, allow_none=True)
+    transferred = fields.Boolean(required=True, allow_none=True)
+    resolved_first_contact = fields.Boolean(required=True, allow_none=True)
     transcript = fields.List(fields.Nested(Turn), required=True)
     metadata = fields.Dict(required=True)
     imported_at = fields.DateTime(required=True)
@@ -131,6 +137,19 @@ class InteractionItem(Schema):
     transcript = fields.List(fields.Nested(Turn))
     csat = fields.Integer(validate=validate.Range(min=1, max=5), allow_none=True)
     escalated = fields.Boolean(allow_none=True)
+    topic = fields.String(allow_none=True, metadata={"description": "The contact reason."})
+    region = fields.String(allow_none=True)
+    hold_seconds = fields.Integer(validate=validate.Range(min=0), allow_none=True)
+    wrap_seconds = fields.Integer(
+        validate=validate.Range(min=0),
+        allow_none=True,
+        metadata={"description": "After-call work, added to handle time."},
+    )
+    transferred = fields.Boolean(allow_none=True)
+    resolved_first_contact = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "Wins over the first-contact resolution derived from repeats."},
+    )
 
 
 class UpsertRequest(Schema):

@@ -64,6 +64,12 @@ class DemoInteraction:
     escalation_probability: float  # the true probability `escalated` was drawn from
     coaching_probability: float  # true probability a review finds a critical error
     quality: dict  # hidden truth for simulated reviews
+    # The contact-centre measures the import has columns for (see DOMAIN.md).
+    topic: str | None = None
+    region: str | None = None
+    hold_seconds: int | None = None
+    wrap_seconds: int | None = None
+    transferred: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,9 @@ def _stream(agents, n, seed, start, end, id_prefix) -> Iterator[DemoInteraction]
     seq = np.random.SeedSequence([seed, 2])
     rng = np.random.default_rng(seq)
     rnd = Random(int(seq.generate_state(1)[0]))
+    # A stream of its own for the measures added later (wrap-up, transfers), so
+    # the contacts every earlier draw made stay the same, bit for bit.
+    more = Random(int(seq.generate_state(2)[1]))
     times = _start_times(rng, n, start, end)
     width = max(6, len(str(max(n - 1, 0))))
     end_ts = end.timestamp()
@@ -230,7 +239,29 @@ def _stream(agents, n, seed, start, end, id_prefix) -> Iterator[DemoInteraction]
             escalation_probability=c.escalation_probability,
             coaching_probability=c.coaching_probability,
             quality=c.quality,
+            topic=c.metadata["topic"],
+            region=region_of(customer["id"]),
+            hold_seconds=c.metadata["hold_seconds"],
+            wrap_seconds=_wrap_seconds(more, c.channel),
+            transferred=more.random()
+            < 0.03 + 0.10 * (not c.quality["resolved"]) + 0.05 * c.escalated,
         )
+
+
+REGIONS = (("North", 30), ("South", 25), ("East", 20), ("West", 15), ("Islands", 10))
+_REGION_CUM = list(accumulate(weight for _, weight in REGIONS))
+_WRAP_MEDIAN = {"call": 45.0, "chat": 30.0, "email": 90.0}
+
+
+def region_of(customer_id: str) -> str:
+    """A customer's region, fixed by their id (no draw: the other streams stay as they were)."""
+    number = int(customer_id.rsplit("-", 1)[-1]) * 2654435761 % 100
+    return REGIONS[bisect(_REGION_CUM, number)][0]
+
+
+def _wrap_seconds(rnd: Random, channel: str) -> int:
+    """After-call work: skewed, a few long ones (notes, a follow-up task)."""
+    return int(_clip(rnd.lognormvariate(math.log(_WRAP_MEDIAN[channel]), 0.6), 5, 900))
 
 
 class _Customers:

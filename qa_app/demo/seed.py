@@ -24,6 +24,7 @@ from qa_app.models import (
 )
 from qa_app.reports import rollups
 from qa_app.reviews import evaluations
+from qa_app.staff import targets
 
 FEATURED = (
     ("admin", "admin@demo.example"),
@@ -81,6 +82,11 @@ def seed(
             "transcript": item.turns,
             "csat": item.csat,
             "escalated": item.escalated,
+            "topic": item.topic,
+            "region": item.region,
+            "hold_seconds": item.hold_seconds,
+            "wrap_seconds": item.wrap_seconds,
+            "transferred": item.transferred,
             "meta": item.metadata,
         }
         for item in org.interactions
@@ -90,6 +96,7 @@ def seed(
     publisher = users[FEATURED[1][1]]
     cards = _publish_library(publisher)
     db.session.commit()
+    _set_targets(publisher, teams, today)
     reviewed = _simulate_activity(org, users, seed, now or datetime.now(UTC))
     summary = (
         f"Demo organisation seeded (seed {seed}): {len(teams)} teams, "
@@ -200,6 +207,32 @@ def _review_cycle(versions, users: dict[str, User], reviewer_emails: list[str], 
             created_by_id=users[FEATURED[1][1]].id,
         )
     )
+
+
+# What the demo's executive expects (rates as fractions, handle time in seconds).
+DEMO_TARGETS = {
+    "csat_mean": 4.0,
+    "csat_top2": 0.75,
+    "fcr": 0.75,
+    "aht": 480.0,
+    "escalation_rate": 0.12,
+    "transfer_rate": 0.08,
+    "qa_score": 80.0,
+}
+
+
+def _set_targets(executive: User, teams: dict[str, Team], today: date) -> None:
+    """All-teams targets from the start of last year, and one team's own handle
+    time target from 90 days ago (harder faults take longer), so the history
+    page and the target in force per period both have something to show."""
+    since = date(today.year - 1, 1, 1)
+    for metric, value in DEMO_TARGETS.items():
+        targets.set_target(executive, metric, value, since)
+    technical = teams.get("Technical Support")
+    if technical is not None:
+        targets.set_target(
+            executive, "aht", 600.0, today - timedelta(days=90), team_id=technical.id
+        )
 
 
 def _publish_library(publisher: User) -> int:

@@ -40,6 +40,10 @@ from qa_app.models import Evaluation, Flag, Interaction, Team, User
 CHUNK = 2000
 LABEL_COLUMNS = {"escalation": "escalated", "coaching": "coaching"}
 REPEAT_WINDOW = timedelta(days=30)
+# The import's optional measures with columns of their own (they went into the
+# metadata before they had one): features like any scalar metadata value.
+MEASURES = ("topic", "region", "hold_seconds", "wrap_seconds", "transferred",
+            "resolved_first_contact")  # fmt: skip
 BASE_COLUMNS = (
     "interaction_id",
     "external_id",
@@ -72,6 +76,7 @@ def _base_query():
             Interaction.escalated,
             User.hired_on,
             Team.name,
+            *(getattr(Interaction, name) for name in MEASURES),
         )
         .join(User, User.id == Interaction.agent_id)
         .outerjoin(Team, Team.id == Interaction.team_id)
@@ -88,12 +93,17 @@ def _rows_to_frame(rows: list[Any]) -> pd.DataFrame:
     records = []
     for row in rows:
         iid, ext, channel, started, duration, transcript, csat, customer, meta, esc = row[:10]
-        hired, team = row[10:]
+        hired, team = row[10:12]
         record: dict[str, Any] = {
             key: value
             for key, value in (meta or {}).items()
             if key not in BASE_COLUMNS and (value is None or isinstance(value, str | int | float))
         }
+        record.update(
+            (name, float(value) if isinstance(value, bool) else value)
+            for name, value in zip(MEASURES, row[12:], strict=True)
+            if value is not None
+        )
         prior = (meta or {}).get("prior_contacts_30d")
         record.update(
             interaction_id=iid,

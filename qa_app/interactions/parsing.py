@@ -28,6 +28,15 @@ from qa_app.storable import UNSTORABLE
 CHANNELS = ("call", "chat", "email")
 FORMATS = ("csv", "jsonl")
 REQUIRED = ("external_id", "channel", "agent_email", "started_at")
+# The contact-centre measures with a column of their own (all optional).
+OPTIONAL = (
+    "topic",
+    "region",
+    "hold_seconds",
+    "wrap_seconds",
+    "transferred",
+    "resolved_first_contact",
+)
 KNOWN = (
     *REQUIRED,
     "team",
@@ -36,6 +45,7 @@ KNOWN = (
     "transcript",
     "csat",
     "escalated",
+    *OPTIONAL,
 )
 _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -52,7 +62,14 @@ _UNPREFIXED = re.compile(
     r"^(?![ \t]*(?:\[(?:\d+:)?\d+:\d{2}\][ \t]*)?(?:agent|customer)[ \t]*:)[ \t]*[^\s]",
     re.IGNORECASE | re.MULTILINE,
 )
-_MAX = {"external_id": 120, "agent_email": 254, "team": 120, "customer_id": 120}
+_MAX = {
+    "external_id": 120,
+    "agent_email": 254,
+    "team": 120,
+    "customer_id": 120,
+    "topic": 120,
+    "region": 120,
+}
 # Long transcripts in one CSV cell are normal; the csv module's default cap is 128 KiB.
 _FIELD_LIMIT = 16 * 1024 * 1024
 _MAX_INT = 2_147_483_647  # the database's integer column
@@ -89,6 +106,12 @@ class Record:
     escalated: bool | None
     meta: dict[str, Any]
     raw: dict[str, Any] = field(repr=False)
+    topic: str | None = None
+    region: str | None = None
+    hold_seconds: int | None = None
+    wrap_seconds: int | None = None
+    transferred: bool | None = None
+    resolved_first_contact: bool | None = None
 
 
 @dataclass
@@ -344,13 +367,13 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
     if email and "@" not in email:
         bad("agent_email", f"{text['agent_email']!r} is not an e-mail address.")
     started = _started_at(text["started_at"], bad)
-    duration = _duration(values.get("duration_seconds"), text["duration_seconds"], bad)
+    duration = _seconds("duration_seconds", values, text, bad)
+    hold = _seconds("hold_seconds", values, text, bad)
+    wrap = _seconds("wrap_seconds", values, text, bad)
     csat = _csat(values.get("csat"), text["csat"], bad)
-    escalated = None
-    if text["escalated"]:
-        escalated = _BOOLEANS.get(text["escalated"].lower())
-        if escalated is None:
-            bad("escalated", f"{text['escalated']!r} is not one of true/false/yes/no/1/0.")
+    escalated = _boolean("escalated", text, bad)
+    transferred = _boolean("transferred", text, bad)
+    resolved = _boolean("resolved_first_contact", text, bad)
     turns = transcript_parser(values.get("transcript"), bad)
     for name, value in values.items():
         if problem := _unstorable(value) or _unstorable(name):
@@ -365,14 +388,30 @@ def _check(row: int, values: dict[str, Any], raw: dict[str, Any], transcript_par
         agent_email=email,
         team=text["team"] or None,
         started_at=started,  # type: ignore[arg-type]
-        duration_seconds=duration,  # type: ignore[arg-type]
+        duration_seconds=duration or 0,
         customer_ref=text["customer_id"] or None,
         transcript=turns,  # type: ignore[arg-type]
         csat=csat,
         escalated=escalated,
         meta=meta,
         raw=raw,
+        topic=text["topic"] or None,
+        region=text["region"] or None,
+        hold_seconds=hold,
+        wrap_seconds=wrap,
+        transferred=transferred,
+        resolved_first_contact=resolved,
     )
+
+
+def _boolean(column: str, text: dict[str, str], bad) -> bool | None:
+    """An optional true/false column: empty is unknown."""
+    if not text[column]:
+        return None
+    value = _BOOLEANS.get(text[column].lower())
+    if value is None:
+        bad(column, f"{text[column]!r} is not one of true/false/yes/no/1/0.")
+    return value
 
 
 def _unstorable(value: Any) -> str | None:
@@ -423,9 +462,12 @@ def _started_at(value: str, bad) -> datetime | None:
     return parsed
 
 
-def _duration(value: Any, text: str, bad) -> int | None:
+def _seconds(column: str, values: dict[str, Any], texts: dict[str, str], bad) -> int | None:
+    """A whole number of seconds (0 or more); empty is None (the caller decides
+    what a missing duration means)."""
+    value, text = values.get(column), texts[column]
     if not text:
-        return 0
+        return None
     number = None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         number = value
@@ -434,10 +476,10 @@ def _duration(value: Any, text: str, bad) -> int | None:
     elif text.isdigit() and text.isascii():
         number = _MAX_INT + 1  # too many digits for int(): "too large" below
     else:
-        bad("duration_seconds", f"{text!r} is not a whole number of seconds (0 or more).")
+        bad(column, f"{text!r} is not a whole number of seconds (0 or more).")
         return None
     if number > _MAX_INT:
-        bad("duration_seconds", f"{text[:20]} is too large; at most {_MAX_INT} seconds.")
+        bad(column, f"{text[:20]} is too large; at most {_MAX_INT} seconds.")
         return None
     return number
 

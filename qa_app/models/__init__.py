@@ -25,6 +25,7 @@ from qa_app.models.report import AgentQuestionDay, QuestionDay
 from qa_app.models.review import Assignment, Notification, ReviewCycleRun, SamplingRule
 from qa_app.models.scorecard import Scorecard, ScorecardVersion
 from qa_app.models.security import LiveSession, SignInAttempt
+from qa_app.models.target import TARGET_METRICS, MetricTarget
 from qa_app.models.types import (
     CHANNELS,
     EVALUATION_KINDS,
@@ -41,6 +42,7 @@ __all__ = [
     "JOB_STATUSES",
     "ROLES",
     "SCORECARD_STATUSES",
+    "TARGET_METRICS",
     "AgentQuestionDay",
     "Answer",
     "ApiToken",
@@ -62,6 +64,7 @@ __all__ = [
     "Job",
     "LiveSession",
     "MailPreference",
+    "MetricTarget",
     "Notification",
     "QuestionDay",
     "Recording",

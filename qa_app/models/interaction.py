@@ -22,6 +22,8 @@ class Interaction(db.Model):
         CheckConstraint(check_in("channel", CHANNELS), name="channel"),
         CheckConstraint("csat IS NULL OR (csat BETWEEN 1 AND 5)", name="csat_range"),
         CheckConstraint("duration_seconds >= 0", name="duration_non_negative"),
+        CheckConstraint("hold_seconds IS NULL OR hold_seconds >= 0", name="hold_non_negative"),
+        CheckConstraint("wrap_seconds IS NULL OR wrap_seconds >= 0", name="wrap_non_negative"),
         # The list pages filter by agent or team and sort by time, newest first;
         # the id breaks ties so keyset pagination is stable.
         Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
@@ -45,6 +47,17 @@ class Interaction(db.Model):
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     csat: Mapped[int | None]
     escalated: Mapped[bool | None]
+    # The contact-centre measures a source may give (all optional; see
+    # DOMAIN.md "Interaction import format" and metrics/): the contact reason,
+    # the customer's region, hold and after-call work added to the talk time
+    # for handle time, a transfer, and an explicit first-contact resolution
+    # that wins over the one derived from repeat contacts by ``customer_ref``.
+    topic: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+    hold_seconds: Mapped[int | None]
+    wrap_seconds: Mapped[int | None]
+    transferred: Mapped[bool | None]
+    resolved_first_contact: Mapped[bool | None]
     # "metadata" is reserved by declarative classes, hence the attribute name.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType, default=dict)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -34,7 +34,11 @@ def _columns(table: pd.DataFrame, name: str) -> list[Column]:
 
 def to_csv(table: pd.DataFrame, name: str) -> bytes:
     """The table ``name`` as the page shows it, one CSV line per row."""
-    columns = _columns(table, name)
+    return columns_to_csv(table, _columns(table, name))
+
+
+def columns_to_csv(table: pd.DataFrame, columns: list[Column]) -> bytes:
+    """``table`` under the given columns' headings, cells as the page prints them."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(c.heading) for c in columns])
@@ -65,19 +69,25 @@ def _cell(sheet, value, column: Column) -> WriteOnlyCell | None:
 
 def to_xlsx(table: pd.DataFrame, name: str, title: str | None = None) -> bytes:
     """The table ``name`` as a sheet of typed cells under the page's headings."""
-    columns = _columns(table, name)
+    return sheets_to_xlsx([((title or name), table, _columns(table, name))])
+
+
+def sheets_to_xlsx(sheets: list[tuple[str, pd.DataFrame, list[Column]]]) -> bytes:
+    """One workbook of typed cells, a sheet per (title, table, columns): for a
+    page whose columns are built per request rather than listed in ``TABLES``."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet((title or name)[:31] or "Report")
     bold = Font(bold=True)
-    heads = []
-    for c in columns:
-        head = text_cell(sheet, c.heading)
-        head.font = bold
-        heads.append(head)
-    sheet.append(heads)
-    values = [table[c.key].tolist() for c in columns]
-    for row in zip(*values, strict=True):
-        sheet.append([_cell(sheet, v, c) for v, c in zip(row, columns, strict=True)])
+    for title, table, columns in sheets:
+        sheet = book.create_sheet(title[:31] or "Report")
+        heads = []
+        for c in columns:
+            head = text_cell(sheet, c.heading)
+            head.font = bold
+            heads.append(head)
+        sheet.append(heads)
+        values = [table[c.key].tolist() for c in columns]
+        for row in zip(*values, strict=True):
+            sheet.append([_cell(sheet, v, c) for v, c in zip(row, columns, strict=True)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

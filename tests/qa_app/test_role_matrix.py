@@ -88,6 +88,10 @@ EXPECTED = {
     "reports.evaluations": {"admin", "executive"},
     "reports.export_table": {"admin", "executive"},
     "reports.periodic_review": {"admin", "executive"},
+    "staff.review": {"admin", "executive"},
+    "staff.export": {"admin", "executive"},
+    "staff.targets_page": {"admin", "executive"},
+    "staff.agent": {"admin", "executive"},
     "feedback.home": {"agent"},
     "feedback.evaluation": ALL,
     "feedback.acknowledge": {"agent"},
@@ -191,6 +195,7 @@ def _samples(users, make):
         "reports.export_table": {"table": "questions", "fmt": "csv"},
         "reports.export_job": {"fmt": "csv"},
         "webhooks.endpoint_action": {"action": "pause"},
+        "staff.agent": {"agent_id": users["agent"].id},
     }
     overrides |= _calibration_samples(users, make, card)
     # The API's calibration results: the same (open, so 409) session.

@@ -263,3 +263,21 @@ def test_demo_modules_are_pure():
                 assert name.split(".")[0] in allowed, (module, name)
                 if name.startswith("qa_app"):
                     assert name.startswith("qa_app.demo"), (module, name)
+
+
+def test_contacts_carry_topic_region_hold_wrap_up_and_transfers(org):
+    items = org.interactions
+    assert all(i.topic == i.metadata["topic"] for i in items)
+    assert all(i.hold_seconds == i.metadata["hold_seconds"] for i in items)
+    regions = Counter(i.region for i in items)
+    assert set(regions) == {name for name, _ in generator.REGIONS}
+    by_customer = {}
+    for i in items:  # a customer lives in one region
+        assert by_customer.setdefault(i.customer_id, i.region) == i.region
+    assert all(5 <= i.wrap_seconds <= 900 for i in items)
+    email = [i.wrap_seconds for i in items if i.channel == "email"]
+    chat = [i.wrap_seconds for i in items if i.channel == "chat"]
+    assert sorted(email)[len(email) // 2] > sorted(chat)[len(chat) // 2]
+    unresolved = [i.transferred for i in items if not i.quality["resolved"]]
+    resolved = [i.transferred for i in items if i.quality["resolved"]]
+    assert sum(unresolved) / len(unresolved) > sum(resolved) / len(resolved) > 0

@@ -53,3 +53,19 @@ def test_a_small_demo_says_which_models_it_could_not_train(app, client):
     assert sign_in(client, reviewer.email, DEMO_PASSWORD).status_code == 302
     home = client.get("/").get_data(as_text=True)
     assert re.search(r"Weekly calls: 0 of 40 evaluations submitted since", home)
+
+
+def test_the_demo_has_targets_and_the_measures_the_staff_review_reads(app, client_as):
+    from datetime import UTC, datetime
+
+    from qa_app.models import MetricTarget
+
+    seed.seed(n_interactions=200, models=False, now=datetime(2026, 11, 15, tzinfo=UTC))
+    targets = db.session.scalars(select(MetricTarget)).all()
+    assert {t.metric for t in targets} >= {"fcr", "aht", "csat_top2", "qa_score"}
+    assert any(t.team_id is not None for t in targets)
+    missing = select(func.count()).where(Interaction.region.is_(None) | Interaction.topic.is_(None))
+    assert db.session.scalar(missing) == 0
+    assert db.session.scalar(select(func.count()).where(Interaction.wrap_seconds > 0)) == 200
+    page = client_as("executive").get("/reports/staff?period=2026-10")
+    assert page.status_code == 200 and b'data-testid="staff-table"' in page.data

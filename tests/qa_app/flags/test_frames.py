@@ -129,3 +129,20 @@ def test_streaming_in_small_chunks_gives_the_same_rows(app, users, make):
     assert [len(c) for c in chunks] == [2, 2, 1]
     ids = [i for c in chunks for i in c["interaction_id"]]
     assert ids == sorted(ids) and len(set(ids)) == 5
+
+
+def test_the_imports_measure_columns_are_features_like_metadata_was(app, users, make):
+    agent = users["agent"]
+    make.interaction(agent, external_id="m", escalated=True, hold_seconds=90, topic="billing",
+                     transferred=True, meta={"queue": "Q7", "hold_seconds": 5})  # fmt: skip
+    make.interaction(agent, external_id="n", escalated=False)
+    frame, _ = frames.training_frame("escalation")
+    row = frame.set_index("external_id").loc["m"]
+    # The column wins over a stale metadata value; booleans become numbers.
+    assert (row["hold_seconds"], row["topic"], row["transferred"], row["queue"]) == (
+        90,
+        "billing",
+        1.0,
+        "Q7",
+    )
+    assert math.isnan(frame.set_index("external_id").loc["n", "hold_seconds"])

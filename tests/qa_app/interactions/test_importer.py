@@ -25,7 +25,16 @@ def write(tmp_path, data: bytes, name: str = "calls.csv"):
 
 
 def test_a_clean_file_is_imported_with_every_field(users, tmp_path):
-    path = write(tmp_path, csv_bytes([row(1, region="north"), row(2, csat="", escalated="")]))
+    measures = {
+        "topic": "billing",
+        "region": "north",
+        "hold_seconds": "30",
+        "wrap_seconds": "45",
+        "transferred": "yes",
+        "resolved_first_contact": "no",
+    }
+    first = row(1, queue="Q7", **measures)
+    path = write(tmp_path, csv_bytes([first, row(2, csat="", escalated="")]))
     summary = import_file(path, source="crm", actor=users["admin"])
     assert (summary.created, summary.updated, summary.rejected, summary.problems) == (2, 0, 0, [])
     item = db.session.scalar(db.select(Interaction).where(Interaction.external_id == "c-1"))
@@ -35,7 +44,16 @@ def test_a_clean_file_is_imported_with_every_field(users, tmp_path):
         users["agent"].team_id,
     )
     assert (item.csat, item.escalated, item.customer_ref) == (4, False, "cust-1")
-    assert item.meta == {"region": "north"}
+    assert item.meta == {"queue": "Q7"}  # columns without a meaning of their own
+    assert (item.topic, item.region, item.hold_seconds, item.wrap_seconds) == (
+        "billing",
+        "north",
+        30,
+        45,
+    )
+    assert (item.transferred, item.resolved_first_contact) == (True, False)
+    other = db.session.scalar(db.select(Interaction).where(Interaction.external_id == "c-2"))
+    assert (other.topic, other.hold_seconds, other.transferred) == (None, None, None)
     assert item.transcript[1] == {
         "speaker": "customer",
         "text": "My parcel is late.",

@@ -62,6 +62,32 @@ def test_optional_fields_may_be_empty():
     assert record.transcript == []
 
 
+def test_the_contact_measures_are_columns_of_their_own_and_optional():
+    measures = {
+        "topic": "delivery",
+        "region": " EU-West ",
+        "hold_seconds": "40",
+        "wrap_seconds": "0",
+        "transferred": "No",
+        "resolved_first_contact": "TRUE",
+    }
+    given, empty = read(csv_bytes([row(1, queue="Q7", **measures), row(2, topic="", region="")]))
+    assert (given.topic, given.region, given.hold_seconds, given.wrap_seconds) == (
+        "delivery",
+        "EU-West",
+        40,
+        0,
+    )
+    assert (given.transferred, given.resolved_first_contact) == (False, True)
+    assert given.meta == {"queue": "Q7"}
+    assert (empty.topic, empty.region, empty.hold_seconds, empty.wrap_seconds) == (None,) * 4
+    assert (empty.transferred, empty.resolved_first_contact) == (None, None)
+    typed = b'{"external_id": "j-1", "channel": "chat", "agent_email": "a@x.test", '
+    typed += b'"started_at": "2026-03-01T09:00:00Z", "hold_seconds": 12, "transferred": true}\n'
+    [record] = read(typed, "jsonl")
+    assert (record.hold_seconds, record.transferred) == (12, True)
+
+
 def test_utf8_with_a_byte_order_mark_and_crlf_line_endings():
     data = b"\xef\xbb\xbf" + csv_bytes([row(1, team="Équipe Zoë")], lineterminator="\r\n")
     assert b"\r\n" in data
@@ -127,6 +153,13 @@ def test_jsonl_with_transcript_turns_and_typed_values():
         ("duration_seconds", "-5", "'-5' is not a whole number of seconds (0 or more)."),
         ("duration_seconds", "12.5", "'12.5' is not a whole number of seconds"),
         ("escalated", "maybe", "'maybe' is not one of true/false/yes/no/1/0."),
+        ("transferred", "perhaps", "'perhaps' is not one of true/false/yes/no/1/0."),
+        ("resolved_first_contact", "2", "'2' is not one of true/false/yes/no/1/0."),
+        ("hold_seconds", "-1", "'-1' is not a whole number of seconds (0 or more)."),
+        ("wrap_seconds", "1m", "'1m' is not a whole number of seconds (0 or more)."),
+        ("wrap_seconds", "2147483648", "2147483648 is too large; at most 2147483647 seconds."),
+        ("topic", "x" * 121, "topic is longer than 120 characters."),
+        ("region", "y" * 121, "region is longer than 120 characters."),
         ("agent_email", "nobody", "'nobody' is not an e-mail address."),
         # What the databases cannot store is refused here, not by a 500 on insert.
         ("duration_seconds", "2147483648", "2147483648 is too large; at most 2147483647 seconds."),

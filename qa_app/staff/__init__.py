@@ -1,0 +1,1 @@
+"""The executive's staff metric review: targets, the per-agent review, its exports."""
