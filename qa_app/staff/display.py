@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa_app.display import duration, fixed
-from qa_app.reports.markup import pct
+from qa_app.display import duration, fixed, rate
 from qa_app.staff.definitions import METRICS
 
 
@@ -18,7 +17,7 @@ def shown(value: Any, metric: str, change: bool = False) -> str:
     unit = METRICS[metric].unit
     sign = "+" if change and value > 0 else ""
     if unit == "rate":
-        return f"{sign}{fixed(100 * value, 1)} pp" if change else pct(value, 1)
+        return f"{sign}{fixed(100 * value, 1)} pp" if change else rate(value, 1)
     if unit == "seconds":
         return f"{sign}{fixed(value, 0)} s" if change else duration(value)
     if unit == "csat":

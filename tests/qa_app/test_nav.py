@@ -44,7 +44,7 @@ def test_each_role_sees_its_entries_marked_on_their_page(app, client_as, role):
 
 
 MENUS = {
-    "admin": {"Review": 4, "Calibrate": 2, "Report": 5, "Admin": 4},
+    "admin": {"Review": 4, "Calibrate": 2, "Report": 5, "Admin": 6},
     "executive": {"Review": 4, "Calibrate": 2, "Coach": 2, "Report": 5},
     "reviewer": {"Review": 3, "Calibrate": 2, "Coach": 2},
     "agent": {},
