@@ -71,7 +71,14 @@ def serve(database: dict[str, Any], folder: Path) -> Iterator[Site]:
     """Build the database once, list each role's pages, serve them on a loopback port."""
     path = folder / "layout.sqlite"
     shutil.copyfile(database["template"], path)
-    app = create_app(TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app(
+        TEST_CONFIG
+        | {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "RECORDINGS_FOLDER": str(folder / "recordings"),
+            "TRANSCRIBE_ON_UPLOAD": False,
+        }
+    )
     with app.app_context():  # each request has its own context from here on
         site = _seed(app)
         db.session.remove()
@@ -149,9 +156,11 @@ def _pages(app: Flask, site: Site, role: str) -> list[tuple[str, str]]:
             continue
         url = matrix._url(app, rule, site.samples)
         response = client.get(url)
-        body = response.get_data(as_text=True)
-        whole = body.lstrip().lower().startswith("<!doctype html")
-        if response.status_code == 200 and response.mimetype == "text/html" and whole:
+        if response.mimetype != "text/html":  # a download, JSON, a recording's audio
+            response.close()
+            continue
+        whole = response.get_data(as_text=True).lstrip().lower().startswith("<!doctype html")
+        if response.status_code == 200 and whole:
             pages.append((rule.endpoint, url))
     return pages
 
