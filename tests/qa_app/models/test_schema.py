@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, User
 from qa_app.models.scorecard import ImmutableVersionError
+from qa_app.reviews import evaluations
 
 
 def test_migrations_and_models_agree(app):
@@ -106,12 +107,7 @@ def test_stale_evaluation_update_is_refused_not_overwritten(app, make):
     reviewer, agent = make.user("reviewer"), make.user("agent")
     item = make.interaction(agent)
     version = _version(make)
-    evaluation = Evaluation(
-        interaction_id=item.id,
-        scorecard_version_id=version.id,
-        reviewer_id=reviewer.id,
-        agent_id=agent.id,
-    )
+    evaluation = evaluations.new(item, scorecard_version_id=version.id, reviewer_id=reviewer.id)
     db.session.add(evaluation)
     db.session.commit()
     # Someone else saves first: the row's counter moves on.
