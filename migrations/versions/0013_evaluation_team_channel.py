@@ -1,4 +1,4 @@
-"""evaluation team and channel: copied from the interaction, so reports need no join
+"""evaluation team and channel: copied from the interaction, so reports need no join; covering report indexes
 
 Revision ID: 0013_evaluation_team_channel
 Revises: 0011_recordings
@@ -10,8 +10,10 @@ only to read them (255-520 ms on the bench database; 62-65 ms without the join).
 The columns are filled here with one UPDATE ... FROM (PostgreSQL, and SQLite
 since 3.33), then kept by ``reviews.evaluations.new`` and
 ``reviews.evaluations.follow_interactions``. The partial covering index of the
-counted evaluations carries them (and the kind, which the per-reviewer figures
-filter on), so the reports' team and channel filters and groups stay index-only.
+counted evaluations carries them (and the kind and id, which the per-reviewer
+figures filter and join by), so the reports' team and channel filters and
+groups stay index-only; the interactions' index by start time carries the
+agent, team and channel that the Operations tab's coverage counts by.
 
 The report roll-ups created by 0006 are filled here, when they are still
 empty (``rollups.rebuild`` reads the evaluations' new columns): a database
@@ -41,8 +43,11 @@ INCLUDED = [
     "time_spent_seconds",
     "critical_families",
 ]
-# and ``kind``, which the per-reviewer figures filter on (a reviewer's own work)
-WITH_PLACE = [*INCLUDED[:2], "team_id", "channel", INCLUDED[2], "kind", *INCLUDED[3:]]
+# and ``kind``, which the per-reviewer figures filter on (a reviewer's own work),
+# and ``id``, which they join disputes and answers by
+WITH_PLACE = ["id", *INCLUDED[:2], "team_id", "channel", INCLUDED[2], "kind", *INCLUDED[3:]]
+# The Operations tab's coverage: a period's interactions per agent and team.
+STARTED_INCLUDED = ["agent_id", "team_id", "channel"]
 
 
 def _counted_index(batch_op, included):
@@ -79,6 +84,14 @@ def upgrade():
             batch_op.f("fk_evaluations_team_id_teams"), "teams", ["team_id"], ["id"]
         )
         _counted_index(batch_op, WITH_PLACE)
+    with op.batch_alter_table("interactions", schema=None) as batch_op:
+        batch_op.drop_index("ix_interactions_started")
+        batch_op.create_index(
+            "ix_interactions_started",
+            ["started_at", "id"],
+            unique=False,
+            postgresql_include=STARTED_INCLUDED,
+        )
     bind = op.get_bind()
     if bind.scalar(sa.text("SELECT count(*) FROM report_question_days")) == 0:
         from qa_app.reports import rollups
@@ -87,6 +100,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("interactions", schema=None) as batch_op:
+        batch_op.drop_index("ix_interactions_started")
+        batch_op.create_index("ix_interactions_started", ["started_at", "id"], unique=False)
     with op.batch_alter_table("evaluations", schema=None) as batch_op:
         _drop_counted_index(batch_op)
         batch_op.drop_constraint(batch_op.f("fk_evaluations_team_id_teams"), type_="foreignkey")

@@ -81,12 +81,13 @@ class Evaluation(db.Model):
         Index("ix_evaluations_interaction", "interaction_id"),
         # The reports read only counted evaluations (submitted, standard or
         # consensus) in a date window: a partial index holding every column
-        # they aggregate or filter on (``kind``: a reviewer's own work) lets
-        # PostgreSQL answer them from the index alone.
+        # they aggregate, filter on (``kind``: a reviewer's own work) or join by
+        # (``id``: disputes, answers) lets PostgreSQL answer them from the index alone.
         Index(
             "ix_evaluations_counted_submitted",
             "submitted_at",
             postgresql_include=[
+                "id",
                 "interaction_id",
                 "agent_id",
                 "team_id",
