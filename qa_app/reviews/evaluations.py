@@ -174,17 +174,17 @@ def follow_interactions(conn: sa.Connection, source: str, external_ids: list[str
     Call inside ``rollups.interactions_rewritten``, so the roll-ups move with them.
     """
     evals, inters = Evaluation.__table__, Interaction.__table__
-    rewritten = sa.select(inters.c.id).where(
-        inters.c.source == source, inters.c.external_id.in_(external_ids)
-    )
     conn.execute(
         evals.update()
         .where(
-            evals.c.interaction_id.in_(rewritten),
+            inters.c.source == source,
+            inters.c.external_id.in_(external_ids),
             inters.c.id == evals.c.interaction_id,
             moved(evals.c, inters.c),
         )
-        .values(team_id=inters.c.team_id, channel=inters.c.channel)
+        # Not an edit of the evaluation: its ``updated_at`` (and, this being
+        # Core, its lock version) stay as they were.
+        .values(team_id=inters.c.team_id, channel=inters.c.channel, updated_at=evals.c.updated_at)
     )
 
 

@@ -169,6 +169,7 @@ def test_a_reimport_moves_a_draft_with_its_interaction(data, make, tmp_path):
     has no counted evaluation at all."""
     item = make.interaction(data.a1, source="other")
     draft = evaluations.start(data.r1, item, data.card.versions[0])
+    edited = (draft.updated_at, draft.lock_version)
     path = tmp_path / "again.csv"
     path.write_text(
         "external_id,channel,agent_email,team,started_at,duration_seconds\n"
@@ -177,6 +178,7 @@ def test_a_reimport_moves_a_draft_with_its_interaction(data, make, tmp_path):
     assert importer.import_file(path, source="other").updated == 1
     db.session.refresh(draft)
     assert (draft.team_id, draft.channel) == (data.sales.id, "email")
+    assert (draft.updated_at, draft.lock_version) == edited  # not an edit: an open page still saves
 
 
 def test_a_rolled_back_write_leaves_the_rollups_as_they_were(data, make):
