@@ -1,4 +1,4 @@
-"""evaluation team and channel: copied from the interaction, so reports need no join; covering report indexes
+"""evaluation team and channel copied from the interaction; covering report indexes
 
 Revision ID: 0013_evaluation_team_channel
 Revises: 0011_recordings
