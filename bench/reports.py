@@ -79,11 +79,11 @@ FROM generate_series(1, :rows) g,
       FROM users WHERE role = 'agent') a
 """
 EVALUATIONS = """
-INSERT INTO evaluations (interaction_id, scorecard_version_id, reviewer_id, agent_id, kind,
-    status, total, total_before_autofail, auto_failed, critical_families, comment,
+INSERT INTO evaluations (interaction_id, scorecard_version_id, reviewer_id, agent_id, team_id,
+    channel, kind, status, total, total_before_autofail, auto_failed, critical_families, comment,
     time_spent_seconds, created_at, updated_at, submitted_at, lock_version,
     acknowledgement_comment)
-SELECT i.id, v.id, r.ids[1 + i.id % 30], i.agent_id,
+SELECT i.id, v.id, r.ids[1 + i.id % 30], i.agent_id, i.team_id, i.channel,
        CASE WHEN i.id % 50 = 0 THEN 'calibration' ELSE 'standard' END, 'submitted',
        CASE WHEN i.id % 97 = 0 THEN 0 ELSE 40 + (i.id::bigint * 7919) % 61 END,
        40 + (i.id::bigint * 7919) % 61, i.id % 97 = 0,

@@ -4,8 +4,9 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-26 15:00:00
 
-The tables are filled from the existing evaluations in the same transaction
-(the backfill ``flask reports rebuild-rollups`` also runs).
+The tables are filled from the existing evaluations by 0013, once the
+evaluations carry the team and channel that ``rollups.rebuild`` (the backfill
+``flask reports rebuild-rollups`` also runs) now reads.
 """
 
 import sqlalchemy as sa
@@ -54,9 +55,6 @@ def upgrade():
             unique=False,
             postgresql_include=["answered", "passed"],
         )
-    from qa_app.reports import rollups
-
-    rollups.rebuild(op.get_bind())
 
 
 def downgrade():

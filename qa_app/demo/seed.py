@@ -14,7 +14,6 @@ from qa_app.extensions import db
 from qa_app.flags import services as flag_services
 from qa_app.models import (
     Assignment,
-    Evaluation,
     Interaction,
     SamplingRule,
     Scorecard,
@@ -131,11 +130,14 @@ def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) ->
         slug: by_name[scorecards.load_library(slug).name]
         for slug in set(activity.CARD_FOR_CHANNEL.values())
     }
-    ids = dict(
-        db.session.execute(
-            db.select(Interaction.external_id, Interaction.id).where(Interaction.source == "demo")
-        ).all()
-    )
+    placed = db.select(
+        Interaction.external_id,
+        Interaction.id,
+        Interaction.agent_id,
+        Interaction.team_id,
+        Interaction.channel,
+    ).where(Interaction.source == "demo")
+    interactions = {row.external_id: row for row in db.session.execute(placed)}
     skill = {p.email: p.skill or 0.5 for p in org.people}
     reviewers_by_team: dict[str, list[str]] = {}
     for person in org.people:
@@ -150,11 +152,10 @@ def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) ->
     for item, reviewer_email in plan:
         version = versions[activity.CARD_FOR_CHANNEL[item.channel]]
         card = evaluations.card_for(version)
-        evaluation = Evaluation(
-            interaction_id=ids[item.external_id],
+        evaluation = evaluations.new(
+            interactions[item.external_id],
             scorecard_version_id=version.id,
             reviewer_id=users[reviewer_email].id,
-            agent_id=users[item.agent_email].id,
             status="submitted",
             time_spent_seconds=rng.randint(240, 1100),
             submitted_at=min(now, item.started_at + timedelta(hours=rng.randint(6, 60))),
@@ -173,7 +174,7 @@ def _simulate_activity(org, users: dict[str, User], seed: int, now: datetime) ->
         version = versions[activity.CARD_FOR_CHANNEL[item.channel]]
         db.session.add(
             Assignment(
-                interaction_id=ids[item.external_id],
+                interaction_id=interactions[item.external_id].id,
                 scorecard_version_id=version.id,
                 reviewer_id=users[reviewer_emails[n % len(reviewer_emails)]].id,
                 reason="sampled",

@@ -33,6 +33,7 @@ from qa_app.interactions.parsing import Record, Rejected, RowProblem
 from qa_app.interactions.rejects import Spool, write_rejects
 from qa_app.models import Interaction, User, utcnow
 from qa_app.reports import rollups
+from qa_app.reviews import evaluations
 
 BATCH_SIZE = 2000
 TABLE = Interaction.__table__
@@ -238,10 +239,13 @@ class _Run:
             return
         rows = [_row(self.source, record, values, self.now) for record, values in good]
         ids = [row["external_id"] for row in rows]
-        # A re-import may move an interaction to another team or channel: the
-        # report roll-ups follow its evaluations there.
-        with rollups.interactions_rewritten(db.session.connection(), self.source, ids):
+        # A re-import may move an interaction to another team or channel: its
+        # evaluations follow it there, and the report roll-ups with them.
+        conn = db.session.connection()
+        with rollups.interactions_rewritten(conn, self.source, ids) as evaluated:
             created = self._copy_upsert(rows) if self._postgres else self._sqlite_write(rows)
+            if evaluated:
+                evaluations.follow_interactions(conn, self.source, ids)
         self.summary.created += created
         self.summary.updated += len(rows) - created
 

@@ -81,14 +81,19 @@ class Evaluation(db.Model):
         Index("ix_evaluations_interaction", "interaction_id"),
         # The reports read only counted evaluations (submitted, standard or
         # consensus) in a date window: a partial index holding every column
-        # they aggregate lets PostgreSQL answer them from the index alone.
+        # they aggregate, filter on (``kind``: a reviewer's own work) or join by
+        # (``id``: disputes, answers) lets PostgreSQL answer them from the index alone.
         Index(
             "ix_evaluations_counted_submitted",
             "submitted_at",
             postgresql_include=[
+                "id",
                 "interaction_id",
                 "agent_id",
+                "team_id",
+                "channel",
                 "reviewer_id",
+                "kind",
                 "scorecard_version_id",
                 "total",
                 "auto_failed",
@@ -136,8 +141,14 @@ class Evaluation(db.Model):
         ForeignKey("scorecard_versions.id"), index=True
     )
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    # Copied from the interaction so "by agent over time" needs no join.
+    # Copied from the interaction so the reports need no join: "by agent over
+    # time", and the evaluation's team and channel, which are its interaction's
+    # (the contact's team at the time). Set by ``reviews.evaluations.new`` and
+    # moved with the interaction by ``reviews.evaluations.follow_interactions``
+    # (the import); ``tests/qa_app/rollup_check.py`` holds them equal.
     agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    channel: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(12), default="standard")
     status: Mapped[str] = mapped_column(String(10), default="draft")
     total: Mapped[float | None]

@@ -28,7 +28,14 @@ class Interaction(db.Model):
         # the id breaks ties so keyset pagination is stable.
         Index("ix_interactions_agent_started", "agent_id", "started_at", "id"),
         Index("ix_interactions_team_started", "team_id", "started_at", "id"),
-        Index("ix_interactions_started", "started_at", "id"),
+        # The Operations tab's coverage counts a period's interactions per agent
+        # and team (filtered by channel): carried in the index, it reads no rows.
+        Index(
+            "ix_interactions_started",
+            "started_at",
+            "id",
+            postgresql_include=["agent_id", "team_id", "channel"],
+        ),
         # Reports join each counted evaluation to its interaction for the team
         # and channel: with both carried in the index the join never reads rows.
         Index("ix_interactions_id_team_channel", "id", postgresql_include=["team_id", "channel"]),

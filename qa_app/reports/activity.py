@@ -19,6 +19,7 @@ from qa_app.models import (
     CoachingItem,
     CoachingSession,
     Flag,
+    Interaction,
     SamplingRule,
     User,
 )
@@ -27,9 +28,9 @@ from qa_app.reports.queries import (
     ANSWERS,
     DISPUTES,
     EVALS,
-    INTERACTIONS,
     Filters,
     _count_if,
+    as_text,
     counted,
     counted_clause,
     dialect,
@@ -40,6 +41,7 @@ from qa_app.reports.queries import (
     window,
 )
 
+INTERACTIONS = Interaction.__table__
 ASSIGNMENTS = Assignment.__table__
 FLAGS = Flag.__table__
 COACHING = CoachingSession.__table__
@@ -52,7 +54,7 @@ OVERTURNED = ("overturned", "partly_overturned")
 
 def reviewer_load(filters: Filters) -> pd.DataFrame:
     """Per reviewer: n, active days, scored, total_sum, median seconds per evaluation."""
-    source, conds = counted(filters, interactions=False)
+    source, conds = counted(filters)
     day = period_key(EVALS.c.submitted_at, "day")
     columns = [
         EVALS.c.reviewer_id,
@@ -79,7 +81,7 @@ def reviewer_load(filters: Filters) -> pd.DataFrame:
 def _medians_sqlite(filters: Filters) -> dict[int, float]:
     """SQLite has no percentile: count each (reviewer, seconds) value in SQL and
     take the weighted median of those counts."""
-    source, conds = counted(filters, interactions=False)
+    source, conds = counted(filters)
     query = (
         sa.select(
             EVALS.c.reviewer_id, EVALS.c.time_spent_seconds.label("s"), sa.func.count().label("c")
@@ -98,20 +100,20 @@ def comparable_cells(filters: Filters) -> pd.DataFrame:
     """Per (reviewer, team, channel, week): scored evaluations and their score sum,
     the basis of leniency against other reviewers on comparable interactions."""
     source, conds = counted(filters)
-    week = period(EVALS.c.submitted_at, "week").label("week")
-    keys = [EVALS.c.reviewer_id, INTERACTIONS.c.team_id, INTERACTIONS.c.channel, week]
+    week = period_key(EVALS.c.submitted_at, "week").label("week")
+    keys = [EVALS.c.reviewer_id, EVALS.c.team_id, EVALS.c.channel, week]
     query = (
         sa.select(*keys, sa.func.count().label("n"), sa.func.sum(EVALS.c.total).label("total_sum"))
         .select_from(source)
         .where(*conds, reviewers_own(EVALS.c), EVALS.c.total.is_not(None))
         .group_by(*keys)
     )
-    return frame(query)
+    return as_text(frame(query), "week")
 
 
 def dispute_counts(filters: Filters) -> pd.DataFrame:
     """Per reviewer: disputed evaluations, resolved disputes, overturned ones."""
-    source, conds = counted(filters, interactions=False)
+    source, conds = counted(filters)
     source = source.join(DISPUTES, DISPUTES.c.evaluation_id == EVALS.c.id)
     query = (
         sa.select(

@@ -75,14 +75,12 @@ def question_rows(dialect: str, ids: Iterable[int] | None = None) -> sa.Select:
     """Rows of ``report_question_days`` for the evaluations ``ids`` (all if None)."""
     keys = [
         day_of(EVALS.c.submitted_at, dialect).label("day"),
-        sa.func.coalesce(INTERACTIONS.c.team_id, 0).label("team_id"),
-        INTERACTIONS.c.channel.label("channel"),
+        sa.func.coalesce(EVALS.c.team_id, 0).label("team_id"),
+        EVALS.c.channel.label("channel"),
         EVALS.c.scorecard_version_id.label("scorecard_version_id"),
         ANSWERS.c.question_key.label("question_key"),
     ]
-    source = ANSWERS.join(EVALS, EVALS.c.id == ANSWERS.c.evaluation_id).join(
-        INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id
-    )
+    source = ANSWERS.join(EVALS, EVALS.c.id == ANSWERS.c.evaluation_id)
     return (
         sa.select(
             *keys,
@@ -181,27 +179,36 @@ def apply_difference(conn: sa.Connection, before: list[dict], after: list[dict])
         conn.execute(empty, [{f"k_{k}": row[k] for k in keys} for row in delta])
 
 
-def counted_of_interactions(conn: sa.Connection, where: Any, limit: int | None = None) -> set[int]:
+def counted_of_interactions(conn: sa.Connection, where: Any) -> set[int]:
     """Ids of the counted evaluations of the interactions matching ``where``."""
     query = (
         sa.select(EVALS.c.id)
         .select_from(EVALS.join(INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id))
         .where(where, counted_clause(EVALS.c))
-        .limit(limit)
     )
     return set(conn.scalars(query))
 
 
 @contextmanager
-def interactions_rewritten(conn: sa.Connection, source: str, external_ids: list[str]) -> Iterator:
+def interactions_rewritten(
+    conn: sa.Connection, source: str, external_ids: list[str]
+) -> Iterator[bool]:
     """Around a bulk write of interactions (team or channel may change): carry
-    their counted evaluations' contributions from the old values to the new."""
-    # First ask, from the evaluations' side, whether this source has any counted
+    their counted evaluations' contributions from the old values to the new.
+
+    Gives whether the source has any evaluation at all (drafts too): only then
+    can the write move one, and must the caller make the evaluations follow
+    their interactions (``reviews.evaluations.follow_interactions``) inside
+    the block, before the contributions are read again."""
+    # First ask, from the evaluations' side, whether this source has any
     # evaluation at all: a first import of a new source (the common bulk case)
-    # then skips the lookup below, which inside one long transaction runs on an
+    # then skips the lookups below, which inside one long transaction run on an
     # empty table's statistics and would scan the growing table once per batch.
-    if counted_of_interactions(conn, INTERACTIONS.c.source == source, limit=1) == set():
-        yield
+    evaluated = sa.select(EVALS.c.id).join(
+        INTERACTIONS, INTERACTIONS.c.id == EVALS.c.interaction_id
+    )
+    if conn.scalar(evaluated.where(INTERACTIONS.c.source == source).limit(1)) is None:
+        yield False
         return
     where = sa.and_(INTERACTIONS.c.source == source, INTERACTIONS.c.external_id.in_(external_ids))
     if conn.dialect.name == "postgresql":
@@ -209,7 +216,7 @@ def interactions_rewritten(conn: sa.Connection, source: str, external_ids: list[
                      .with_for_update())  # fmt: skip
     ids = counted_of_interactions(conn, where)
     before = contributions(conn, ids)
-    yield
+    yield True
     if ids:
         apply_difference(conn, before, contributions(conn, ids))
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from qa_app.extensions import db
-from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, Team, User, utcnow
+from qa_app.models import Evaluation, Scorecard, ScorecardVersion, Team, User, utcnow
 from qa_app.reports import activity, figures, lookups, queries, results
 from qa_app.reports.queries import Drill, Filters
 
@@ -266,7 +266,7 @@ def evaluation_rows(
             agent.name.label("agent"),
             reviewer.name.label("reviewer"),
             Team.name.label("team"),
-            Interaction.channel,
+            Evaluation.channel,
             (Scorecard.name + " v" + sa.cast(ScorecardVersion.number, sa.String)).label(
                 "scorecard"
             ),
@@ -276,7 +276,7 @@ def evaluation_rows(
         .select_from(source)
         .join(agent, agent.id == Evaluation.agent_id)
         .join(reviewer, reviewer.id == Evaluation.reviewer_id)
-        .outerjoin(Team, Team.id == Interaction.team_id)
+        .outerjoin(Team, Team.id == Evaluation.team_id)
         .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
         .join(Scorecard, Scorecard.id == ScorecardVersion.scorecard_id)
         .where(*conds)

@@ -128,6 +128,57 @@ def get_for_scoring(evaluation_id: int, *, page: bool = True) -> Evaluation | No
     return rows.scalars().first()
 
 
+def new(interaction: Any, **fields: Any) -> Evaluation:
+    """A new evaluation of ``interaction`` (anything with its ``id``,
+    ``agent_id``, ``team_id`` and ``channel``: the model or a row), not yet added.
+
+    Every evaluation is created here, so the columns copied from its
+    interaction are always set: the agent, and the evaluation's team and
+    channel, which are its interaction's (the contact's team at the time).
+    ``follow_interactions`` keeps them so when an import moves the interaction.
+    """
+    return Evaluation(
+        interaction_id=interaction.id,
+        agent_id=interaction.agent_id,
+        team_id=interaction.team_id,
+        channel=interaction.channel,
+        **fields,
+    )
+
+
+def moved(
+    evaluations: Any = Evaluation.__table__.c, interactions: Any = Interaction.__table__.c
+) -> Any:
+    """SQL: the evaluation's team or channel is not its interaction's (the two
+    tables joined on ``interaction_id``). Never true once ``new`` and
+    ``follow_interactions`` have done their work."""
+    return sa.or_(
+        evaluations.team_id.is_distinct_from(interactions.team_id),
+        evaluations.channel != interactions.channel,
+    )
+
+
+def follow_interactions(conn: sa.Connection, source: str, external_ids: list[str]) -> None:
+    """After a bulk write of interactions (an import may move one to another
+    team or channel): their evaluations take the new team and channel.
+
+    Call inside ``rollups.interactions_rewritten``, so the roll-ups move with them.
+    """
+    evals, inters = Evaluation.__table__, Interaction.__table__
+    conn.execute(
+        evals.update()
+        .where(
+            inters.c.source == source,
+            inters.c.external_id.in_(external_ids),
+            inters.c.id == evals.c.interaction_id,
+            moved(evals.c, inters.c),
+        )
+        # Not an edit of the evaluation: its ``updated_at`` (and, this being
+        # Core, its lock version) stay as they were.
+        .values(team_id=inters.c.team_id, channel=inters.c.channel, updated_at=evals.c.updated_at)
+    )
+
+
 def start(
     reviewer: User,
     interaction: Interaction,
@@ -145,11 +196,10 @@ def start(
     existing = _existing(reviewer.id, interaction.id, kind, calibration_session_id)
     if existing is not None:
         return existing
-    evaluation = Evaluation(
-        interaction_id=interaction.id,
+    evaluation = new(
+        interaction,
         scorecard_version_id=version.id,
         reviewer_id=reviewer.id,
-        agent_id=interaction.agent_id,
         kind=kind,
         assignment_id=assignment.id if assignment else None,
         calibration_session_id=calibration_session_id,

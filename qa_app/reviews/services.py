@@ -63,11 +63,10 @@ def scorecards_for(channel: str, team_id: int | None) -> list[Scorecard]:
     """
     cards = reviewable_scorecards(channel)
     recent = db.session.execute(
-        select(ScorecardVersion.scorecard_id, Interaction.team_id)
+        select(ScorecardVersion.scorecard_id, Evaluation.team_id)
         .select_from(Evaluation)
-        .join(Interaction, Interaction.id == Evaluation.interaction_id)
         .join(ScorecardVersion, ScorecardVersion.id == Evaluation.scorecard_version_id)
-        .where(Evaluation.counted, Interaction.channel == channel)
+        .where(Evaluation.counted, Evaluation.channel == channel)
         .order_by(Evaluation.submitted_at.desc())
         .limit(RECENT_USE)
     ).all()

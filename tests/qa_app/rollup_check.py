@@ -8,6 +8,10 @@ publication, imports moving interactions, rolled-back writes) has left the
 roll-ups exactly as ``rollups.rebuild`` would compute them. A test that changes
 evaluations behind the services' back (backdating ``submitted_at``) says so
 with ``rollups.track``, as the services do.
+
+The same check holds every evaluation's copied team and channel equal to its
+interaction's (``reviews.evaluations.new`` sets them, ``follow_interactions``
+moves them with an import): the reports read them instead of joining.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import pytest
 import sqlalchemy as sa
 
 from qa_app.extensions import db
+from qa_app.models import Evaluation, Interaction
 from qa_app.reports import rollups
+from qa_app.reviews import evaluations
 
 
 def stored() -> list[dict]:
@@ -45,6 +51,19 @@ def assert_rollups_equal_rebuild() -> None:
     kept = stored()
     assert kept == recomputed(), "the write path's roll-ups differ from a rebuild"
     assert all(counts[0] > 0 for table in kept for counts in table.values()), "an empty row"
+    assert_evaluations_placed()
+
+
+def assert_evaluations_placed() -> None:
+    """Every evaluation's team and channel are its interaction's."""
+    query = (
+        sa.select(Evaluation.id, Interaction.id, Evaluation.team_id, Interaction.team_id,
+                  Evaluation.channel, Interaction.channel)
+        .join(Interaction, Interaction.id == Evaluation.interaction_id)
+        .where(evaluations.moved(Evaluation, Interaction))
+    )  # fmt: skip
+    wrong = db.session.execute(query).all()
+    assert wrong == [], "evaluations whose team or channel is not their interaction's"
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from qa_app.extensions import db
 from qa_app.flags import frames
-from qa_app.models import Evaluation
+from qa_app.reviews import evaluations
 from tests.qa_app.flags.support import add_flag, add_model
 
 
@@ -15,12 +15,8 @@ def _evaluation(make, users, interaction, version, **fields):
     values = {"status": "submitted", "kind": "standard", "total": 90.0,
               "submitted_at": datetime(2026, 11, 3, tzinfo=UTC)}  # fmt: skip
     values.update(fields)
-    evaluation = Evaluation(
-        interaction_id=interaction.id,
-        scorecard_version_id=version.id,
-        reviewer_id=users["reviewer"].id,
-        agent_id=interaction.agent_id,
-        **values,
+    evaluation = evaluations.new(
+        interaction, scorecard_version_id=version.id, reviewer_id=users["reviewer"].id, **values
     )
     db.session.add(evaluation)
     db.session.commit()

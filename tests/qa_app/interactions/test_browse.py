@@ -7,7 +7,7 @@ import pytest
 
 from qa_app.extensions import db
 from qa_app.interactions import services
-from qa_app.models import Evaluation
+from qa_app.reviews import evaluations
 
 
 def ids_on(html: str) -> list[int]:
@@ -20,11 +20,10 @@ def next_link(html: str, rel: str) -> str | None:
 
 
 def evaluate(item, reviewer, card, *, kind="standard", status="submitted", total=80.0):
-    evaluation = Evaluation(
-        interaction_id=item.id,
+    evaluation = evaluations.new(
+        item,
         scorecard_version_id=card.versions[0].id,
         reviewer_id=reviewer.id,
-        agent_id=item.agent_id,
         kind=kind,
         status=status,
         total=total,

@@ -230,7 +230,7 @@ def test_database_checks_and_writes_are_per_batch_not_per_row(users, tmp_path, m
     # teams once; the 10 agents looked up once (all in the first batch) and the 9
     # new ones inserted in one statement; per batch of 50: existing ids + one upsert;
     # after the commit, one look for an active flagging model to score them with.
-    # Per batch too: whether the source has any counted evaluation (a re-import
+    # Per batch too: whether the source has any evaluation (a re-import
     # may move one to another team or channel, and the report roll-ups follow it;
     # a source without any, as here, needs no more).
     expected = 1 + 1 + 1 + 4 * 3 + 1 + 1

@@ -11,7 +11,7 @@ import pytest
 
 from qa_app.extensions import db
 from qa_app.interactions.transcript import MARKS, TURN_CHARS
-from qa_app.models import Evaluation
+from qa_app.reviews import evaluations
 
 HUGE = 5_000_000
 PAGE_BOUND = 1_000_000  # bytes of HTML, whatever the transcript
@@ -29,9 +29,9 @@ def huge(users, make):
 
 
 def evaluation_of(item, reviewer, card, status="submitted"):
-    found = Evaluation(
-        interaction_id=item.id, scorecard_version_id=card.versions[0].id,
-        reviewer_id=reviewer.id, agent_id=item.agent_id, kind="standard", status=status,
+    found = evaluations.new(
+        item, scorecard_version_id=card.versions[0].id,
+        reviewer_id=reviewer.id, kind="standard", status=status,
         total=80.0 if status == "submitted" else None,
         submitted_at=datetime(2026, 11, 3, tzinfo=UTC) if status == "submitted" else None,
     )  # fmt: skip

@@ -18,6 +18,7 @@ from qa_app.models.evaluation import (
     counted_clause,
     reviewers_own,
 )
+from qa_app.reviews import evaluations
 
 COUNTED_INDEXES = ("ix_evaluations_counted_submitted", "ix_evaluations_counted_interaction")
 APP = Path(__file__).resolve().parents[3] / "qa_app"
@@ -31,11 +32,10 @@ def every_combination(users, make) -> dict[tuple[str, str], int]:
     agent = users["agent"]
     ids = {}
     for status, kind in product(EVALUATION_STATUSES, EVALUATION_KINDS):
-        evaluation = Evaluation(
-            interaction_id=make.interaction(agent).id,
+        evaluation = evaluations.new(
+            make.interaction(agent),
             scorecard_version_id=version.id,
             reviewer_id=users["reviewer"].id,
-            agent_id=agent.id,
             kind=kind,
             status=status,
             total=90.0,

@@ -7,18 +7,59 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from qa_app import create_app
 from qa_app.extensions import db
 from qa_app.models import Evaluation, Interaction, Scorecard, ScorecardVersion, User
 from qa_app.models.scorecard import ImmutableVersionError
+from qa_app.reviews import evaluations
+from tests.qa_app.helpers import TEST_CONFIG, Factory
 
 
 def test_migrations_and_models_agree(app):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_the_team_and_channel_migration_copies_them_from_the_interactions(tmp_path):
+    """0013 fills each existing evaluation's team and channel from its
+    interaction (a team-less one too). Run on a SQLite file of its own, down to
+    0011 (the columns go) and up again; the same UPDATE ... FROM migrated the
+    PostgreSQL bench database."""
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    app = create_app(TEST_CONFIG | {"SQLALCHEMY_DATABASE_URI": url})
+    placed = sa.text("SELECT id, team_id, channel FROM evaluations ORDER BY id")
+    with app.app_context():
+        upgrade()
+        make = Factory()
+        sales, reviewer = make.team("Sales"), make.user("reviewer")
+        version = _version(make)
+        for agent, channel in (
+            (make.user("agent", team=sales), "chat"),
+            (make.user("agent"), "email"),
+        ):
+            item = make.interaction(agent, channel=channel)
+            db.session.add(
+                evaluations.new(item, scorecard_version_id=version.id, reviewer_id=reviewer.id)
+            )
+        db.session.commit()
+        sales_id, before = sales.id, db.session.execute(placed).all()
+        db.session.remove()
+        downgrade(revision="0011_recordings")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("evaluations")}
+        assert not {"team_id", "channel"} & columns
+        upgrade()
+        assert (
+            db.session.execute(placed).all()
+            == before
+            == [(1, sales_id, "chat"), (2, None, "email")]
+        )
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _version(make) -> ScorecardVersion:
@@ -106,12 +147,7 @@ def test_stale_evaluation_update_is_refused_not_overwritten(app, make):
     reviewer, agent = make.user("reviewer"), make.user("agent")
     item = make.interaction(agent)
     version = _version(make)
-    evaluation = Evaluation(
-        interaction_id=item.id,
-        scorecard_version_id=version.id,
-        reviewer_id=reviewer.id,
-        agent_id=agent.id,
-    )
+    evaluation = evaluations.new(item, scorecard_version_id=version.id, reviewer_id=reviewer.id)
     db.session.add(evaluation)
     db.session.commit()
     # Someone else saves first: the row's counter moves on.

@@ -157,6 +157,28 @@ def test_a_reimport_that_moves_an_interaction_moves_its_answers(data, tmp_path):
     assert_exact()
     db.session.refresh(interaction)
     assert interaction.channel == "chat" and interaction.team_id == data.sales.id
+    db.session.refresh(data.e1)  # the report figures read the evaluation's own team
+    assert (data.e1.team_id, data.e1.channel) == (data.sales.id, "chat")
+    sales = services.headline(Filters(team=data.sales.id, channel="chat"))
+    assert sales["n"] == 4  # E3, E4, E6 and now E1
+
+
+def test_a_reimport_moves_a_draft_with_its_interaction(data, make, tmp_path):
+    """A draft counts nowhere, yet it follows its interaction too: once
+    submitted it counts under its interaction's team and channel. Its source
+    has no counted evaluation at all."""
+    item = make.interaction(data.a1, source="other")
+    draft = evaluations.start(data.r1, item, data.card.versions[0])
+    edited = (draft.updated_at, draft.lock_version)
+    path = tmp_path / "again.csv"
+    path.write_text(
+        "external_id,channel,agent_email,team,started_at,duration_seconds\n"
+        f"{item.external_id},email,{data.a1.email},Sales,2026-11-02T09:00:00+00:00,60\n"
+    )
+    assert importer.import_file(path, source="other").updated == 1
+    db.session.refresh(draft)
+    assert (draft.team_id, draft.channel) == (data.sales.id, "email")
+    assert (draft.updated_at, draft.lock_version) == edited  # not an edit: an open page still saves
 
 
 def test_a_rolled_back_write_leaves_the_rollups_as_they_were(data, make):
