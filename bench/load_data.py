@@ -95,11 +95,11 @@ EVALUATIONS = f"""
 INSERT INTO evaluations (interaction_id, scorecard_version_id, reviewer_id, agent_id, kind,
     status, total, total_before_autofail, auto_failed, critical_families, comment,
     time_spent_seconds, created_at, updated_at, submitted_at, lock_version,
-    acknowledgement_comment)
+    acknowledgement_comment, team_id, channel)
 SELECT i.id, c.version_id, r.ids[1 + i.id % r.n], i.agent_id, 'standard', 'submitted',
        e.total, e.total_before_autofail, e.auto_failed, e.critical_families, '',
        e.time_spent_seconds, i.started_at + interval '1 day', i.started_at + interval '1 day',
-       i.started_at + interval '1 day', 2, ''
+       i.started_at + interval '1 day', 2, '', i.team_id, i.channel
 FROM interactions i JOIN load_cards c USING (channel) JOIN evaluations e ON e.id = {TEMPLATE},
      (SELECT array_agg(id ORDER BY id) ids, count(*) n FROM users WHERE role = 'reviewer') r
 WHERE i.source = 'load' AND i.started_at < now() - interval '{QUEUE_DAYS} days'

@@ -49,7 +49,7 @@ def test_the_team_and_channel_migration_copies_them_from_the_interactions(tmp_pa
         db.session.commit()
         sales_id, before = sales.id, db.session.execute(placed).all()
         db.session.remove()
-        downgrade(revision="0011_recordings")
+        downgrade(revision="0015_contact_metrics")
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("evaluations")}
         assert not {"team_id", "channel"} & columns
         upgrade()

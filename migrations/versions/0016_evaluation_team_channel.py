@@ -1,7 +1,7 @@
 """evaluation team and channel copied from the interaction; covering report indexes
 
-Revision ID: 0013_evaluation_team_channel
-Revises: 0011_recordings
+Revision ID: 0016_evaluation_team_channel
+Revises: 0015_contact_metrics
 Create Date: 2026-12-08 00:20:00
 
 An evaluation's team and channel are its interaction's (the contact's team at
@@ -27,8 +27,8 @@ until autovacuum has been by.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_evaluation_team_channel"
-down_revision = "0011_recordings"
+revision = "0016_evaluation_team_channel"
+down_revision = "0015_contact_metrics"
 branch_labels = None
 depends_on = None
 
