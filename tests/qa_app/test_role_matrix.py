@@ -25,6 +25,8 @@ EXPECTED = {
     "admin.edit_user": {"admin"},
     "admin.teams": {"admin"},
     "audit.index": {"admin"},
+    "autoqa.index": {"admin", "executive"},
+    "autoqa.threshold": {"admin", "executive"},
     "audit.export": {"admin"},
     "privacy.my_data": {"agent"},
     "privacy.export_user": {"admin"},
