@@ -165,3 +165,18 @@ def agreement_from(figures: dict[str, Any]) -> autoqa.Agreement:
         Stat(**figures["alpha"]), Interval(**figures["alpha_interval"]),
         Stat(**figures["gwet"]), Interval(**figures["gwet_interval"]), figures.get("paradox"),
     )  # fmt: skip
+
+
+PREFILLED_KINDS = ("standard", "consensus")
+
+
+def suggestions(evaluation: Any, card: scorecards.Scorecard) -> dict[str, AutoAnswer]:
+    """The trusted auto-answers a reviewer sees pre-filled on a draft: never in
+    calibration (blind work), never on a submitted evaluation, never an answer
+    the evaluation's version does not offer. One query."""
+    if (evaluation.status != "draft" or evaluation.kind not in PREFILLED_KINDS
+            or evaluation.calibration_session_id is not None):  # fmt: skip
+        return {}
+    found = trusted_answers(evaluation.interaction_id, evaluation.scorecard_version_id)
+    offered = {q.key: set(q.answers()) for q in card.questions() if q.kind != "text"}
+    return {k: a for k, a in found.items() if a.value in offered.get(k, ())}
