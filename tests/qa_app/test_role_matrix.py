@@ -130,6 +130,8 @@ EXPECTED = {
     "api_scorecards.version": {"admin", "executive", "reviewer"},
     "api_calibration.results": {"admin", "executive", "reviewer"},
     "api_flags.list": {"admin", "executive", "reviewer"},
+    "api_autoqa.answers": {"admin", "executive", "reviewer"},
+    "api_autoqa.agreement": {"admin", "executive"},
 }
 
 QUERY_ARGS = {"old", "new", "interaction_id"}
