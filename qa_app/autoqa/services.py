@@ -22,6 +22,7 @@ from qa_app.models import (
     ScorecardVersion,
     User,
 )
+from qa_app.models.evaluation import COUNTED_KINDS
 from qa_app.scorecards.drafts import slug
 
 EXPORT_HEADER = ("external_id", "scorecard", "question_key", "answer", "confidence", "source")
@@ -167,14 +168,11 @@ def agreement_from(figures: dict[str, Any]) -> autoqa.Agreement:
     )  # fmt: skip
 
 
-PREFILLED_KINDS = ("standard", "consensus")
-
-
 def suggestions(evaluation: Any, card: scorecards.Scorecard) -> dict[str, AutoAnswer]:
     """The trusted auto-answers a reviewer sees pre-filled on a draft: never in
     calibration (blind work), never on a submitted evaluation, never an answer
     the evaluation's version does not offer. One query."""
-    if (evaluation.status != "draft" or evaluation.kind not in PREFILLED_KINDS
+    if (evaluation.status != "draft" or evaluation.kind not in COUNTED_KINDS
             or evaluation.calibration_session_id is not None):  # fmt: skip
         return {}
     found = trusted_answers(evaluation.interaction_id, evaluation.scorecard_version_id)
