@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from qa_app.admin.routes import bp as admin_bp
     from qa_app.audit_trail.routes import bp as audit_bp
     from qa_app.auth.routes import bp as auth_bp
+    from qa_app.autoqa.routes import bp as autoqa_bp
     from qa_app.calibration.routes import bp as calibration_bp
     from qa_app.feedback.routes import bp as feedback_bp
     from qa_app.flags.routes import bp as flags_bp
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(autoqa_bp)
     all_roles = ("admin", "executive", "reviewer", "agent")
     staff = ("admin", "executive", "reviewer")
     managers = ("admin", "executive")
@@ -202,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     nav.register(app, "Staff review", "staff.review", managers, 71, "Report")
     nav.register(app, "Targets", "staff.targets_page", managers, 72, "Report")
     nav.register(app, "Models", "flags.models", managers, 75, "Report")
+    nav.register(app, "AutoQA", "autoqa.index", managers, 76, "Report")
     nav.register(app, "Jobs", "jobs.index", managers, 80, "Report")
     nav.register(app, "Users", "admin.users", ("admin",), 90, "Admin")
     nav.register(app, "Teams", "admin.teams", ("admin",), 91, "Admin")

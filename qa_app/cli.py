@@ -88,6 +88,9 @@ def register(app: Flask) -> None:
     from qa_app.flags.cli import flags_cli
 
     app.cli.add_command(flags_cli)
+    from qa_app.autoqa.cli import autoqa_cli
+
+    app.cli.add_command(autoqa_cli)
     from qa_app.reports.cli import reports_cli
 
     app.cli.add_command(reports_cli)

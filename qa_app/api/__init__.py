@@ -40,6 +40,7 @@ class QaApi(Api):
 
 def init_app(app: Flask) -> None:
     from qa_app.api import (
+        autoqa,
         calibration,
         docs,
         evaluations,
@@ -65,7 +66,7 @@ def init_app(app: Flask) -> None:
         {"type": "http", "scheme": "bearer", "description": "A personal API token (qat_...)."},
     )
     api.spec.components.schema("InteractionItem", schema=schemas.InteractionItem)
-    for module in (interactions, recordings, evaluations, scorecards, calibration, flags):
+    for module in (interactions, recordings, evaluations, scorecards, calibration, flags, autoqa):
         csrf.exempt(module.blp)  # bearer only: see qa_app.api.auth
         api.register_blueprint(module.blp)
     # Items are checked by the import's parser, not by marshmallow (List of Raw);

@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qa_app.autoqa import jobs as autoqa_jobs
 from qa_app.extensions import db
 from qa_app.interactions import importer, uploads
 from qa_app.jobs import runner
 from qa_app.jobs.registry import JobFailedError, Reporter, register
-from qa_app.models import Job, User
+from qa_app.models import Job, User, utcnow
 from qa_app.webhooks.events import emit
 
 KIND = "interactions.import"
@@ -59,6 +60,7 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
         raise JobFailedError("The uploaded file is no longer available; upload it again.")
     size = max(len(data), 1)
     p = job.params
+    started = utcnow()  # the auto-scoring job reads what was imported from here on
     report.step(f"importing {p['filename']}", 1)
 
     def progress(read: int) -> None:
@@ -87,6 +89,7 @@ def _run(job: Job, report: Reporter) -> dict[str, Any]:
             "Fix the file, or import the good rows only."
         )
     job.payload = None  # imported: the rows live in the database now
+    autoqa_jobs.start_if_on(db.session.get(User, job.owner_id), p["source"], started)
     job.output = output
     stem = Path(p["filename"]).stem or "import"
     emit("import.finished", {"job_id": job.id, "file": p["filename"], **facts(summary)})

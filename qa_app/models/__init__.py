@@ -2,6 +2,7 @@
 
 from qa_app.models.api_token import ApiToken
 from qa_app.models.audit import AuditEvent
+from qa_app.models.autoqa import AutoAnswer, AutoQaModel, AutoScore
 from qa_app.models.calibration import (
     CalibrationItem,
     CalibrationNote,
@@ -48,6 +49,9 @@ __all__ = [
     "ApiToken",
     "Assignment",
     "AuditEvent",
+    "AutoAnswer",
+    "AutoQaModel",
+    "AutoScore",
     "CalibrationItem",
     "CalibrationNote",
     "CalibrationParticipant",

@@ -42,6 +42,8 @@ class Scorecard(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     lock_version: Mapped[int] = mapped_column(default=1)
+    # AutoQA: a question's auto-answers are used when alpha reaches this (qa_app/autoqa).
+    autoqa_threshold: Mapped[float] = mapped_column(default=0.667, server_default="0.667")
 
     versions: Mapped[list[ScorecardVersion]] = relationship(
         back_populates="scorecard", order_by="ScorecardVersion.number"

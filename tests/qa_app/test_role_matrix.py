@@ -27,6 +27,8 @@ EXPECTED = {
     "admin.edit_user": {"admin"},
     "admin.teams": {"admin"},
     "audit.index": {"admin"},
+    "autoqa.index": {"admin", "executive"},
+    "autoqa.threshold": {"admin", "executive"},
     "audit.export": {"admin"},
     "privacy.my_data": {"agent"},
     "privacy.export_user": {"admin"},
@@ -148,6 +150,8 @@ EXPECTED = {
     "webhooks.endpoint": {"admin"},
     "webhooks.endpoint_action": {"admin"},
     "webhooks.replay": {"admin"},
+    "api_autoqa.answers": {"admin", "executive", "reviewer"},
+    "api_autoqa.agreement": {"admin", "executive"},
 }
 
 QUERY_ARGS = {"old", "new", "interaction_id"}

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 import scorecards
 from qa_app.access import roles_required, signed_in
+from qa_app.autoqa import services as autoqa_services
 from qa_app.extensions import db
 from qa_app.feedback import presenters
 from qa_app.models import Evaluation
@@ -39,7 +40,7 @@ def _after_submit(evaluation: Evaluation) -> str:
     return url_for("reviews.evaluation", evaluation_id=evaluation.id)
 
 
-def _render(evaluation, form, card, result, status=200, problems=None, values=None):
+def _render(evaluation, form, card, result, status=200, problems=None, values=None, auto=None):
     """The scoring page with the posted ``form`` (and its errors), or with
     ``values`` (field name -> value) read from the stored evaluation."""
     return render_template(
@@ -52,6 +53,7 @@ def _render(evaluation, form, card, result, status=200, problems=None, values=No
         result=result,
         interaction=evaluation.interaction,
         problems=problems or {},
+        suggestions=auto or {},
     ), status
 
 
@@ -70,6 +72,10 @@ def score(evaluation_id: int):
         }
         data |= {f"comment_{a.question_key}": a.comment for a in evaluation.answers}
         data |= {"lock_version": evaluation.lock_version, "comment": evaluation.comment}
+        auto = autoqa_services.suggestions(evaluation, card)  # trusted ones only, drafts only
+        data |= {
+            f"answer_{k}": str(a.value) for k, a in auto.items() if not data.get(f"answer_{k}")
+        }
         missing = {
             key: "Required: choose an answer."
             for key in request.args.get("missing", "").split(",")
@@ -82,6 +88,7 @@ def score(evaluation_id: int):
             evaluations.card_result(evaluation),
             problems=missing,
             values=data,
+            auto=auto,
         )
     form = scoring_form(card)
     submit = request.form.get("action") == "submit" or evaluation.status == "submitted"

@@ -21,6 +21,8 @@ OPERATIONS = {
     ("get", "/api/v1/scorecards/{scorecard_id}/versions/{number}"),
     ("get", "/api/v1/calibration/sessions/{session_id}/results"),
     ("get", "/api/v1/flags"),
+    ("get", "/api/v1/interactions/{interaction_id}/auto-answers"),
+    ("get", "/api/v1/autoqa/scorecards/{scorecard_id}/agreement"),
 }
 
 

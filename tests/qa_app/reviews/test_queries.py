@@ -70,12 +70,15 @@ def test_the_scoring_page_reads_the_evaluation_in_two_queries(client_as, users, 
     draft = evaluations.start(users["reviewer"], item, card.versions[0])
     evaluations.save(users["reviewer"], draft, {"greet": "yes", "verify": "na"}, lock_version=1)
     selects = _selects(reviewer, f"/reviews/evaluations/{draft.id}/score")
-    about_it = [s for s in selects if "evaluations" in s or "answers" in s]
+    about_it = [s for s in selects if ("evaluations" in s or "answers" in s)
+                and "FROM auto_answers" not in s]  # fmt: skip
     assert len(about_it) == 2
-    # ... plus one for the signed-in user with their unread count, and one for
-    # the call's recording (the player beside the transcript).
-    assert len(selects) == 4
+    # ... plus one for the signed-in user with their unread count, one for
+    # the call's recording (the player beside the transcript) and one for the
+    # trusted auto-answers pre-filled on a draft.
+    assert len(selects) == 5
     assert sum("FROM recordings" in s for s in selects) == 1
+    assert sum("FROM auto_answers" in s for s in selects) == 1
 
 
 def test_the_scoring_page_inputs_are_named_and_numbered_as_wtforms_does(
