@@ -81,6 +81,16 @@ def _fresh_url(database: dict[str, Any], tmp_path: Path) -> str:
     return database["url"]
 
 
+class ReadingClient(FlaskClient):
+    """A test client that reads each response whole, as a browser does, so a
+    file sent by the app (a recording) is closed when the request returns even
+    if the test only looks at the status."""
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
     application = create_app(
@@ -104,6 +114,7 @@ def app(database: dict[str, Any], tmp_path: Path) -> Iterator[Flask]:
         g.pop("style_nonce", None)
 
     application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_caches)
+    application.test_client_class = ReadingClient
 
     with application.app_context():
         yield application

@@ -7,6 +7,7 @@ from typing import Any
 
 from qa_app.extensions import db
 from qa_app.models import Answer, Evaluation, Interaction, Recording, ScorecardVersion, User
+from qa_app.reviews import evaluations
 
 
 def yes_no(key: str, auto: list | None = None, **extra: Any) -> dict[str, Any]:
@@ -74,9 +75,9 @@ def recording(interaction: Interaction, holds: list[list[float]]) -> Recording:
 def submitted(version: ScorecardVersion, interaction: Interaction, reviewer: User,
               answers: dict[str, Any]) -> Evaluation:  # fmt: skip
     """A submitted (counted) evaluation, without committing (for bulk set-ups)."""
-    evaluation = Evaluation(
-        interaction_id=interaction.id, scorecard_version_id=version.id, reviewer_id=reviewer.id,
-        agent_id=interaction.agent_id, kind="standard", status="submitted",
+    evaluation = evaluations.new(
+        interaction, scorecard_version_id=version.id, reviewer_id=reviewer.id,
+        kind="standard", status="submitted",
         submitted_at=interaction.started_at + timedelta(days=1),
         answers=[Answer(question_key=k, value=v) for k, v in answers.items()],
     )  # fmt: skip

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from qa_app.extensions import db
-from qa_app.models import Dispute, Evaluation, Team
+from qa_app.models import Dispute, Team
+from qa_app.reviews import evaluations
 
 
 def at(day: str, hour: int = 10) -> datetime:
@@ -17,11 +18,10 @@ def at(day: str, hour: int = 10) -> datetime:
 
 
 def evaluation(make, reviewer, item, version, total, *, when, kind="standard", status="submitted"):
-    ev = Evaluation(
-        interaction_id=item.id,
+    ev = evaluations.new(
+        item,
         scorecard_version_id=version.id,
         reviewer_id=reviewer.id,
-        agent_id=item.agent_id,
         kind=kind,
         status=status,
         total=total,

@@ -16,7 +16,7 @@ def test_the_review_page_shows_each_agent_with_definitions_and_greys_small_n(oct
     html = page.get_data(as_text=True)
     ann = re.search(rf'data-testid="agent-{october.ann.id}">(.*?)</tr>', html, re.S)[1]
     csat = re.search(r'data-metric="csat_mean"(.*?)</td>', ann, re.S)[1]
-    assert 'data-enough="no"' in csat and "(n=2)" in csat and "text-body-tertiary" in html
+    assert 'data-enough="no"' in csat and "(n=2)" in csat and "text-body-secondary" in csat
     assert 'data-testid="rank"' not in csat  # never ranked
     ben = re.search(rf'data-testid="agent-{october.ben.id}">(.*?)</tr>', html, re.S)[1]
     assert "70.0%" in ben and 'data-testid="outlier"' in ben  # AHT below the team's
