@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from autoqa import detectors
@@ -180,14 +179,13 @@ def _matches(match: Match, turn: Mapping[str, Any]) -> bool:
     return _phrases(match.says).search(text) is not None
 
 
-@lru_cache(maxsize=512)
 def _phrases(says: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for a phrase list: whole words, any case, any spacing."""
+    """One pattern for a phrase list: whole words, any case, any spacing (compiled
+    once by the ``re`` module's own cache of recent patterns)."""
     alternatives = (r"\s+".join(map(re.escape, p.split())) for p in says)
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=512)
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
