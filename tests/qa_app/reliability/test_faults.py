@@ -71,6 +71,7 @@ def test_killed_web_and_job_workers_lose_nothing_and_duplicate_nothing(app, make
         for thread in threads:
             thread.join(300)
         assert not any(t.is_alive() for t in threads), "a reviewer never finished"
+        assert [c.failure for c in clients if c.failure] == []
         assert victim not in server.workers() and len(server.workers()) == 2  # replaced
 
         # The training: a new worker, and the reaper finds the silent job.
@@ -98,9 +99,12 @@ def test_killed_web_and_job_workers_lose_nothing_and_duplicate_nothing(app, make
 
 
 def _work(client: Reviewer, assignments: list[int]) -> None:
-    client.sign_in()
-    for assignment_id in assignments:
-        client.complete(assignment_id)
+    try:
+        client.sign_in()
+        for assignment_id in assignments:
+            client.complete(assignment_id)
+    except Exception as exc:  # said by the test's own assertion, with the reason
+        client.failure = f"{client.email}: {exc!r}"
 
 
 def _job(job_id: int) -> Job:
