@@ -56,8 +56,9 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def trusted_types() -> list[str]:
-    """Fully qualified names of every estimator type in the known pipeline."""
+def estimator_types(*pipelines: object) -> set[str]:
+    """Fully qualified names of every estimator type inside ``pipelines`` (what
+    skops may load for them)."""
     names: set[str] = set()
 
     def visit(obj: object) -> None:
@@ -69,8 +70,14 @@ def trusted_types() -> list[str]:
             for item in obj:
                 visit(item)
 
-    visit(build_pipeline())
-    return sorted(names)
+    for pipeline in pipelines:
+        visit(pipeline)
+    return names
+
+
+def trusted_types() -> list[str]:
+    """Fully qualified names of every estimator type in the known pipeline."""
+    return sorted(estimator_types(build_pipeline()))
 
 
 def save(model: FlagModel, path: str | Path) -> Path:

@@ -12,10 +12,10 @@ from functools import cache
 
 import sklearn
 import skops.io as sio
-from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 
 from autoqa import learned
+from flagging.persist import estimator_types
 
 
 class ArtefactError(Exception):
@@ -30,19 +30,8 @@ def dumps(model: Pipeline) -> bytes:
 def trusted_types() -> tuple[str, ...]:
     """Every estimator type the AutoQA pipeline can hold (with and without
     calibration, with measures)."""
-    names: set[str] = set()
-
-    def visit(obj: object) -> None:
-        if isinstance(obj, BaseEstimator):
-            names.add(f"{type(obj).__module__}.{type(obj).__qualname__}")
-            for value in obj.get_params(deep=False).values():
-                visit(value)
-        elif isinstance(obj, list | tuple):
-            for item in obj:
-                visit(item)
-
-    for calibrated in (True, False):
-        visit(learned._pipeline(["measure"], calibrated, 0))
+    pipelines = (learned._pipeline(["measure"], calibrated, 0) for calibrated in (True, False))
+    names = estimator_types(*pipelines)
     return tuple(sorted(names | set(FITTED_ONLY)))
 
 

@@ -27,20 +27,12 @@ SHOWN = 5  # items listed per part; the count and the link cover the rest
 
 
 @dataclass(frozen=True)
-class Week:
+class Week(cycles.Progress):
     """Submitted evaluations since Monday 00:00 UTC against the weekly goal."""
 
     start: datetime
     done: int
     goal: int
-
-    @property
-    def left(self) -> int:
-        return max(self.goal - self.done, 0)
-
-    @property
-    def percent(self) -> float:
-        return min(self.done / self.goal * 100.0, 100.0) if self.goal > 0 else 100.0
 
 
 @dataclass(frozen=True)

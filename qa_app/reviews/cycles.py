@@ -282,16 +282,10 @@ def swap(actor: User, assignment: Assignment, interaction_id: int | None) -> Ass
 # --- goals ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CycleGoal:
-    """A reviewer's evaluations on one cycle's assignments since the cycle
-    began, against their goal for it."""
+class Progress:
+    """Evaluations ``done`` against a ``goal``: what is left and the share done
+    (the reviewer's week and each review cycle)."""
 
-    rule_id: int
-    rule_name: str
-    frequency: str
-    start: datetime
-    end: datetime
     done: int
     goal: int
 
@@ -302,6 +296,20 @@ class CycleGoal:
     @property
     def percent(self) -> float:
         return min(self.done / self.goal * 100.0, 100.0) if self.goal > 0 else 100.0
+
+
+@dataclass(frozen=True)
+class CycleGoal(Progress):
+    """A reviewer's evaluations on one cycle's assignments since the cycle
+    began, against their goal for it."""
+
+    rule_id: int
+    rule_name: str
+    frequency: str
+    start: datetime
+    end: datetime
+    done: int
+    goal: int
 
 
 def goals_for(user: User, now: datetime) -> list[CycleGoal]:
